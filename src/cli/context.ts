@@ -1,0 +1,66 @@
+// What every command's run() receives: the terminal, the global flags, the project file and the
+// resolved cluster target, plus an AbortSignal that fires on Ctrl-C.
+import { loadProjectConfig, type LoadedProject } from '../config/project.js';
+import type { IOStreams } from '../ui/iostreams.js';
+import { redact } from '../ui/redact.js';
+import type { GlobalOptions } from './globals.js';
+
+export interface ClusterTarget {
+  kubeconfig?: string;
+  context?: string;
+  /** undefined means: the context's namespace, else "default" (resolved by the kube port) */
+  namespace?: string;
+  subscription?: string;
+  resourceGroup?: string;
+  cluster?: string;
+  armEndpoint?: string;
+  nodeProvisioning?: 'auto' | 'nap' | 'byo';
+}
+
+export interface CommandContext {
+  io: IOStreams;
+  globals: GlobalOptions;
+  /** Ctrl-C aborts it; long operations must pass it down and reject with InterruptedError. */
+  signal: AbortSignal;
+  project(): LoadedProject;
+  target(): ClusterTarget;
+  debug(message: string | (() => string)): void;
+}
+
+export function createContext(io: IOStreams, globals: GlobalOptions, signal: AbortSignal, cwd = process.cwd()): CommandContext {
+  let project: LoadedProject | undefined;
+  const ctx: CommandContext = {
+    io,
+    globals,
+    signal,
+    project() {
+      project ??= loadProjectConfig(globals.config ?? io.env.KAITO_CONFIG, cwd);
+      return project;
+    },
+    target() {
+      return resolveTarget(globals, io.env, ctx.project());
+    },
+    debug(message) {
+      if (!globals.debug) return;
+      const text = typeof message === 'function' ? message() : message;
+      io.err.write(io.color.dim(`debug: ${redact(text)}`) + '\n');
+    },
+  };
+  return ctx;
+}
+
+/** flag > environment > kaito.yaml > default */
+export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, p: LoadedProject): ClusterTarget {
+  const c = p.config.cluster ?? {};
+  const pick = (...vals: Array<string | undefined>) => vals.find((v) => v !== undefined && v !== '');
+  return {
+    kubeconfig: pick(g.kubeconfig),
+    context: pick(g.context, env.KAITO_CONTEXT, c.kubeContext),
+    namespace: pick(g.namespace, env.KAITO_NAMESPACE, c.namespace),
+    subscription: pick(g.subscription, env.AZURE_SUBSCRIPTION_ID, c.subscription),
+    resourceGroup: pick(g.resourceGroup, env.KAITO_RESOURCE_GROUP, env.AZURE_RESOURCE_GROUP, c.resourceGroup),
+    cluster: pick(g.cluster, env.KAITO_CLUSTER, c.name),
+    armEndpoint: pick(g.armEndpoint, env.KAITO_ARM_ENDPOINT, c.armEndpoint),
+    nodeProvisioning: c.nodeProvisioning,
+  };
+}

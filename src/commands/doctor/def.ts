@@ -1,0 +1,11 @@
+import { Option, type Command } from 'commander';
+import type { Harness } from '../../cli/harness.js';
+
+export function register(program: Command, h: Harness): void {
+  program
+    .command('doctor')
+    .description('preflight: kube access, Kaito CRDs and controller, node provisioning mode, Azure access, GPU quota')
+    .option('--instance-type <sku>', 'SKU whose quota to check (default: kaito.yaml)')
+    .addOption(new Option('--auth <method>', 'Azure credential').choices(['default', 'cli', 'env', 'workload', 'managed-identity']))
+    .action(h.lazy(() => import('./run.js')));
+}

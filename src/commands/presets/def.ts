@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import type { Harness } from '../../cli/harness.js';
+
+export function register(program: Command, h: Harness): void {
+  const presets = program.command('presets').description('the model catalog: sizes, runtimes, tunability and GPU fit');
+  presets
+    .command('list')
+    .description('list model presets')
+    .option('--tunable', 'only presets that can be tuned')
+    .action(h.lazy(() => import('./list.js')));
+  presets
+    .command('show')
+    .description('show one preset with a fit verdict per GPU SKU')
+    .argument('<name>', 'preset name')
+    .action(h.lazy(() => import('./show.js')));
+}

@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import type { Harness } from '../../cli/harness.js';
+import { addDeployFlags, addTuneFlags } from '../shared/flags.js';
+
+export function register(program: Command, h: Harness): void {
+  const render = program
+    .command('render')
+    .description('print the manifests `tune` or `deploy` would apply (no cluster needed, deterministic)');
+  addTuneFlags(render.command('tune').description('render a tuning Workspace and its ConfigMap'))
+    .option('--output-dir <dir>', 'write one file per object instead of printing')
+    .action(h.lazy(() => import('./tune.js')));
+  addDeployFlags(render.command('deploy').description('render an inference Workspace'))
+    .option('--output-dir <dir>', 'write one file per object instead of printing')
+    .action(h.lazy(() => import('./deploy.js')));
+}

@@ -1,0 +1,24 @@
+import { Option, type Command } from 'commander';
+import type { Harness } from '../../cli/harness.js';
+import { collect } from '../shared/flags.js';
+
+export function register(program: Command, h: Harness): void {
+  const sb = program.command('sandbox').description('a local emulation of AKS + Kubernetes + Kaito over HTTPS, for rehearsal');
+  sb.command('start')
+    .description('start the sandbox in the foreground (Ctrl-C stops it)')
+    .option('--port <n>', 'port of the HTTPS server (0 picks a free port)', '0')
+    .option('--state-dir <dir>', 'where kubeconfig, env and certificates go (default ~/.kaito/sandbox)')
+    .addOption(new Option('--kaito-version <v>', 'Kaito semantics to emulate').choices(['0.12', '0.6']).default('0.12'))
+    .addOption(new Option('--node-provisioning <mode>', 'NAP (Kaito provisions nodes) or BYO').choices(['nap', 'byo']).default('nap'))
+    .option('--speed <x>', 'emulated time runs this many times faster than real time', '60')
+    .option('--fault <spec>', 'inject a fault (repeatable): watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N, pod-restart=S', collect)
+    .action(h.lazy(() => import('./start.js')));
+  sb.command('env')
+    .description('print the export lines that point kaito and kubectl at the sandbox')
+    .option('--state-dir <dir>', 'sandbox state directory (default ~/.kaito/sandbox)')
+    .action(h.lazy(() => import('./env.js')));
+  sb.command('status')
+    .description('is the sandbox running, where, with what')
+    .option('--state-dir <dir>', 'sandbox state directory (default ~/.kaito/sandbox)')
+    .action(h.lazy(() => import('./status.js')));
+}

@@ -1,0 +1,71 @@
+// The one door to the terminal: data goes to `out`, everything meant for humans to `err`.
+// Commands never touch process.stdout/stderr directly, so tests can inject plain streams.
+import type { Readable, Writable } from 'node:stream';
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface IOStreams {
+  readonly in: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  readonly out: Writable & { isTTY?: boolean; columns?: number };
+  readonly err: Writable & { isTTY?: boolean; columns?: number };
+  readonly stdinIsTTY: boolean;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  /** Colours on stderr (and stdout when it is a TTY). */
+  readonly color: ChalkInstance;
+  readonly colorEnabled: boolean;
+  /** true when prompts may be shown: stdin and stderr are TTYs, no --no-input, no CI. */
+  readonly canPrompt: boolean;
+  /** true when a spinner/live line may be drawn on stderr (TTY with a width, not CI). */
+  readonly canAnimate: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  /** Writes a human line to stderr. */
+  info(line: string): void;
+  warn(line: string): void;
+  /** Writes data to stdout. */
+  print(text: string): void;
+}
+
+export interface IOStreamsOptions {
+  stdin?: IOStreams['in'];
+  stdout?: IOStreams['out'];
+  stderr?: IOStreams['err'];
+  env?: NodeJS.ProcessEnv;
+  noColor?: boolean;
+  noInput?: boolean;
+}
+
+export function createIOStreams(opts: IOStreamsOptions = {}): IOStreams {
+  const env = opts.env ?? process.env;
+  const stdin = opts.stdin ?? process.stdin;
+  const stdout = opts.stdout ?? process.stdout;
+  const stderr = opts.stderr ?? process.stderr;
+  const stdinIsTTY = Boolean(stdin.isTTY);
+  const stdoutIsTTY = Boolean(stdout.isTTY);
+  const stderrIsTTY = Boolean(stderr.isTTY);
+  const ci = isTruthyEnv(env.CI);
+  const colorEnabled =
+    !opts.noColor && env.NO_COLOR === undefined && stderrIsTTY && env.TERM !== 'dumb';
+  const color = new Chalk({ level: colorEnabled ? 1 : 0 });
+  const canPrompt = stdinIsTTY && stderrIsTTY && !opts.noInput && !ci;
+  const canAnimate = stderrIsTTY && (stderr.columns ?? 0) > 0 && !ci && env.TERM !== 'dumb';
+  return {
+    in: stdin,
+    out: stdout,
+    err: stderr,
+    stdinIsTTY,
+    stdoutIsTTY,
+    stderrIsTTY,
+    color,
+    colorEnabled,
+    canPrompt,
+    canAnimate,
+    env,
+    info: (line) => void stderr.write(line + '\n'),
+    warn: (line) => void stderr.write(color.yellow('warning: ') + line + '\n'),
+    print: (text) => void stdout.write(text),
+  };
+}
+
+export function isTruthyEnv(v: string | undefined): boolean {
+  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
+}
