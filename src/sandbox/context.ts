@@ -1,0 +1,122 @@
+// What every part of the sandbox shares: the object store, the emulated clock, the injected faults,
+// the Kaito flavour being emulated, and the request log tests assert on. Each part (kube API, Kaito
+// controller, gpu-provisioner, ARM, inference, dataset host) receives one SandboxContext.
+import type { ObjectStore } from './store.js';
+
+export type KaitoVersion = '0.12' | '0.6';
+export type NodeProvisioning = 'nap' | 'byo';
+
+export interface Faults {
+  /** cut every watch stream after this many (real) seconds */
+  watchCutSeconds?: number;
+  /** fraction of Kubernetes API requests answered 500/503 */
+  api5xx?: number;
+  /** fraction of ARM requests answered 429 with Retry-After: 1 */
+  arm429?: number;
+  /** every tuning job's main container exits 1 after a traceback */
+  tuningFail?: boolean;
+  /** inference pods stay in ImagePullBackOff */
+  imagePull?: boolean;
+  /** regional vCPU quota limit per GPU family, e.g. { standardNCADSA100v4Family: 0 } */
+  quota: Record<string, number>;
+  /** inference pods restart every this many (real) seconds */
+  podRestartSeconds?: number;
+}
+
+export interface RequestLogEntry {
+  time: number;
+  /** 'kube' | 'arm' | 'dataset' | 'inference' */
+  api: string;
+  method: string;
+  path: string;
+  status: number;
+  userAgent?: string;
+}
+
+/** Emulated time: durations are written in real-world terms and divided by `speed`. */
+export interface SandboxClock {
+  readonly speed: number;
+  /** resolves after emulatedMs / speed real milliseconds (never less than 1 ms); rejects when the sandbox stops */
+  sleep(emulatedMs: number): Promise<void>;
+  /** real ms that an emulated duration takes */
+  real(emulatedMs: number): number;
+}
+
+export interface SandboxContext {
+  readonly store: ObjectStore;
+  readonly clock: SandboxClock;
+  readonly faults: Faults;
+  readonly kaitoVersion: KaitoVersion;
+  readonly nodeProvisioning: NodeProvisioning;
+  /** Azure facts of the emulated cluster */
+  readonly azure: {
+    subscriptionId: string;
+    resourceGroup: string;
+    clusterName: string;
+    location: string;
+    /** the node resource group (MC_...) */
+    nodeResourceGroup: string;
+  };
+  /** https://127.0.0.1:PORT of the one HTTPS server (kube API, ARM, datasets, by path/host) */
+  readonly baseUrl: () => string;
+  /** host name (resolves to 127.0.0.1 via KAITO_RESOLVE) under which the sample datasets are served */
+  readonly datasetHost: string;
+  readonly requestLog: RequestLogEntry[];
+  /** aborted when the sandbox stops: every timer and loop must end with it */
+  readonly signal: AbortSignal;
+  log(component: string, message: string): void;
+}
+
+const QUOTA_RE = /^quota=([A-Za-z0-9]+):(\d+)$/;
+
+/** Parses --fault specs (SPEC "The sandbox"). Throws an Error naming the bad spec. */
+export function parseFaults(specs: string[] = []): Faults {
+  const f: Faults = { quota: {} };
+  for (const spec of specs) {
+    const [k, v] = spec.split('=', 2);
+    const num = (lo: number, hi: number) => {
+      const n = Number(v);
+      if (v === undefined || v === '' || !Number.isFinite(n) || n < lo || n > hi) throw new Error(`bad --fault ${spec}: ${k} takes a number from ${lo} to ${hi}`);
+      return n;
+    };
+    switch (k) {
+      case 'watch-cut': f.watchCutSeconds = num(0.05, 86400); break;
+      case 'api-5xx': f.api5xx = num(0, 1); break;
+      case 'arm-429': f.arm429 = num(0, 1); break;
+      case 'tuning-fail': f.tuningFail = true; break;
+      case 'image-pull': f.imagePull = true; break;
+      case 'pod-restart': f.podRestartSeconds = num(0.05, 86400); break;
+      case 'quota': {
+        const m = QUOTA_RE.exec(spec);
+        if (!m) throw new Error(`bad --fault ${spec}: use quota=FAMILY:N, e.g. quota=standardNCADSA100v4Family:0`);
+        f.quota[m[1]] = Number(m[2]);
+        break;
+      }
+      default:
+        throw new Error(`unknown --fault ${spec}: use watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N or pod-restart=S`);
+    }
+  }
+  return f;
+}
+
+export function createClock(speed: number, signal: AbortSignal): SandboxClock {
+  const real = (ms: number) => Math.max(1, Math.round(ms / speed));
+  return {
+    speed,
+    real,
+    sleep(ms) {
+      return new Promise((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason);
+        const t = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, real(ms));
+        const onAbort = () => {
+          clearTimeout(t);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+  };
+}
