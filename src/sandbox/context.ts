@@ -1,6 +1,7 @@
 // What every part of the sandbox shares: the object store, the emulated clock, the injected faults,
 // the Kaito flavour being emulated, and the request log tests assert on. Each part (kube API, Kaito
 // controller, gpu-provisioner, ARM, inference, dataset host) receives one SandboxContext.
+import type { PodLogs } from './logs.js';
 import type { ObjectStore } from './store.js';
 
 export type KaitoVersion = '0.12' | '0.6';
@@ -44,6 +45,8 @@ export interface SandboxClock {
 
 export interface SandboxContext {
   readonly store: ObjectStore;
+  /** container logs of emulated pods (written by the controller, served by pods/log) */
+  readonly podLogs: PodLogs;
   readonly clock: SandboxClock;
   readonly faults: Faults;
   readonly kaitoVersion: KaitoVersion;
