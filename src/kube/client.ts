@@ -1,0 +1,235 @@
+// The Kubernetes port. Authentication, TLS and the HTTP dispatcher come from @kubernetes/client-node's
+// KubeConfig (tokens, client certificates, exec plugins such as kubelogin); requests are built here so
+// that server-side apply, watch streams, logs and the service proxy all share one path with one
+// retry policy, one error mapping and one --debug trace (secrets redacted).
+import * as k8s from '@kubernetes/client-node';
+import { fetch, type Response } from 'undici';
+import type { ClusterTarget } from '../cli/context.js';
+import { InterruptedError } from '../errors.js';
+import { registerSecret } from '../ui/redact.js';
+import { loadKubeConfig, type LoadedKubeConfig } from './config.js';
+import { isRetryable, KubeApiError, parseStatus, toKaitoError } from './errors.js';
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+
+export interface KubeList<T = KubeObject> {
+  apiVersion: string;
+  kind: string;
+  metadata: { resourceVersion?: string; continue?: string };
+  items: T[];
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  accept?: string;
+  signal?: AbortSignal;
+  /** retry 429/5xx/network errors (default: GET only) */
+  retry?: boolean;
+  /** raw body (string/Buffer/stream) instead of JSON */
+  rawBody?: string | Buffer | NodeJS.ReadableStream;
+  headers?: Record<string, string>;
+}
+
+/** Where each kind lives: [group ("" = core), version, plural, namespaced]. */
+export const RESOURCES: Record<string, { group: string; version: string; plural: string; namespaced: boolean }> = {
+  Workspace: { group: 'kaito.sh', version: 'v1beta1', plural: 'workspaces', namespaced: true },
+  NodeClaim: { group: 'karpenter.sh', version: 'v1', plural: 'nodeclaims', namespaced: false },
+  ConfigMap: { group: '', version: 'v1', plural: 'configmaps', namespaced: true },
+  Secret: { group: '', version: 'v1', plural: 'secrets', namespaced: true },
+  Pod: { group: '', version: 'v1', plural: 'pods', namespaced: true },
+  Service: { group: '', version: 'v1', plural: 'services', namespaced: true },
+  Event: { group: '', version: 'v1', plural: 'events', namespaced: true },
+  Node: { group: '', version: 'v1', plural: 'nodes', namespaced: false },
+  Namespace: { group: '', version: 'v1', plural: 'namespaces', namespaced: false },
+  Job: { group: 'batch', version: 'v1', plural: 'jobs', namespaced: true },
+  StatefulSet: { group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true },
+  Deployment: { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true },
+  CustomResourceDefinition: { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', namespaced: false },
+};
+
+export function resourcePath(kind: string, namespace: string | undefined, name?: string, apiVersion?: string): string {
+  const r = RESOURCES[kind];
+  if (!r) throw new Error(`unknown kind ${kind}`);
+  const gv = apiVersion ?? (r.group ? `${r.group}/${r.version}` : r.version);
+  const base = gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
+  const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${base}${ns}/${r.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
+}
+
+export interface KubeClientOptions {
+  debug?: (msg: string) => void;
+  warn?: (msg: string) => void;
+  env?: NodeJS.ProcessEnv;
+  /** attempts for retryable requests (default 5) */
+  attempts?: number;
+}
+
+export class KubeClient {
+  readonly kc: k8s.KubeConfig;
+  readonly namespace: string;
+  readonly server: string;
+  readonly contextName: string;
+  readonly source: string;
+  private readonly debug: (msg: string) => void;
+  private readonly attempts: number;
+  /** every request made (method + path), for tests and benchmarks that count requests */
+  requestCount = 0;
+
+  constructor(loaded: LoadedKubeConfig, opts: KubeClientOptions = {}) {
+    this.kc = loaded.kc;
+    this.namespace = loaded.namespace;
+    this.server = loaded.server.replace(/\/+$/, '');
+    this.contextName = loaded.contextName;
+    this.source = loaded.source;
+    this.debug = opts.debug ?? (() => {});
+    this.attempts = opts.attempts ?? 5;
+    const user = this.kc.getCurrentUser();
+    registerSecret(user?.token);
+    registerSecret(user?.password);
+    registerSecret(user?.keyData);
+    if (loaded.insecure) opts.warn?.(`the kubeconfig disables TLS verification for ${this.server} (insecure-skip-tls-verify)`);
+  }
+
+  static fromTarget(target: ClusterTarget, opts: KubeClientOptions = {}): KubeClient {
+    return new KubeClient(loadKubeConfig(target, opts.env), opts);
+  }
+
+  /** A typed client-node API bound to the chosen context (e.g. k8s.CoreV1Api). */
+  api<T extends k8s.ApiType>(ctor: k8s.ApiConstructor<T>): T {
+    return this.kc.makeApiClient(ctor);
+  }
+
+  url(path: string, query?: RequestOptions['query']): string {
+    const u = new URL(this.server + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u.toString();
+  }
+
+  /** Sends one request with the kubeconfig's credentials; returns the raw response (streaming body). */
+  async fetch(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    const url = this.url(path, opts.query);
+    const retry = opts.retry ?? method === 'GET';
+    const attempts = retry ? this.attempts : 1;
+    let lastErr: unknown;
+    for (let i = 0; i < attempts; i++) {
+      if (opts.signal?.aborted) throw new InterruptedError();
+      const started = Date.now();
+      try {
+        const ctx = new k8s.RequestContext(url, method.toUpperCase() as k8s.HttpMethod);
+        await this.kc.applySecurityAuthentication(ctx);
+        const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: opts.accept ?? 'application/json', 'User-Agent': 'kaito-cli', ...opts.headers };
+        let body: string | Buffer | NodeJS.ReadableStream | undefined;
+        if (opts.rawBody !== undefined) body = opts.rawBody;
+        else if (opts.body !== undefined) body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+        if (body !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
+        this.requestCount++;
+        const res = await fetch(url, {
+          method: method.toUpperCase(),
+          headers,
+          body: body as never,
+          dispatcher: ctx.getDispatcher() as never,
+          signal: opts.signal,
+          duplex: body && typeof body === 'object' && 'pipe' in body ? 'half' : undefined,
+        } as never);
+        this.debug(`${method.toUpperCase()} ${url} -> ${res.status} (${Date.now() - started} ms)`);
+        if (retry && (res.status === 429 || res.status >= 500) && i < attempts - 1) {
+          const ra = Number(res.headers.get('retry-after'));
+          await res.body?.cancel().catch(() => {});
+          lastErr = new KubeApiError(res.status, { message: `HTTP ${res.status}` });
+          await this.backoff(i, Number.isFinite(ra) && ra > 0 ? ra * 1000 : undefined, opts.signal);
+          continue;
+        }
+        return res;
+      } catch (e) {
+        if (opts.signal?.aborted) throw new InterruptedError();
+        this.debug(`${method.toUpperCase()} ${url} failed: ${(e as Error).message} ${(e as { cause?: Error }).cause?.message ?? ''}`);
+        lastErr = e;
+        if (!retry || i === attempts - 1 || !isRetryable(e)) throw e;
+        await this.backoff(i, undefined, opts.signal);
+      }
+    }
+    throw lastErr;
+  }
+
+  /** JSON request; non-2xx answers throw KubeApiError with the Status. */
+  async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.fetch(method, path, opts);
+    const text = await res.text();
+    if (res.status >= 400) {
+      const ra = Number(res.headers.get('retry-after'));
+      throw new KubeApiError(res.status, parseStatus(text), Number.isFinite(ra) ? ra : undefined);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  get<T = KubeObject>(path: string, opts: RequestOptions = {}): Promise<T> {
+    return this.request<T>('GET', path, opts);
+  }
+
+  /** GET that answers undefined on 404. */
+  async getOptional<T = KubeObject>(path: string, opts: RequestOptions = {}): Promise<T | undefined> {
+    try {
+      return await this.get<T>(path, opts);
+    } catch (e) {
+      if (e instanceof KubeApiError && e.code === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** Server-side apply (fieldManager "kaito"). */
+  apply<T = KubeObject>(obj: KubeObject, opts: { force?: boolean; dryRun?: boolean; signal?: AbortSignal; fieldManager?: string } = {}): Promise<T> {
+    const path = resourcePath(obj.kind, obj.metadata.namespace ?? this.namespace, obj.metadata.name, obj.apiVersion);
+    return this.request<T>('PATCH', path, {
+      body: obj,
+      contentType: 'application/apply-patch+yaml',
+      query: { fieldManager: opts.fieldManager ?? 'kaito', force: opts.force ?? true, dryRun: opts.dryRun ? 'All' : undefined },
+      signal: opts.signal,
+      retry: true, // apply is idempotent
+    });
+  }
+
+  async delete(kind: string, namespace: string | undefined, name: string, opts: { signal?: AbortSignal; propagationPolicy?: string } = {}): Promise<boolean> {
+    try {
+      await this.request('DELETE', resourcePath(kind, namespace, name), { query: { propagationPolicy: opts.propagationPolicy ?? 'Background' }, signal: opts.signal, retry: true });
+      return true;
+    } catch (e) {
+      if (e instanceof KubeApiError && e.code === 404) return false;
+      throw e;
+    }
+  }
+
+  /** Maps any error from this client to a one-line KaitoError with the right exit code. */
+  error(e: unknown, what: string) {
+    return toKaitoError(e, what, this.server);
+  }
+
+  private backoff(attempt: number, hintMs: number | undefined, signal?: AbortSignal): Promise<void> {
+    const ms = hintMs ?? Math.min(4000, 200 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(t);
+        reject(new InterruptedError());
+      }, { once: true });
+    });
+  }
+}
