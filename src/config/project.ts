@@ -200,7 +200,7 @@ export function parseProjectConfig(text: string, file = DEFAULT_CONFIG_FILE): Pr
       }
       out[key] = sectionOut;
     } else {
-      const v = checkValue(key, kind, pair.value as Node | null, (n) => where(n ?? (pair.value as Node) ?? keyNode), problems);
+      const v = checkValue(key, kind as FieldKind, pair.value as Node | null, (n) => where(n ?? (pair.value as Node) ?? keyNode), problems);
       if (v !== undefined) out[key] = v;
     }
   }
