@@ -88,8 +88,8 @@ describe('kaito.yaml loader', () => {
     expect(lines.slice(1)).toEqual([
       expect.stringMatching(/^kaito\.yaml:2: "cluster\.subscription" must be a subscription ID/),
       expect.stringMatching(/^kaito\.yaml:3: "cluster\.namespace" must be lower-case/),
-      expect.stringMatching(/^kaito\.yaml:5: "tune\.outputImage" must be an image reference/),
-      expect.stringMatching(/^kaito\.yaml:6: "tune\.dataset" must be an http/),
+      expect.stringMatching(/^kaito\.yaml:5: "tune\.outputImage" is not a valid image reference/),
+      expect.stringMatching(/^kaito\.yaml:6: "tune\.dataset" uses ftp: only http and https/),
       expect.stringMatching(/^kaito\.yaml:7: "tune\.nodepool" must be 1-12 lower-case/),
     ]);
   });
