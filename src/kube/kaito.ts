@@ -1,0 +1,116 @@
+// What the cluster tells us about Kaito: which kaito.sh versions are served, where the controller runs,
+// its version and its node-provisioning mode (NAP: Kaito creates GPU nodes; BYO: it uses existing ones).
+import { OperationError } from '../errors.js';
+import type { KubeClient, KubeList, KubeObject } from './client.js';
+import { KubeApiError, statusOf } from './errors.js';
+
+export type WorkspaceApiVersion = 'kaito.sh/v1beta1' | 'kaito.sh/v1alpha1';
+export type ProvisioningMode = 'nap' | 'byo';
+
+export interface KaitoApi {
+  /** versions the API server serves, e.g. ['v1beta1', 'v1alpha1'] */
+  served: string[];
+  /** what the CLI writes: v1beta1 when served, else v1alpha1 */
+  apiVersion: WorkspaceApiVersion;
+}
+
+export const KAITO_NOT_INSTALLED_HINT =
+  'enable the AKS add-on (`az aks update -g RG -n CLUSTER --enable-ai-toolchain-operator --enable-oidc-issuer`) or install the Kaito helm chart; to try locally: `kaito sandbox start`';
+
+interface ApiGroup { versions?: Array<{ groupVersion: string; version: string }>; preferredVersion?: { version: string } }
+
+/** GET /apis/kaito.sh. A missing group means Kaito is not installed: exit 1 with the fix. */
+export async function discoverKaitoApi(kube: KubeClient, signal?: AbortSignal): Promise<KaitoApi> {
+  let group: ApiGroup | undefined;
+  try {
+    group = await kube.getOptional<ApiGroup>('/apis/kaito.sh', { signal });
+  } catch (e) {
+    throw kube.error(e, 'discover the Kaito API');
+  }
+  const served = (group?.versions ?? []).map((v) => v.version);
+  if (!group || served.length === 0) throw new OperationError(`Kaito is not installed in this cluster (${kube.server} serves no kaito.sh API)`, KAITO_NOT_INSTALLED_HINT);
+  const apiVersion: WorkspaceApiVersion | undefined = served.includes('v1beta1') ? 'kaito.sh/v1beta1' : served.includes('v1alpha1') ? 'kaito.sh/v1alpha1' : undefined;
+  if (!apiVersion) throw new OperationError(`this cluster serves kaito.sh ${served.join(', ')}, which this CLI does not know`, 'use a Kaito release that serves kaito.sh/v1beta1 or v1alpha1');
+  return { served, apiVersion };
+}
+
+export interface KaitoController {
+  namespace: string;
+  name: string;
+  image?: string;
+  /** image tag, e.g. 0.12.0 */
+  version?: string;
+  readyReplicas: number;
+  replicas: number;
+  mode: ProvisioningMode;
+  /** how the mode was decided, for doctor */
+  modeSource: string;
+}
+
+/** Where the controller lives: the AKS add-on (kube-system) and the helm chart (kaito-workspace). */
+const CONTROLLER_LOCATIONS: Array<[string, string]> = [
+  ['kube-system', 'kaito-workspace'],
+  ['kaito-workspace', 'kaito-workspace'],
+];
+
+const BYO_GATE = /disableNodeAutoProvisioning\s*=\s*true/i;
+
+interface Deployment extends KubeObject {
+  spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ name: string; image?: string; args?: string[]; command?: string[]; env?: Array<{ name: string; value?: string }> }> } } };
+  status?: { readyReplicas?: number; replicas?: number; availableReplicas?: number };
+}
+
+/** Finds the Kaito workspace controller Deployment; undefined when none is visible. */
+export async function findKaitoController(kube: KubeClient, signal?: AbortSignal): Promise<KaitoController | undefined> {
+  let dep: Deployment | undefined;
+  for (const [ns, name] of CONTROLLER_LOCATIONS) {
+    try {
+      dep = await kube.getOptional<Deployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`, { signal });
+    } catch (e) {
+      if (statusOf(e)?.code === 403) continue;
+      throw kube.error(e, 'read the Kaito controller deployment');
+    }
+    if (dep) break;
+  }
+  if (!dep) {
+    // other install layouts: any Deployment named like the controller, when we may list cluster-wide
+    try {
+      const all = await kube.get<KubeList<Deployment>>('/apis/apps/v1/deployments', { signal });
+      dep = all.items.find((d) => /kaito-workspace|kaito-controller/.test(d.metadata.name));
+    } catch (e) {
+      if (!(e instanceof KubeApiError)) throw kube.error(e, 'list deployments');
+    }
+  }
+  if (!dep) return undefined;
+  return describeController(dep);
+}
+
+export function describeController(dep: Deployment): KaitoController {
+  const containers = dep.spec?.template?.spec?.containers ?? [];
+  const main = containers.find((c) => /workspace|manager|kaito/.test(c.name)) ?? containers[0];
+  const image = main?.image;
+  const tag = image?.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : undefined;
+  const flags = [...(main?.command ?? []), ...(main?.args ?? []), ...(main?.env ?? []).map((e) => `${e.name}=${e.value ?? ''}`)];
+  const byo = flags.find((f) => BYO_GATE.test(f));
+  return {
+    namespace: dep.metadata.namespace ?? '',
+    name: dep.metadata.name,
+    image,
+    version: tag && !tag.includes('/') ? tag.replace(/^v/, '') : undefined,
+    readyReplicas: dep.status?.readyReplicas ?? 0,
+    replicas: dep.spec?.replicas ?? 1,
+    mode: byo ? 'byo' : 'nap',
+    modeSource: byo ? `feature gate ${byo.match(BYO_GATE)?.[0]}` : 'no disableNodeAutoProvisioning feature gate',
+  };
+}
+
+/** The mode to use: --node-provisioning / kaito.yaml when not auto, else what the controller says (NAP when unknown). */
+export async function resolveProvisioningMode(
+  kube: KubeClient,
+  requested: 'auto' | 'nap' | 'byo' | undefined,
+  signal?: AbortSignal,
+): Promise<{ mode: ProvisioningMode; controller?: KaitoController; detected: boolean }> {
+  const controller = await findKaitoController(kube, signal);
+  if (requested === 'nap' || requested === 'byo') return { mode: requested, controller, detected: false };
+  return { mode: controller?.mode ?? 'nap', controller, detected: Boolean(controller) };
+}
