@@ -1,0 +1,66 @@
+// --via port-forward: a local listener on 127.0.0.1:0 whose every TCP connection is tunnelled to pod
+// <ws>-0 port 5000 over the API server's WebSocket port-forward (client-node PortForward); requests then
+// go to the local end like to any endpoint. A tunnel that breaks (the pod restarted) only fails the
+// connections riding on it: the next connection opens a new tunnel.
+import { createServer, type Server, type Socket } from 'node:net';
+import * as k8s from '@kubernetes/client-node';
+import { EndpointTransport, type Transport, type UpstreamRequest, type UpstreamResponse } from './transport.js';
+
+interface Closable { close(): void; on?(ev: string, fn: () => void): void; readyState?: number }
+
+export class PortForwardTransport implements Transport {
+  readonly description: string;
+  private server?: Server;
+  private inner?: EndpointTransport;
+  private starting?: Promise<void>;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly kc: k8s.KubeConfig, private readonly namespace: string, private readonly pod: string, private readonly port = 5000) {
+    this.description = `port-forward to ${namespace}/${pod}:${port}`;
+  }
+
+  private start(): Promise<void> {
+    this.starting ??= new Promise<void>((resolve, reject) => {
+      const pf = new k8s.PortForward(this.kc, true);
+      const server = createServer((socket) => this.tunnel(pf, socket));
+      server.on('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const addr = server.address();
+        if (!addr || typeof addr === 'string') return reject(new Error('port-forward listener has no port'));
+        this.server = server;
+        this.inner = new EndpointTransport(`http://127.0.0.1:${addr.port}`);
+        resolve();
+      });
+    });
+    return this.starting;
+  }
+
+  private tunnel(pf: k8s.PortForward, socket: Socket): void {
+    this.sockets.add(socket);
+    let ws: Closable | undefined;
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      ws?.close();
+    });
+    socket.on('error', () => socket.destroy());
+    pf.portForward(this.namespace, this.pod, [this.port], socket, null, socket)
+      .then((w) => {
+        ws = w as unknown as Closable;
+        if (socket.destroyed) ws.close();
+        // the tunnel closing (pod gone, API server restarting) ends the local connection too
+        ws.on?.('close', () => socket.destroy());
+      })
+      .catch(() => socket.destroy());
+  }
+
+  async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    await this.start();
+    return this.inner!.request(req);
+  }
+
+  async close(): Promise<void> {
+    await this.inner?.close();
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}

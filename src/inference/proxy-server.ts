@@ -1,0 +1,214 @@
+// `kaito proxy`: a local OpenAI-compatible endpoint. Every /v1/* request is forwarded through a
+// Transport (service proxy, port-forward or a direct URL); the answer streams back chunk by chunk as
+// it arrives (no buffering: each upstream chunk is written to the client at once, with backpressure).
+// A client that goes away aborts its upstream request, so the model stops generating for nobody.
+// While the inference pod restarts (connection refused, 502/503), a request is retried briefly before
+// the upstream error is passed through. Exported for in-process use (`kaito demo`, benchmarks, tests).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { isConnectionError } from './client.js';
+import { nextRetryDelay, parseRetryAfter, PROXY_RETRY, sleep, type RetryPolicy } from './retry.js';
+import { headerValue, type Transport, type UpstreamResponse } from './transport.js';
+
+export interface ProxyOptions {
+  transport: Transport;
+  host?: string;
+  /** 0 picks a free port */
+  port?: number;
+  /** when set, every /v1 request must carry `Authorization: Bearer <apiKey>` */
+  apiKey?: string;
+  /** one line per request (method, path, status, duration) */
+  accessLog?: (line: string) => void;
+  /** --debug: also log request bodies (secrets are redacted by the caller's logger) */
+  debugLog?: (line: string) => void;
+  retry?: RetryPolicy;
+  /** largest request body accepted (chat requests are small) */
+  maxBodyBytes?: number;
+}
+
+export interface RunningProxy {
+  /** base URL for OpenAI clients, e.g. http://127.0.0.1:8080/v1 */
+  url: string;
+  host: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Headers that describe one hop and must not be forwarded (RFC 9110 7.6.1), plus ours. */
+const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'authorization', 'proxy-authorization', 'content-length', 'expect']);
+
+export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
+  const host = opts.host ?? '127.0.0.1';
+  const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
+  const retry = opts.retry ?? PROXY_RETRY;
+  const expected = opts.apiKey ? Buffer.from(`Bearer ${opts.apiKey}`) : undefined;
+  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
+    const started = performance.now();
+    const path = (req.url ?? '/').split('?')[0];
+    let logged = false;
+    const log = (status: number | string, note = '') => {
+      if (logged) return;
+      logged = true;
+      opts.accessLog?.(`${req.method} ${path} ${status} ${Math.round(performance.now() - started)}ms${note}`);
+    };
+    handle(req, res, log).catch((e) => {
+      if (!res.headersSent) sendError(res, 502, `kaito proxy: upstream failed: ${(e as Error).message}`, 'upstream_error');
+      else res.destroy();
+      log(res.headersSent ? res.statusCode : 502, ` (${(e as Error).message})`);
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, log: (s: number | string, note?: string) => void): Promise<void> {
+    const url = req.url ?? '/';
+    const path = url.split('?')[0];
+    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ status: 'ok', upstream: opts.transport.description }));
+      return log(200);
+    }
+    if (expected) {
+      const got = Buffer.from(req.headers.authorization ?? '');
+      if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
+        req.resume();
+        sendError(res, 401, 'missing or invalid API key: send Authorization: Bearer <key>', 'invalid_api_key');
+        return log(401);
+      }
+    }
+    if (!(path === '/v1' || path.startsWith('/v1/'))) {
+      req.resume();
+      sendError(res, 404, `kaito proxy forwards /v1/* only (got ${path})`, 'not_found');
+      return log(404);
+    }
+    const body = await readBody(req, maxBody);
+    if (body === undefined) {
+      sendError(res, 413, `request body larger than ${maxBody} bytes`, 'request_too_large');
+      return log(413);
+    }
+    if (body.length > 0) opts.debugLog?.(`${req.method} ${path} body: ${body.toString('utf8').slice(0, 2000)}`);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+
+    // the client going away (before or during the answer) aborts the upstream request
+    const upstreamAbort = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) upstreamAbort.abort(new Error('client disconnected'));
+    };
+    res.on('close', onClose);
+
+    const upstream = await forward(url, req.method ?? 'GET', headers, body, upstreamAbort.signal);
+    if (!upstream) {
+      log(499, ' (client disconnected)');
+      return;
+    }
+    const outHeaders: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(upstream.headers)) if (!HOP.has(k) && v !== undefined) outHeaders[k] = v;
+    res.writeHead(upstream.status, outHeaders);
+    // headers go out now: a streaming client sees the response start before the first token
+    res.flushHeaders();
+    try {
+      for await (const chunk of upstream.body) {
+        if (!res.write(chunk)) await waitDrain(res);
+      }
+      res.end();
+      log(upstream.status);
+    } catch (e) {
+      upstream.body.destroy();
+      if (upstreamAbort.signal.aborted) {
+        log(upstream.status, ' (client disconnected)');
+        return;
+      }
+      // upstream broke mid-answer: the client must see a broken response, not a clean end
+      res.destroy();
+      log(upstream.status, ` (upstream broke: ${(e as Error).message})`);
+    } finally {
+      res.off('close', onClose);
+    }
+  }
+
+  /** Sends the request upstream, retrying while the service is briefly unavailable. undefined: client gone. */
+  async function forward(url: string, method: string, headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<UpstreamResponse | undefined> {
+    const t0 = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) return undefined;
+      let res: UpstreamResponse | undefined;
+      let failure: unknown;
+      try {
+        res = await opts.transport.request({ method, path: url, headers, body: body.length > 0 ? body : undefined, signal });
+      } catch (e) {
+        if (signal.aborted) return undefined;
+        if (!isConnectionError(e)) throw e;
+        failure = e;
+      }
+      // 429 goes straight back: the client's own retry logic (OpenAI SDKs have one) decides
+      const unavailable = failure !== undefined || res!.status === 502 || res!.status === 503;
+      if (!unavailable) return res;
+      const delay = nextRetryDelay(attempt, res ? parseRetryAfter(headerValue(res.headers, 'retry-after')) : undefined, performance.now() - t0, retry);
+      if (delay === undefined) {
+        if (res) return res;
+        throw failure;
+      }
+      res?.body.destroy();
+      try {
+        await sleep(delay, signal);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 8080, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${shownHost}:${addr.port}/v1`,
+    host: addr.address,
+    port: addr.port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function sendError(res: ServerResponse, status: number, message: string, code: string): void {
+  const body = JSON.stringify({ error: { message, type: status === 401 ? 'invalid_request_error' : 'proxy_error', code } });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) over = true;
+      else parts.push(c);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+}
+
+function waitDrain(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

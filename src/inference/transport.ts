@@ -1,0 +1,98 @@
+// How an inference request reaches the workspace's server. Three transports share one interface:
+// a direct base URL (--endpoint, or the local end of a port-forward), and the API server's service
+// proxy. Every one returns the upstream body as a stream so tokens and proxied chunks pass through as
+// they arrive. undici's request() is used rather than fetch(): fewer allocations per chunk, which
+// matters for the proxy's added latency.
+import { Agent, request, type Dispatcher } from 'undici';
+
+export type UpstreamHeaders = Record<string, string | string[] | undefined>;
+
+export interface UpstreamRequest {
+  method: string;
+  /** path on the inference server, starting with '/' (query string included) */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  signal?: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: UpstreamHeaders;
+  /** the response body; consume it or call destroy() */
+  body: AsyncIterable<Uint8Array> & { destroy(err?: Error): unknown };
+}
+
+export interface Transport {
+  /** for messages: "service proxy to default/phi-4", "http://127.0.0.1:8000" */
+  readonly description: string;
+  request(req: UpstreamRequest): Promise<UpstreamResponse>;
+  close(): Promise<void>;
+}
+
+/** A keep-alive pool per transport: the proxy's clients reuse upstream connections. */
+export function newAgent(connect?: Record<string, unknown>): Agent {
+  return new Agent({
+    keepAliveTimeout: 30_000,
+    connections: 128,
+    // generation can pause for a long time between tokens on a busy server; no body timeout
+    bodyTimeout: 0,
+    headersTimeout: 600_000,
+    connect: connect as never,
+  });
+}
+
+export async function undiciRequest(url: string, req: UpstreamRequest, dispatcher: Dispatcher, extraHeaders: Record<string, string> = {}): Promise<UpstreamResponse> {
+  const res = await request(url, {
+    method: req.method as Dispatcher.HttpMethod,
+    headers: { ...extraHeaders, ...req.headers },
+    body: req.body,
+    signal: req.signal,
+    dispatcher,
+  });
+  return { status: res.statusCode, headers: res.headers, body: res.body };
+}
+
+/** The base URL a user gives to --endpoint, without a trailing slash or /v1 (paths carry /v1 themselves). */
+export function normalizeEndpoint(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new Error(`not a URL: ${raw}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`not an http(s) URL: ${raw}`);
+  return u.toString().replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+/** --endpoint URL: talk to an inference server directly. */
+export class EndpointTransport implements Transport {
+  readonly description: string;
+  private readonly agent = newAgent();
+  constructor(private readonly base: string) {
+    this.description = base;
+  }
+  request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    return undiciRequest(this.base + req.path, req, this.agent);
+  }
+  async close(): Promise<void> {
+    await this.agent.close().catch(() => {});
+  }
+}
+
+/** Reads a whole (small) body as text. */
+export async function readText(body: AsyncIterable<Uint8Array>, limit = 8 * 1024 * 1024): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const c of body) {
+    size += c.length;
+    if (size > limit) throw new Error(`response larger than ${limit} bytes`);
+    parts.push(Buffer.from(c));
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+export function headerValue(h: UpstreamHeaders, name: string): string | undefined {
+  const v = h[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
