@@ -1,5 +1,67 @@
-import { notImplemented } from '../shared/not-implemented.js';
+// kaito presets show NAME: one preset, with a fit verdict per GPU SKU for inference, LoRA and QLoRA.
+import type { CommandContext } from '../../cli/context.js';
+import { fit, FIT_METHOD_NOTE, trainingEstimate, type FitResult } from '../../core/fit.js';
+import { didYouMean } from '../../core/names.js';
+import { getPreset, loadPresets, loadSkus, type Preset } from '../../core/presets.js';
+import { UsageError } from '../../errors.js';
+import { formatTable, parseOutputFormat, printResult } from '../../ui/printer.js';
+import { contextLabel } from './list.js';
 
-export async function run(): Promise<void> {
-  notImplemented('`kaito presets show`');
+export async function run(ctx: CommandContext, _opts: unknown, args: unknown[]): Promise<void> {
+  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml', 'name'], 'table');
+  const name = String(args[0]);
+  const preset = getPreset(name);
+  if (!preset) {
+    const near = didYouMean(name, loadPresets().map((p) => p.name));
+    throw new UsageError(`no preset named "${name}"${near.length ? `: did you mean ${near.join(', ')}?` : ''}`, 'run `kaito presets list` to see them all');
+  }
+  const fits = presetFits(preset);
+  const doc = {
+    ...preset,
+    trainingEstimateGiB: preset.tunable ? Object.fromEntries(preset.methods.map((m) => [m, trainingEstimate(preset, m)])) : undefined,
+    fit: fits.map((f) => ({ sku: f.sku, recommended: preset.recommendedSkus.includes(f.sku), inference: f.inference, lora: f.lora, qlora: f.qlora })),
+    estimateMethod: FIT_METHOD_NOTE,
+  };
+  printResult(ctx.io, format, { document: doc, rows: [preset], name: (p) => p.name, text: () => showText(preset, fits) });
+}
+
+interface SkuFits { sku: string; inference: FitResult; lora?: FitResult; qlora?: FitResult }
+
+function presetFits(p: Preset): SkuFits[] {
+  return loadSkus().map((s) => ({
+    sku: s.name,
+    inference: fit(p, s, 'inference'),
+    lora: p.methods.includes('lora') ? fit(p, s, 'lora') : undefined,
+    qlora: p.methods.includes('qlora') ? fit(p, s, 'qlora') : undefined,
+  }));
+}
+
+function showText(p: Preset, fits: SkuFits[]): string {
+  const lines = [
+    `Name:             ${p.name}`,
+    `Hugging Face id:  ${p.huggingFaceId}`,
+    `Parameters:       ${p.parametersB}B`,
+    `Weights:          ${p.weightsGiB} GiB`,
+    `Tunable:          ${p.tunable ? `yes (${p.methods.join(', ')})` : 'no (inference only)'}`,
+    `Runtimes:         ${p.runtimes.join(', ')}`,
+    `Gated:            ${p.gated ? 'yes: needs --model-access-secret NAME (key HF_TOKEN) or --hf-token-stdin' : 'no'}`,
+    `Context length:   ${p.contextLength ? `${contextLabel(p.contextLength)} tokens` : 'unknown'}`,
+    `Recommended SKUs: ${p.recommendedSkus.join(', ')}`,
+  ];
+  if (p.tunable)
+    for (const m of p.methods) {
+      const e = trainingEstimate(p, m);
+      lines.push(`${m.toUpperCase().padEnd(5)} estimate:   ${e.totalGiB} GiB per GPU = weights ${e.weightsGiB} + adapter/optimizer ${e.adapterAndOptimizerGiB} + activations ${e.activationsGiB} + overhead ${e.overheadGiB}`);
+    }
+  lines.push('', 'GPU fit (estimates):');
+  const cell = (r?: FitResult) => (r ? `${r.verdict} (${r.requiredGiB}/${r.availableGiB} GiB)` : '-');
+  const headers = ['sku', 'inference', ...(p.tunable ? p.methods : [])];
+  const rows = fits.map((f) => [
+    f.sku + (p.recommendedSkus.includes(f.sku) ? ' *' : ''),
+    cell(f.inference),
+    ...(p.tunable ? p.methods.map((m) => cell(f[m])) : []),
+  ]);
+  const table = formatTable(headers, rows);
+  const notes = ['', '* recommended. Inference GiB: 1.02 x weights / usable GPU memory; training GiB: per GPU.', 'How the estimate works:', ...FIT_METHOD_NOTE.map((n) => `  - ${n}`)];
+  return lines.join('\n') + '\n' + table + notes.join('\n') + '\n';
 }

@@ -1,5 +1,18 @@
-import { notImplemented } from '../shared/not-implemented.js';
+// kaito render deploy: the manifests `kaito deploy` would apply, without a cluster.
+import { readFileSync } from 'node:fs';
+import type { CommandContext } from '../../cli/context.js';
+import { deployInputFromFlags, renderInference, type DeployFlags } from '../../core/render/index.js';
+import { emitObjects } from './output.js';
 
-export async function run(): Promise<void> {
-  notImplemented('`kaito render deploy`');
+export async function run(ctx: CommandContext, opts: DeployFlags & { outputDir?: string }): Promise<void> {
+  const project = ctx.project().config;
+  const { input, warnings } = deployInputFromFlags(opts, project.deploy, {
+    namespace: ctx.globals.namespace ?? project.cluster?.namespace,
+    detectedNodeProvisioning: project.cluster?.nodeProvisioning === 'byo' ? 'byo' : 'nap',
+    renderOnly: true,
+    readFile: (p) => readFileSync(p, 'utf8'),
+  });
+  for (const w of warnings) ctx.io.warn(w);
+  if (input.createModelAccessSecret) ctx.io.info(`note: \`kaito deploy\` creates the Secret ${input.createModelAccessSecret.name} (key HF_TOKEN) from stdin; it is referenced here by name only`);
+  emitObjects(ctx, renderInference(input), opts.outputDir);
 }

@@ -1,5 +1,18 @@
-import { notImplemented } from '../shared/not-implemented.js';
+// kaito render tune: the manifests `kaito tune` would apply, without a cluster.
+import { readFileSync } from 'node:fs';
+import type { CommandContext } from '../../cli/context.js';
+import { renderTuning, tuneInputFromFlags, type TuneFlags } from '../../core/render/index.js';
+import { emitObjects } from './output.js';
 
-export async function run(): Promise<void> {
-  notImplemented('`kaito render tune`');
+export async function run(ctx: CommandContext, opts: TuneFlags & { outputDir?: string }): Promise<void> {
+  const project = ctx.project().config;
+  const { input, warnings } = tuneInputFromFlags(opts, project.tune, {
+    namespace: ctx.globals.namespace ?? project.cluster?.namespace,
+    detectedNodeProvisioning: project.cluster?.nodeProvisioning === 'byo' ? 'byo' : 'nap',
+    renderOnly: true,
+    readFile: (p) => readFileSync(p, 'utf8'),
+  });
+  for (const w of warnings) ctx.io.warn(w);
+  if (input.createPushSecret) ctx.io.info(`note: \`kaito tune\` creates the docker-registry Secret ${input.createPushSecret.name} from --registry-username and the password on stdin; it is referenced here by name only`);
+  emitObjects(ctx, renderTuning(input), opts.outputDir);
 }

@@ -1,0 +1,155 @@
+// Syntax rules for the names, labels, images and URLs that end up in manifests. Pure string checks:
+// hostnames are never resolved (that would make render depend on the network).
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** null when valid, else why not */
+export function checkDnsLabel(name: string): string | null {
+  if (name.length === 0) return 'must not be empty';
+  if (name.length > 63) return `is ${name.length} characters long (at most 63)`;
+  if (!DNS1123_LABEL.test(name)) return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit';
+  return null;
+}
+
+export function checkDnsSubdomain(name: string): string | null {
+  if (name.length === 0) return 'must not be empty';
+  if (name.length > 253) return `is ${name.length} characters long (at most 253)`;
+  if (!DNS1123_SUBDOMAIN.test(name)) return 'must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
+  return null;
+}
+
+/** Turns anything (a preset name, a Hugging Face id) into a valid DNS-1123 label, or '' when nothing is left. */
+export function toDnsLabel(raw: string, max = 63): string {
+  let s = raw.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-');
+  s = s.replace(/^-+/, '').slice(0, max).replace(/-+$/, '');
+  return s;
+}
+
+export function checkLabelKey(key: string): string | null {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined) {
+    const p = checkDnsSubdomain(prefix);
+    if (p) return `prefix "${prefix}" ${p}`;
+  }
+  if (name.length === 0 || name.length > 63) return 'name part must be 1-63 characters';
+  if (!LABEL_NAME.test(name)) return 'name part must be letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+  return null;
+}
+
+export function checkLabelValue(value: string): string | null {
+  if (value === '') return null;
+  if (value.length > 63) return `is ${value.length} characters long (at most 63)`;
+  if (!LABEL_NAME.test(value)) return 'must be letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+  return null;
+}
+
+/** Label keys Kaito reserves for itself: a selector made only of these is rejected (v0.11+). */
+export function isReservedLabelKey(key: string): boolean {
+  const prefix = key.includes('/') ? key.slice(0, key.lastIndexOf('/')) : '';
+  return prefix === 'kaito.sh' || prefix.endsWith('.kaito.sh') || prefix === 'karpenter.kaito.sh';
+}
+
+// registry[:port]/path[:tag][@digest], the grammar of container image references (lower-case path components).
+const IMAGE_REF =
+  /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
+
+export function checkImageRef(ref: string): string | null {
+  if (ref.length === 0) return 'must not be empty';
+  if (ref.length > 255 * 2) return 'is too long';
+  if (/\s/.test(ref)) return 'must not contain spaces';
+  if (/^[a-z]+:\/\//i.test(ref)) return 'is an image reference, not a URL (drop the scheme)';
+  if (!IMAGE_REF.test(ref)) return 'is not a valid image reference (registry/repository[:tag][@digest], lower-case repository)';
+  return null;
+}
+
+/** Why a dataset URL is refused, or null. Mirrors Kaito's webhook: http(s) only, no local or metadata hosts. */
+export function checkDatasetUrl(raw: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return 'is not a valid URL';
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `uses ${u.protocol.replace(/:$/, '')}: only http and https are allowed`;
+  const host = u.hostname.toLowerCase().replace(/\.$/, '');
+  if (host === '') return 'has no host';
+  const blocked = blockedHostReason(host);
+  return blocked ? `points at ${blocked} (${host}); the tuning job could not or must not fetch it` : null;
+}
+
+const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'metadata.azure.com', 'instance-data', 'instance-data.ec2.internal']);
+
+export function blockedHostReason(host: string): string | null {
+  if (host === 'localhost' || host.endsWith('.localhost')) return 'localhost';
+  if (METADATA_HOSTS.has(host)) return 'a cloud metadata service';
+  if (host.startsWith('[')) return ipv6Reason(host.slice(1, -1));
+  const v4 = parseIPv4(host);
+  if (v4) return ipv4Reason(v4);
+  return null;
+}
+
+function parseIPv4(host: string): number[] | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (!m) return null;
+  const parts = m.slice(1).map(Number);
+  return parts.every((p) => p <= 255) ? parts : null;
+}
+
+function ipv4Reason([a, b, c, d]: number[]): string | null {
+  if (a === 169 && b === 254 && c === 169 && d === 254) return 'a cloud metadata service';
+  if (a === 168 && b === 63 && c === 129 && d === 16) return 'a cloud metadata service';
+  if (a === 100 && b === 100 && c === 100 && d === 200) return 'a cloud metadata service';
+  if (a === 127) return 'a loopback address';
+  if (a === 0) return 'an unspecified address';
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'a private address';
+  if (a === 100 && b >= 64 && b <= 127) return 'a private (carrier-grade NAT) address';
+  if (a === 169 && b === 254) return 'a link-local address';
+  if (a >= 224) return 'a multicast or reserved address';
+  return null;
+}
+
+function ipv6Reason(addr: string): string | null {
+  const a = addr.toLowerCase();
+  if (a === '::1') return 'a loopback address';
+  if (a === '::') return 'an unspecified address';
+  if (a === 'fd00:ec2::254') return 'a cloud metadata service';
+  // IPv4-mapped (::ffff:a.b.c.d, which URL() normalises to ::ffff:XXXX:XXXX)
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(a);
+  if (mapped) {
+    const hi = parseInt(mapped[1], 16);
+    const lo = parseInt(mapped[2], 16);
+    return ipv4Reason([hi >> 8, hi & 255, lo >> 8, lo & 255]);
+  }
+  const first = parseInt(a.split(':')[0] || '0', 16);
+  if ((first & 0xfe00) === 0xfc00) return 'a private (unique local) address';
+  if ((first & 0xffc0) === 0xfe80) return 'a link-local address';
+  if ((first & 0xff00) === 0xff00) return 'a multicast address';
+  return null;
+}
+
+/** The closest candidates to a misspelt name, for "did you mean". */
+export function didYouMean(input: string, candidates: string[], max = 3): string[] {
+  const scored = candidates
+    .map((c) => ({ c, d: editDistance(input.toLowerCase(), c.toLowerCase()) }))
+    .filter(({ c, d }) => d <= Math.max(2, Math.floor(c.length / 3)) || c.includes(input.toLowerCase()));
+  scored.sort((x, y) => x.d - y.d || (x.c < y.c ? -1 : 1));
+  return scored.slice(0, max).map((s) => s.c);
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,114 @@
+// The preset catalog and GPU SKU table, read from the package's presets/ folder (data only, one YAML per
+// model). This is the one module of src/core/ that touches the file system besides templates.ts; the
+// results are cached, so every other core module stays a pure function of its inputs.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { presetsDir } from '../paths.js';
+
+export type TuningMethod = 'lora' | 'qlora';
+export type Runtime = 'vllm' | 'transformers';
+
+export interface Preset {
+  name: string;
+  huggingFaceId: string;
+  /** billions of parameters (drives the training memory estimate) */
+  parametersB: number;
+  /** size of the served checkpoint (drives the inference estimate) */
+  weightsGiB: number;
+  tunable: boolean;
+  methods: TuningMethod[];
+  runtimes: Runtime[];
+  gated: boolean;
+  contextLength?: number;
+  recommendedSkus: string[];
+}
+
+export interface Sku {
+  name: string;
+  gpuModel: string;
+  gpus: number;
+  /** total over all GPUs of one VM */
+  gpuMemoryGiB: number;
+  vcpus: number;
+  /** Compute usage API family name, e.g. standardNCADSA100v4Family */
+  quotaFamily: string;
+}
+
+let presetCache: Preset[] | undefined;
+let skuCache: Sku[] | undefined;
+
+/** All presets, sorted by name. Throws (a packaging bug, not a user error) when a file is malformed. */
+export function loadPresets(dir = presetsDir()): Preset[] {
+  if (presetCache && dir === presetsDir()) return presetCache;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'skus.yaml').sort();
+  const presets = files.map((f) => parsePreset(readFileSync(join(dir, f), 'utf8'), f));
+  presets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (dir === presetsDir()) presetCache = presets;
+  return presets;
+}
+
+export function getPreset(name: string): Preset | undefined {
+  return loadPresets().find((p) => p.name === name);
+}
+
+export function loadSkus(dir = presetsDir()): Sku[] {
+  if (skuCache && dir === presetsDir()) return skuCache;
+  const doc = YAML.parse(readFileSync(join(dir, 'skus.yaml'), 'utf8')) as { skus?: unknown[] };
+  const skus = (doc?.skus ?? []).map((s, i) => parseSku(s, `skus.yaml#${i}`));
+  if (dir === presetsDir()) skuCache = skus;
+  return skus;
+}
+
+/** Case-insensitive: Azure itself treats VM size names that way. */
+export function getSku(name: string): Sku | undefined {
+  const n = name.toLowerCase();
+  return loadSkus().find((s) => s.name.toLowerCase() === n);
+}
+
+function fail(file: string, what: string): never {
+  throw new Error(`presets/${file}: ${what}`);
+}
+
+export function parsePreset(text: string, file: string): Preset {
+  const d = YAML.parse(text) as Record<string, unknown>;
+  if (!d || typeof d !== 'object') fail(file, 'not a mapping');
+  const str = (k: string) => (typeof d[k] === 'string' && d[k] ? (d[k] as string) : fail(file, `${k} must be a non-empty string`));
+  const num = (k: string) => (typeof d[k] === 'number' && (d[k] as number) > 0 ? (d[k] as number) : fail(file, `${k} must be a positive number`));
+  const bool = (k: string) => (typeof d[k] === 'boolean' ? (d[k] as boolean) : fail(file, `${k} must be true or false`));
+  const list = <T extends string>(k: string, allowed?: readonly T[]): T[] => {
+    const v = d[k];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) fail(file, `${k} must be a list of strings`);
+    if (allowed) for (const x of v) if (!allowed.includes(x as T)) fail(file, `${k}: unknown value ${x}`);
+    return v as T[];
+  };
+  const p: Preset = {
+    name: str('name'),
+    huggingFaceId: str('huggingFaceId'),
+    parametersB: num('parametersB'),
+    weightsGiB: num('weightsGiB'),
+    tunable: bool('tunable'),
+    methods: list<TuningMethod>('methods', ['lora', 'qlora']),
+    runtimes: list<Runtime>('runtimes', ['vllm', 'transformers']),
+    gated: bool('gated'),
+    recommendedSkus: list('recommendedSkus'),
+  };
+  if (d.contextLength !== undefined) p.contextLength = num('contextLength');
+  if (p.tunable !== p.methods.length > 0) fail(file, 'a tunable preset lists its methods, an inference-only one none');
+  if (`${p.name}.yaml` !== file) fail(file, `name ${p.name} does not match the file name`);
+  return p;
+}
+
+function parseSku(v: unknown, where: string): Sku {
+  const d = v as Record<string, unknown>;
+  for (const k of ['name', 'gpuModel', 'quotaFamily']) if (typeof d?.[k] !== 'string') fail(where, `${k} must be a string`);
+  for (const k of ['gpus', 'gpuMemoryGiB', 'vcpus']) if (typeof d?.[k] !== 'number' || (d[k] as number) <= 0) fail(where, `${k} must be a positive number`);
+  return {
+    name: d.name as string,
+    gpuModel: d.gpuModel as string,
+    gpus: d.gpus as number,
+    gpuMemoryGiB: d.gpuMemoryGiB as number,
+    vcpus: d.vcpus as number,
+    quotaFamily: d.quotaFamily as string,
+  };
+}

@@ -1,0 +1,25 @@
+// Last gate before anything leaves the renderer: the structural schema (no field the API server would
+// prune) and Kaito's admission rules. Flag validation should have caught everything a user can cause,
+// so a failure here is a CLI bug and is thrown as a plain Error.
+import { objectSchemaProblems } from '../schema.js';
+import { tuningConfigMapProblems, workspaceAdmissionProblems } from '../validate.js';
+import type { KObject, NodeProvisioning } from './types.js';
+
+export function renderedProblems(objects: KObject[], mode: NodeProvisioning): string[] {
+  const problems: string[] = [];
+  const ws = objects.find((o) => o.kind === 'Workspace');
+  for (const o of objects) problems.push(...objectSchemaProblems(o).map((p) => `${o.kind} ${o.metadata.name}: ${p}`));
+  if (ws) {
+    problems.push(...workspaceAdmissionProblems(ws, { nodeProvisioning: mode }).map((p) => `Workspace ${ws.metadata.name}: ${p}`));
+    const tuning = ws.tuning as { method?: 'lora' | 'qlora'; config?: string } | undefined;
+    const cm = tuning?.config ? objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === tuning.config) : undefined;
+    if (cm && tuning?.method) problems.push(...tuningConfigMapProblems(cm, tuning.method));
+  }
+  return problems;
+}
+
+export function assertRenderable(objects: KObject[], mode: NodeProvisioning): KObject[] {
+  const problems = renderedProblems(objects, mode);
+  if (problems.length > 0) throw new Error(`rendered manifests would be rejected: ${problems.join('; ')}`);
+  return objects;
+}

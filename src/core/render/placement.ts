@@ -1,0 +1,77 @@
+// Placement flags shared by tune and deploy: --instance-type, --nodepool, --labels, --node-provisioning.
+import { checkDnsLabel, checkLabelKey, checkLabelValue, isReservedLabelKey } from '../names.js';
+import type { NodeProvisioning, Placement } from './types.js';
+
+export interface PlacementFlags {
+  instanceType?: string;
+  nodepool?: string;
+  labels?: string;
+  nodeProvisioning?: 'auto' | 'nap' | 'byo';
+}
+
+export interface PlacementContext {
+  detectedNodeProvisioning: NodeProvisioning;
+  nodepoolVmSize?: string;
+  renderOnly?: boolean;
+}
+
+/** Parses `k=v,k2=v2` (the --labels syntax); problems name the flag. */
+export function parseLabels(raw: string | Record<string, unknown> | undefined, flag: string, problems: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (raw === undefined) return out;
+  const pairs: Array<[string, string]> = [];
+  if (typeof raw === 'string') {
+    for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const eq = part.indexOf('=');
+      if (eq <= 0) {
+        problems.push(`${flag}: "${part}" is not KEY=VALUE (e.g. ${flag} team=ml,env=dev)`);
+        continue;
+      }
+      pairs.push([part.slice(0, eq), part.slice(eq + 1)]);
+    }
+  } else for (const [k, v] of Object.entries(raw)) pairs.push([k, String(v)]);
+  for (const [k, v] of pairs) {
+    const kp = checkLabelKey(k);
+    if (kp) problems.push(`${flag}: label key "${k}" ${kp}`);
+    else if (isReservedLabelKey(k)) problems.push(`${flag}: label key "${k}" is reserved by Kaito (kaito.sh/ and karpenter.kaito.sh/): use a key of your own`);
+    const vp = checkLabelValue(v);
+    if (vp) problems.push(`${flag}: label value "${v}" (key ${k}) ${vp}`);
+    out[k] = v;
+  }
+  return out;
+}
+
+export function parsePlacement(f: PlacementFlags, ctx: PlacementContext, problems: string[]): Placement {
+  const mode: NodeProvisioning = f.nodeProvisioning === 'nap' || f.nodeProvisioning === 'byo' ? f.nodeProvisioning : ctx.detectedNodeProvisioning;
+  const p: Placement = { nodeProvisioning: mode, labels: parseLabels(f.labels, '--labels', problems) };
+  if (f.nodepool !== undefined) {
+    const why = checkNodepoolName(f.nodepool);
+    if (why) problems.push(`--nodepool "${f.nodepool}" ${why}`);
+    p.nodepool = f.nodepool;
+    if (ctx.renderOnly) {
+      // render has no cluster to ask: --instance-type stands for the pool's vmSize
+      if (f.instanceType) p.nodepoolVmSize = f.instanceType;
+    } else {
+      if (f.instanceType) problems.push('--instance-type and --nodepool: use one of them (the pool already fixes the VM size)');
+      if (ctx.nodepoolVmSize) p.nodepoolVmSize = ctx.nodepoolVmSize;
+    }
+    if (mode === 'nap' && !p.nodepoolVmSize)
+      problems.push(
+        ctx.renderOnly
+          ? `--nodepool ${f.nodepool}: in NAP mode instanceType is the pool's vmSize: add --instance-type VMSIZE, or --node-provisioning byo`
+          : `--nodepool ${f.nodepool}: cannot tell the pool's vmSize (needed in NAP mode): check the pool with \`kaito nodepool show ${f.nodepool}\``,
+      );
+  } else if (f.instanceType) {
+    p.instanceType = f.instanceType;
+    if (mode === 'byo') problems.push('--instance-type cannot be used in BYO mode (node auto-provisioning is off): use --nodepool POOL or --labels to select your GPU nodes');
+  }
+  if (f.instanceType !== undefined && !/^Standard_[A-Za-z0-9_]+$/.test(f.instanceType))
+    problems.push(`--instance-type "${f.instanceType}" is not an Azure VM size (e.g. Standard_NC24ads_A100_v4; see \`kaito presets show PRESET\`)`);
+  return p;
+}
+
+/** AKS Linux pool names: lower-case alphanumeric, starting with a letter, at most 12 characters. */
+export function checkNodepoolName(name: string): string | null {
+  if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) return 'is not an AKS pool name (lower-case letters and digits, starting with a letter, at most 12)';
+  return checkDnsLabel(name);
+}

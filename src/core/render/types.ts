@@ -1,0 +1,84 @@
+// Typed inputs of the renderers. `kaito tune` / `kaito deploy` build them with the same flag parsing
+// as `kaito render` (core/render/flags.ts), so what render prints is what tune/deploy apply.
+import type { Runtime, TuningMethod } from '../presets.js';
+import type { TrainingConfig } from '../training-config.js';
+
+export type ApiVersion = 'kaito.sh/v1beta1' | 'kaito.sh/v1alpha1';
+export const API_VERSIONS: ApiVersion[] = ['kaito.sh/v1beta1', 'kaito.sh/v1alpha1'];
+export const DEFAULT_API_VERSION: ApiVersion = 'kaito.sh/v1beta1';
+export type NodeProvisioning = 'nap' | 'byo';
+
+export interface KObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+export interface Placement {
+  nodeProvisioning: NodeProvisioning;
+  /** --instance-type: the SKU Kaito provisions */
+  instanceType?: string;
+  /** --nodepool: an existing AKS agent pool (adds matchLabels agentpool=POOL) */
+  nodepool?: string;
+  /** the pool's vmSize; becomes instanceType in NAP mode, ignored in BYO mode */
+  nodepoolVmSize?: string;
+  /** extra matchLabels from --labels (app=<ws> is always added unless given) */
+  labels: Record<string, string>;
+}
+
+export type DatasetSource = { kind: 'urls'; urls: string[] } | { kind: 'image'; image: string; pullSecret?: string } | { kind: 'pvc'; claim: string };
+export type OutputTarget = { kind: 'image'; image: string; pushSecret: string } | { kind: 'pvc'; claim: string };
+export type TuningConfigSource = { kind: 'default' } | { kind: 'existing'; configMap: string } | { kind: 'rendered'; config: TrainingConfig };
+
+export interface TuneInput {
+  name: string;
+  namespace?: string;
+  apiVersion: ApiVersion;
+  preset: string;
+  method: TuningMethod;
+  dataset: DatasetSource;
+  output: OutputTarget;
+  /** set when the push Secret is created by the CLI from --registry-username + --registry-password-stdin */
+  createPushSecret?: { name: string; username: string };
+  placement: Placement;
+  tuningConfig: TuningConfigSource;
+  /** per-device batch size, for the memory estimate */
+  batchSize: number;
+  force: boolean;
+}
+
+export interface AdapterInput {
+  name: string;
+  image: string;
+  /** only the transformers runtime accepts a strength */
+  strength?: string;
+}
+
+export interface DeployInput {
+  name: string;
+  namespace?: string;
+  apiVersion: ApiVersion;
+  /** a catalog preset name, or a Hugging Face id org/model (Kaito v0.9+, best effort) */
+  preset: string;
+  placement: Placement;
+  adapters: AdapterInput[];
+  adapterPullSecret?: string;
+  runtime?: Runtime;
+  modelAccessSecret?: string;
+  /** set when the CLI creates the model access Secret from --hf-token-stdin */
+  createModelAccessSecret?: { name: string };
+  /** text of --config-file (inference_config.yaml), rendered into ConfigMap <ws>-inference */
+  inferenceConfig?: string;
+  loadBalancer: boolean;
+  force: boolean;
+}
+
+/** Labels on every object the CLI renders. */
+export const MANAGED_BY = { key: 'app.kubernetes.io/managed-by', value: 'kaito-cli' } as const;
+export const TUNING_CONFIG_KEY = 'training_config.yaml';
+export const INFERENCE_CONFIG_KEY = 'inference_config.yaml';
+export const tuningConfigMapName = (ws: string) => `${ws}-tuning`;
+export const inferenceConfigMapName = (ws: string) => `${ws}-inference`;
+export const pushSecretName = (ws: string) => `${ws}-push`;
+export const modelAccessSecretName = (ws: string) => `${ws}-hf-token`;

@@ -1,0 +1,112 @@
+// training_config.yaml: the method defaults (KAITO.md §3), the CLI's overrides and the checks Kaito's
+// webhook applies to a tuning ConfigMap (KAITO.md §1). Pure: the caller reads files.
+import YAML from 'yaml';
+import type { TuningMethod } from './presets.js';
+
+export const TRAINING_SECTIONS = ['ModelConfig', 'QuantizationConfig', 'LoraConfig', 'TrainingArguments', 'DatasetConfig', 'DataCollator'] as const;
+
+export type TrainingConfig = { training_config: Record<string, Record<string, unknown>> };
+
+export interface TrainingOverrides {
+  epochs?: number;
+  maxSteps?: number;
+  learningRate?: number;
+  batchSize?: number;
+  loraR?: number;
+  loraAlpha?: number;
+  loraDropout?: number;
+  targetModules?: string[];
+}
+
+export const hasOverrides = (o: TrainingOverrides): boolean => Object.values(o).some((v) => v !== undefined);
+
+/** The defaults of Kaito's lora/qlora params templates, written from the documented values. */
+export function defaultTrainingConfig(method: TuningMethod): TrainingConfig {
+  const cfg: TrainingConfig = {
+    training_config: {
+      ModelConfig: { torch_dtype: 'bfloat16', local_files_only: true, device_map: 'auto' },
+      QuantizationConfig:
+        method === 'qlora'
+          ? { load_in_4bit: true, bnb_4bit_quant_type: 'nf4', bnb_4bit_compute_dtype: 'bfloat16', bnb_4bit_use_double_quant: true }
+          : { load_in_4bit: false, load_in_8bit: false },
+      LoraConfig: { r: 8, lora_alpha: 8, lora_dropout: 0.0 },
+      TrainingArguments: { output_dir: '/mnt/results', save_strategy: 'no', per_device_train_batch_size: 1, ddp_find_unused_parameters: false },
+      DataCollator: { mlm: true },
+      DatasetConfig: { shuffle_dataset: true, train_test_split: 1 },
+    },
+  };
+  return cfg;
+}
+
+/** A copy of cfg with the flag overrides applied (flags win over the file and the defaults). */
+export function applyOverrides(cfg: TrainingConfig, o: TrainingOverrides): TrainingConfig {
+  const out: TrainingConfig = structuredClone(cfg);
+  const section = (name: string) => (out.training_config[name] ??= {});
+  if (o.epochs !== undefined) section('TrainingArguments').num_train_epochs = o.epochs;
+  if (o.maxSteps !== undefined) section('TrainingArguments').max_steps = o.maxSteps;
+  if (o.learningRate !== undefined) section('TrainingArguments').learning_rate = o.learningRate;
+  if (o.batchSize !== undefined) section('TrainingArguments').per_device_train_batch_size = o.batchSize;
+  if (o.loraR !== undefined) section('LoraConfig').r = o.loraR;
+  if (o.loraAlpha !== undefined) section('LoraConfig').lora_alpha = o.loraAlpha;
+  if (o.loraDropout !== undefined) section('LoraConfig').lora_dropout = o.loraDropout;
+  if (o.targetModules !== undefined) section('LoraConfig').target_modules = [...o.targetModules];
+  return out;
+}
+
+/** Parses a user's training_config.yaml; problems are appended (prefixed with `where`), null when unusable. */
+export function parseTrainingConfig(text: string, where: string, problems: string[]): TrainingConfig | null {
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text, { uniqueKeys: true });
+  } catch (e) {
+    problems.push(`${where}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+    return null;
+  }
+  if (!isMap(doc) || !isMap(doc.training_config)) {
+    problems.push(`${where}: needs a top-level "training_config:" mapping`);
+    return null;
+  }
+  for (const k of Object.keys(doc)) if (k !== 'training_config') problems.push(`${where}: unknown top-level key "${k}" (only training_config)`);
+  return doc as TrainingConfig;
+}
+
+/** The webhook's rules for training_config.yaml plus the method's quantization rule. */
+export function checkTrainingConfig(cfg: TrainingConfig, method: TuningMethod, where: string): string[] {
+  const problems: string[] = [];
+  const tc = cfg.training_config;
+  for (const [name, value] of Object.entries(tc)) {
+    if (!(TRAINING_SECTIONS as readonly string[]).includes(name)) problems.push(`${where}: unknown section "${name}" (allowed: ${TRAINING_SECTIONS.join(', ')})`);
+    else if (!isMap(value)) problems.push(`${where}: section "${name}" must be a mapping`);
+  }
+  const q = isMap(tc.QuantizationConfig) ? tc.QuantizationConfig : {};
+  for (const k of ['load_in_4bit', 'load_in_8bit']) {
+    if (q[k] !== undefined && typeof q[k] !== 'boolean') problems.push(`${where}: QuantizationConfig.${k} must be true or false (got ${JSON.stringify(q[k])})`);
+  }
+  const four = q.load_in_4bit === true;
+  const eight = q.load_in_8bit === true;
+  if (four && eight) problems.push(`${where}: QuantizationConfig: load_in_4bit and load_in_8bit cannot both be true`);
+  if (method === 'qlora' && !four && !eight) problems.push(`${where}: method qlora needs QuantizationConfig.load_in_4bit or load_in_8bit set to true (or use --method lora)`);
+  if (method === 'lora' && (four || eight)) problems.push(`${where}: method lora must not quantize: set load_in_4bit and load_in_8bit to false (or use --method qlora)`);
+  const ta = isMap(tc.TrainingArguments) ? tc.TrainingArguments : {};
+  if (ta.output_dir !== undefined) {
+    const dir = ta.output_dir;
+    if (typeof dir !== 'string' || !isUnderMnt(dir)) problems.push(`${where}: TrainingArguments.output_dir must be a directory under /mnt, e.g. /mnt/results (got ${JSON.stringify(dir)})`);
+  }
+  const lora = isMap(tc.LoraConfig) ? tc.LoraConfig : {};
+  for (const k of ['r', 'lora_alpha']) if (lora[k] !== undefined && !(Number.isInteger(lora[k]) && (lora[k] as number) > 0)) problems.push(`${where}: LoraConfig.${k} must be a positive integer`);
+  if (lora.lora_dropout !== undefined && !(typeof lora.lora_dropout === 'number' && lora.lora_dropout >= 0 && lora.lora_dropout < 1)) problems.push(`${where}: LoraConfig.lora_dropout must be a number in [0, 1)`);
+  return problems;
+}
+
+function isUnderMnt(dir: string): boolean {
+  const parts = dir.split('/').filter((p) => p !== '' && p !== '.');
+  return dir.startsWith('/') && parts[0] === 'mnt' && parts.length >= 2 && !parts.includes('..');
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function trainingConfigToYAML(cfg: TrainingConfig): string {
+  return YAML.stringify(cfg, { lineWidth: 0, aliasDuplicateObjects: false });
+}
