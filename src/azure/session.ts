@@ -1,0 +1,90 @@
+// One authenticated connection to Azure Resource Manager: the cloud, the credential, the AKS client and a
+// plain REST client for the few calls the AKS SDK does not cover (Compute usages, managed cluster lookups
+// are in the SDK). Every request is traced with --debug (the bearer token never is).
+import { getClient, type Client } from '@azure-rest/core-client';
+import type { TokenCredential } from '@azure/identity';
+import type { ContainerServiceClient } from '@azure/arm-containerservice';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { CommandContext } from '../cli/context.js';
+import { resolveArmCloud, type ArmCloud } from './cloud.js';
+import { createCredential, parseAuthMethod, type AuthMethod } from './credential.js';
+
+export interface AzureSessionOptions {
+  cloud: ArmCloud;
+  credential: TokenCredential;
+  debug?: (msg: string) => void;
+  /** extra trusted CA (in-process tests; the CLI relies on NODE_EXTRA_CA_CERTS) */
+  ca?: string;
+  /** poll interval for long-running operations when ARM sends no Retry-After */
+  pollIntervalMs?: number;
+  /** retries of 429/5xx (SDK default 3) */
+  maxRetries?: number;
+}
+
+export class AzureSession {
+  readonly cloud: ArmCloud;
+  readonly credential: TokenCredential;
+  readonly pollIntervalMs: number;
+  private readonly clients = new Map<string, ContainerServiceClient>();
+  private rest?: Client;
+  private readonly clientOptions: Record<string, unknown>;
+
+  constructor(readonly opts: AzureSessionOptions) {
+    this.cloud = opts.cloud;
+    this.credential = opts.credential;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 2000;
+    const trace: PipelinePolicy = {
+      name: 'kaitoDebugTrace',
+      async sendRequest(req, next) {
+        const started = Date.now();
+        try {
+          const res = await next(req);
+          opts.debug?.(`${req.method} ${req.url} -> ${res.status} (${Date.now() - started} ms)${res.headers.get('x-ms-request-id') ? ` request-id ${res.headers.get('x-ms-request-id')}` : ''}`);
+          return res;
+        } catch (e) {
+          opts.debug?.(`${req.method} ${req.url} failed: ${(e as Error).message}`);
+          throw e;
+        }
+      },
+    };
+    this.clientOptions = {
+      endpoint: this.cloud.endpoint,
+      credentials: { scopes: [this.cloud.scope] },
+      additionalPolicies: opts.debug ? [{ policy: trace, position: 'perRetry' }] : [],
+      retryOptions: { maxRetries: opts.maxRetries ?? 3 },
+      userAgentOptions: { userAgentPrefix: 'kaito-cli' },
+      ...(opts.ca ? { tlsOptions: { ca: opts.ca } } : {}),
+    };
+  }
+
+  async containerService(subscriptionId: string): Promise<ContainerServiceClient> {
+    let c = this.clients.get(subscriptionId);
+    if (!c) {
+      const { ContainerServiceClient } = await import('@azure/arm-containerservice');
+      c = new ContainerServiceClient(this.credential, subscriptionId, this.clientOptions as never);
+      this.clients.set(subscriptionId, c);
+    }
+    return c;
+  }
+
+  /** A GET on ARM through the same pipeline (auth, retries, TLS); non-2xx answers throw a RestError-like error. */
+  async get<T>(path: string, apiVersion: string, signal?: AbortSignal): Promise<T> {
+    this.rest ??= getClient(this.cloud.endpoint, this.credential, this.clientOptions as never);
+    const res = await this.rest.pathUnchecked(path).get({ queryParameters: { 'api-version': apiVersion }, abortSignal: signal });
+    const status = Number(res.status);
+    if (status >= 400) {
+      const { createRestError } = await import('@azure-rest/core-client');
+      throw createRestError(res);
+    }
+    return res.body as T;
+  }
+}
+
+/** The session a command uses: --arm-endpoint/KAITO_ARM_ENDPOINT/kaito.yaml, and --auth. */
+export function sessionFromContext(ctx: CommandContext, auth?: string): AzureSession {
+  const cloud = resolveArmCloud(ctx.target().armEndpoint, ctx.io.env);
+  const method: AuthMethod = parseAuthMethod(auth ?? ctx.io.env.KAITO_AZURE_AUTH);
+  const credential = createCredential(method, ctx.io.env, { authorityHost: cloud.authorityHost });
+  ctx.debug(`ARM ${cloud.endpoint} (${cloud.name}), scope ${cloud.scope}, credential ${method}`);
+  return new AzureSession({ cloud, credential, debug: (m) => ctx.debug(m) });
+}
