@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createKaitoController } from '../../../../src/sandbox/controller/index.js';
+import { cond, inferenceWorkspace, testContext, waitFor, type TestSandbox } from './helpers.js';
+
+let sb: TestSandbox | undefined;
+afterEach(() => sb?.abort.abort());
+
+const WS = 'kaito.sh/workspaces';
+
+describe('inference workspaces', () => {
+  it('provisions a NodeClaim, a node, a StatefulSet and Services, then reports Ready (v0.12)', async () => {
+    sb = testContext();
+    const { ctx } = sb;
+    createKaitoController(ctx);
+    ctx.store.create(WS, inferenceWorkspace('phi'));
+    const ws = await waitFor(ctx, () => {
+      const w = ctx.store.get(WS, 'default', 'phi');
+      return (w?.status as { state?: string })?.state === 'Ready' && w;
+    }, 20_000, 'Ready');
+    expect(cond(ws, 'InferenceReady')).toMatchObject({ status: 'True', observedGeneration: 1 });
+    expect(cond(ws, 'ResourceReady')).toMatchObject({ status: 'True', reason: 'workspaceResourceStatusSuccess' });
+    expect(cond(ws, 'NodeClaimReady')?.status).toBe('True');
+    expect(ws.metadata.finalizers).toContain('workspace.finalizer.kaito.sh');
+    const status = ws.status as { workerNodes: string[]; targetNodeCount: number };
+    expect(status.targetNodeCount).toBe(1);
+    const claims = ctx.store.list('karpenter.sh/nodeclaims').items;
+    expect(claims).toHaveLength(1);
+    expect(claims[0].metadata.name).toMatch(/^ws[0-9a-f]{9}$/);
+    expect(claims[0].metadata.labels).toMatchObject({ 'kaito.sh/workspace': 'phi' });
+    const node = ctx.store.get('/nodes', undefined, status.workerNodes[0])!;
+    expect(node.metadata.labels).toMatchObject({ app: 'phi', agentpool: claims[0].metadata.name, 'kubernetes.azure.com/agentpool': claims[0].metadata.name, 'node.kubernetes.io/instance-type': 'Standard_NC24ads_A100_v4', 'kubernetes.io/os': 'linux' });
+    expect((node.spec as { taints: unknown[] }).taints).toContainEqual({ key: 'sku', value: 'gpu', effect: 'NoSchedule' });
+    expect((node.status as { capacity: Record<string, string> }).capacity['nvidia.com/gpu']).toBe('1');
+    const svc = ctx.store.get('/services', 'default', 'phi')!;
+    expect((svc.spec as { ports: unknown[] }).ports).toEqual([{ name: 'http', port: 80, protocol: 'TCP', targetPort: 5000 }]);
+    expect(ctx.store.get('/services', 'default', 'phi-headless')).toBeDefined();
+    expect(ctx.store.get('apps/statefulsets', 'default', 'phi')).toBeDefined();
+    const pod = ctx.store.get('/pods', 'default', 'phi-0')!;
+    expect((pod.status as { phase: string }).phase).toBe('Running');
+    expect(ctx.podLogs.read('default', 'phi-0', 'phi').map((l) => l.text).join('\n')).toContain('Starting vLLM API server');
+  });
+
+  it('reuses an existing matching node instead of creating a NodeClaim', async () => {
+    sb = testContext();
+    const { ctx } = sb;
+    const { makeAgentPoolNode } = await import('../../../../src/sandbox/controller/node-factory.js');
+    ctx.store.create('/nodes', makeAgentPoolNode(ctx, { pool: 'gpu1', vmSize: 'Standard_NC24ads_A100_v4', index: 0, salt: '12345678', nodeLabels: { app: 'phi' }, nodeTaints: ['sku=gpu:NoSchedule'], ready: true }));
+    createKaitoController(ctx);
+    ctx.store.create(WS, inferenceWorkspace('phi'));
+    await waitFor(ctx, () => (ctx.store.get(WS, 'default', 'phi')?.status as { state?: string })?.state === 'Ready', 20_000, 'Ready');
+    expect(ctx.store.list('karpenter.sh/nodeclaims').items).toHaveLength(0);
+  });
+
+  it('lists adapters as loaded in the runtime log', async () => {
+    sb = testContext();
+    const { ctx } = sb;
+    createKaitoController(ctx);
+    ctx.store.create(WS, inferenceWorkspace('phi', { adapters: ['legal', 'medical'] }));
+    await waitFor(ctx, () => (ctx.store.get(WS, 'default', 'phi')?.status as { state?: string })?.state === 'Ready', 20_000, 'Ready');
+    const log = ctx.podLogs.read('default', 'phi-0', 'phi').map((l) => l.text).join('\n');
+    expect(log).toContain("Loaded new LoRA adapter: name 'legal'");
+    expect(log).toContain("Loaded new LoRA adapter: name 'medical'");
+  });
+
+  it('image-pull fault: pod in ImagePullBackOff, InferenceReady False with ImagePullError', async () => {
+    sb = testContext({ faults: { imagePull: true } });
+    const { ctx } = sb;
+    createKaitoController(ctx);
+    ctx.store.create(WS, inferenceWorkspace('phi'));
+    const ws = await waitFor(ctx, () => {
+      const w = ctx.store.get(WS, 'default', 'phi');
+      return cond(w, 'InferenceReady')?.reason === 'ImagePullError' && w;
+    }, 20_000, 'ImagePullError');
+    expect(cond(ws, 'InferenceReady')?.status).toBe('False');
+    expect((ws.status as { state: string }).state).toBe('Pending');
+    await waitFor(ctx, () => JSON.stringify(ctx.store.get('/pods', 'default', 'phi-0')?.status).includes('ImagePullBackOff'), 10_000, 'ImagePullBackOff');
+    expect(ctx.store.list('/events', 'default').items.some((e) => e.reason === 'Failed')).toBe(true);
+  });
+
+  it('quota fault: NodeClaim never launches and the workspace stays Pending with the quota message', async () => {
+    sb = testContext({ faults: { quota: { standardNCADSA100v4Family: 0 } } });
+    const { ctx } = sb;
+    createKaitoController(ctx);
+    ctx.store.create(WS, inferenceWorkspace('phi'));
+    const ws = await waitFor(ctx, () => {
+      const w = ctx.store.get(WS, 'default', 'phi');
+      return cond(w, 'NodeClaimReady')?.message.includes('quota') && w;
+    }, 20_000, 'quota message');
+    expect((ws.status as { state: string }).state).toBe('Pending');
+    expect(cond(ws, 'ResourceReady')).toMatchObject({ status: 'False' });
+    expect(cond(ws, 'ResourceReady')?.message).toMatch(/standardNCADSA100v4Family Cores quota/);
+    const claim = ctx.store.list('karpenter.sh/nodeclaims').items[0];
+    expect(cond(claim, 'Launched')).toMatchObject({ status: 'False', reason: 'LaunchFailed' });
+    expect(ctx.store.list('/nodes').items).toHaveLength(0);
+  });
+
+  it('BYO without nodes: Unschedulable; with a matching node: Ready without NodeClaims', async () => {
+    sb = testContext({ provisioning: 'byo' });
+    const { ctx } = sb;
+    createKaitoController(ctx);
+    ctx.store.create(WS, inferenceWorkspace('phi', { instanceType: '', labels: { pool: 'gpu' } }));
+    const ws = await waitFor(ctx, () => {
+      const w = ctx.store.get(WS, 'default', 'phi');
+      return cond(w, 'ResourceReady')?.reason === 'Unschedulable' && w;
+    }, 10_000, 'Unschedulable');
+    expect(cond(ws, 'ResourceReady')?.message).toContain('pool=gpu');
+    expect(cond(ws, 'NodeClaimReady')).toBeUndefined();
+    const { makeAgentPoolNode } = await import('../../../../src/sandbox/controller/node-factory.js');
+    ctx.store.create('/nodes', makeAgentPoolNode(ctx, { pool: 'gpu', vmSize: 'Standard_NV36ads_A10_v5', index: 0, salt: '12345678', nodeLabels: { pool: 'gpu' }, nodeTaints: ['sku=gpu:NoSchedule'], ready: true }));
+    await waitFor(ctx, () => (ctx.store.get(WS, 'default', 'phi')?.status as { state?: string })?.state === 'Ready', 20_000, 'Ready');
+    expect(ctx.store.list('karpenter.sh/nodeclaims').items).toHaveLength(0);
+  });
+
+  it('deleting removes owned objects and NodeClaims before the finalizer goes', async () => {
+    sb = testContext();
+    const { ctx } = sb;
+    createKaitoController(ctx);
+    ctx.store.create(WS, inferenceWorkspace('phi'));
+    await waitFor(ctx, () => (ctx.store.get(WS, 'default', 'phi')?.status as { state?: string })?.state === 'Ready', 20_000, 'Ready');
+    const r = ctx.store.delete(WS, 'default', 'phi');
+    expect(r.gone).toBe(false);
+    await waitFor(ctx, () => cond(ctx.store.get(WS, 'default', 'phi'), 'WorkspaceDeleting')?.status === 'True', 10_000, 'WorkspaceDeleting');
+    await waitFor(ctx, () => !ctx.store.get(WS, 'default', 'phi'), 20_000, 'workspace gone');
+    expect(ctx.store.list('karpenter.sh/nodeclaims').items).toHaveLength(0);
+    expect(ctx.store.list('/nodes').items).toHaveLength(0);
+    expect(ctx.store.list('/pods').items).toHaveLength(0);
+    expect(ctx.store.list('apps/statefulsets').items).toHaveLength(0);
+    expect(ctx.store.list('/services').items).toHaveLength(0);
+  });
+});
