@@ -108,5 +108,6 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 export function trainingConfigToYAML(cfg: TrainingConfig): string {
-  return YAML.stringify(cfg, { lineWidth: 0, aliasDuplicateObjects: false });
+  // YAML 1.1 style so Python's yaml (the trainer) reads "no", "on", "y" as strings, not booleans
+  return YAML.stringify(cfg, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
 }

@@ -31,7 +31,7 @@ export function canonical<T>(value: T, parentKey = ''): T {
 }
 
 export function objectsToYAML(objects: KObject[]): string {
-  return objects.map((o) => YAML.stringify(canonical(o), { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return objects.map((o) => YAML.stringify(canonical(o), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })).join('---\n');
 }
 
 /** A v1 List, as kubectl prints several objects with -o json. */
