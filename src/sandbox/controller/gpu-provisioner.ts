@@ -1,8 +1,8 @@
 // The emulated gpu-provisioner (Azure/gpu-provisioner): each karpenter.sh/v1 NodeClaim becomes a one-node
 // AKS agent pool named after the claim; the claim's conditions follow the pool (Launched, Registered,
 // Initialized, Ready). Deleting the claim deletes the pool, then releases the claim's finalizer.
-// Regional vCPU quota (ctx.faults.quota) is checked like Azure would, and a refusal leaves the claim
-// not Launched with Azure's message, for as long as it exists.
+// When AKS refuses the pool (regional vCPU quota: ctx.faults.quota), the claim stays not Launched with
+// Azure's message, for as long as it exists, like the real provisioner keeps reporting it.
 import type { SandboxContext } from '../context.js';
 import type { KObject, StoreEvent } from '../store.js';
 import { nowIso } from './conditions.js';
@@ -89,24 +89,6 @@ export class GpuProvisioner {
     this.tasks.start(name, () => this.launch(claim), (err) => this.ctx.log('gpu-provisioner', `launching ${name}: ${String(err)}`));
   }
 
-  private quotaError(claimName: string, vmSize: string): string | undefined {
-    const sku = skuInfo(vmSize);
-    const limit = this.ctx.faults.quota[sku.family];
-    if (limit === undefined) return undefined;
-    const used = this.ctx.store
-      .list(NODE_RES, undefined, (n) => skuInfo(n.metadata.labels?.['node.kubernetes.io/instance-type'] ?? '').family === sku.family && !!n.metadata.labels?.['node.kubernetes.io/instance-type'])
-      .items.reduce((sum, n) => sum + skuInfo(n.metadata.labels?.['node.kubernetes.io/instance-type'] ?? '').vcpus, 0);
-    if (used + sku.vcpus <= limit) return undefined;
-    const { subscriptionId, resourceGroup, clusterName, location } = this.ctx.azure;
-    return (
-      `creating agent pool "${claimName}": PUT https://management.azure.com/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${clusterName}/agentPools/${claimName} ` +
-      `RESPONSE 400: 400 Bad Request ERROR CODE: InsufficientVCPUQuota Insufficient regional vcpu quota left for location ${location}. ` +
-      `Operation could not be completed as it results in exceeding approved ${sku.family} Cores quota. Additional details - Deployment Model: Resource Manager, Location: ${location}, ` +
-      `Current Limit: ${limit}, Current Usage: ${used}, Additional Required: ${sku.vcpus}, (Minimum) New Limit Required: ${used + sku.vcpus}. ` +
-      `Submit a request for Quota increase at https://aka.ms/ProdportalCRP/#blade/Microsoft_Azure_Capacity/UsageAndQuota.ReactView by specifying parameters listed in the 'Details' section for deployment to succeed.`
-    );
-  }
-
   private async launch(claim: KObject): Promise<void> {
     const { store } = this.ctx;
     const name = claim.metadata.name;
@@ -120,15 +102,14 @@ export class GpuProvisioner {
     patchStatus(store, NODECLAIM_RES, undefined, name, (s) => {
       for (const t of ['Launched', 'Registered', 'Initialized', 'Ready']) setClaimCondition(s, { type: t, status: 'Unknown', reason: 'AwaitingReconciliation', message: 'object is awaiting reconciliation' }, gen);
     });
-    const quota = this.quotaError(name, spec.instanceType);
-    if (quota) return this.launchFailed(name, gen, quota);
-    const creation = this.pools.createAgentPool({ name, vmSize: spec.instanceType, count: 1, nodeLabels: spec.labels, nodeTaints: spec.taints, osDiskSizeGB: spec.osDiskSizeGB, osSKU: spec.osSKU, tags: { 'kaito.sh/nodeclaim': name } });
+    const creation = this.pools.createAgentPool(name, { mode: 'User', vmSize: spec.instanceType, count: 1, nodeLabels: spec.labels, nodeTaints: spec.taints, osDiskSizeGB: spec.osDiskSizeGB, osSKU: spec.osSKU, tags: { 'kaito.sh/nodeclaim': name } });
     this.creating.set(name, creation);
     try {
       await creation;
     } catch (err) {
       if ((err as { name?: string })?.name === 'AbortError' || this.ctx.signal.aborted) throw err;
-      return this.launchFailed(name, gen, `creating agent pool "${name}": ${(err as Error)?.message ?? String(err)}`);
+      const code = (err as { code?: string })?.code;
+      return this.launchFailed(name, gen, `creating agent pool "${name}": ${code ? `${code}: ` : ''}${(err as Error)?.message ?? String(err)}`);
     }
     const sku = skuInfo(spec.instanceType);
     patchStatus(store, NODECLAIM_RES, undefined, name, (s) => {
@@ -179,7 +160,8 @@ export class GpuProvisioner {
     const inFlight = this.creating.get(name);
     if (inFlight) await inFlight.catch(() => undefined);
     this.creating.delete(name);
-    if (launched?.status === 'True' || inFlight || !this.failed.has(name)) await this.pools.deleteAgentPool(name);
+    // a pool whose creation failed still exists in AKS (provisioningState Failed): delete it too
+    await this.pools.deleteAgentPool(name);
     this.failed.delete(name);
     patchObject(this.ctx.store, NODECLAIM_RES, undefined, name, (o) => {
       o.metadata.finalizers = (o.metadata.finalizers ?? []).filter((f) => f !== NODECLAIM_FINALIZER);

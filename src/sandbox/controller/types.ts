@@ -1,26 +1,26 @@
 // Contracts between the emulated Kaito controller, the gpu-provisioner and whoever owns AKS agent pools
 // (the ARM emulator in a full sandbox, or the small in-process fallback in ./local-pools.ts).
 
-/** What gpu-provisioner asks AKS for: one agent pool per NodeClaim (PUT .../agentPools/{name}). */
+/** What gpu-provisioner asks AKS for: one agent pool per NodeClaim (the properties of PUT .../agentPools/{name}). */
 export interface AgentPoolSpec {
-  name: string;
   vmSize: string;
   count: number;
+  mode?: 'User';
   nodeLabels: Record<string, string>;
   nodeTaints: string[];
   osDiskSizeGB?: number;
-  osSKU?: 'Ubuntu' | 'AzureLinux';
+  osSKU?: string;
   tags?: Record<string, string>;
 }
 
 /**
- * The agent-pool side of AKS. createAgentPool resolves once the pool has Succeeded and its Node
- * objects exist in the store (labelled agentpool=<name>), and rejects with an Error whose message
- * reads like the ARM error when Azure refuses (quota, bad SKU). deleteAgentPool removes the pool and
- * its Nodes; deleting a missing pool is not an error.
+ * The agent-pool side of AKS (the ARM emulator's in-process API has this shape). createAgentPool
+ * resolves once the pool has Succeeded and its Node objects exist in the store (labelled
+ * agentpool=<name>), and rejects with an Error (ARM's `code` + message) when Azure refuses (quota,
+ * bad SKU). deleteAgentPool removes the pool and its Nodes; deleting a missing pool is not an error.
  */
 export interface AgentPoolBackend {
-  createAgentPool(spec: AgentPoolSpec): Promise<unknown>;
+  createAgentPool(name: string, spec: AgentPoolSpec): Promise<unknown>;
   deleteAgentPool(name: string): Promise<unknown>;
 }
 
