@@ -1,4 +1,5 @@
 // A throw-away CA and a server certificate for a host name and 127.0.0.1, for HTTPS tests.
+import 'reflect-metadata'; // @peculiar/x509 resolves its helpers through tsyringe, which needs it
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
