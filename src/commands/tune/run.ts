@@ -1,5 +1,161 @@
-import { notImplemented } from '../shared/not-implemented.js';
+// kaito tune: preflight against the cluster, then server-side apply of the (optional) push Secret, the
+// tuning ConfigMap and the Workspace — the same objects `kaito render tune` prints — and optionally wait.
+//
+// -o json prints one document:
+//   { workspace, namespace, apiVersion, action: created|configured|unchanged|dry-run,
+//     dryRun?: "server", objects: [{kind, name, action, note?}],
+//     wait?: {for, phase, message, elapsedMs} }
+// -o name prints workspace.kaito.sh/NAME; -o yaml the same document as YAML. Without -o: human lines on stderr only.
+import { readFileSync } from 'node:fs';
+import type { CommandContext } from '../../cli/context.js';
+import { parseDuration } from '../../core/duration.js';
+import { objectsToJSON, objectsToYAML, renderTuning, tuneInputFromFlags, type TuneFlags, type TuneInput } from '../../core/render/index.js';
+import { UsageError } from '../../errors.js';
+import { kubeFromContext, type KubeClient, type KubeObject } from '../../kube/index.js';
+import { dockerConfigSecret, readSecretFromStdin } from '../../kube/secrets.js';
+import { waitWithProgress } from '../../kube/wait-display.js';
+import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
+import { applyWorkspaceObjects, discoverKaitoApi, exists, resolveProvisioningMode, type AppliedObject } from '../../kube/workspace.js';
+import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import { nodepoolVmSize } from './nodepool.js';
 
-export async function run(): Promise<void> {
-  notImplemented('`kaito tune`');
+interface Opts extends TuneFlags {
+  dryRun?: 'client' | 'server';
+  skipDatasetCheck?: boolean;
+  wait?: boolean;
+  timeout?: string;
+}
+
+export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
+  const project = ctx.project().config;
+  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
+  const timeoutMs = parseTimeout(opts.timeout);
+  if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run', 'drop one of them');
+
+  // --dry-run=client is `kaito render tune`: no cluster needed
+  if (opts.dryRun === 'client') {
+    const { input, warnings } = tuneInputFromFlags(opts, project.tune, {
+      namespace: ctx.target().namespace,
+      detectedNodeProvisioning: project.cluster?.nodeProvisioning === 'byo' ? 'byo' : 'nap',
+      renderOnly: true,
+      readFile: (p) => readFileSync(p, 'utf8'),
+    });
+    for (const w of warnings) ctx.io.warn(w);
+    const objects = renderTuning(input);
+    if (format === 'json') ctx.io.print(objectsToJSON(objects));
+    else if (format === 'name') ctx.io.print(`workspace.kaito.sh/${input.name}\n`);
+    else ctx.io.print(objectsToYAML(objects));
+    return 0;
+  }
+
+  const kube = kubeFromContext(ctx);
+  const ns = kube.namespace;
+  // 1. what the cluster runs
+  const api = await discoverKaitoApi(kube, ctx.signal);
+  const requested = opts.nodeProvisioning ?? project.cluster?.nodeProvisioning;
+  const { mode } = await resolveProvisioningMode(kube, requested, ctx.signal);
+  const pool = opts.nodepool ?? (opts.instanceType === undefined ? project.tune?.nodepool : undefined);
+  const vmSize = pool ? await nodepoolVmSize(ctx, kube, pool) : undefined;
+  const problems: string[] = [];
+  if (pool && !vmSize) problems.push(`--nodepool ${pool}: no such node pool (no Node labelled agentpool=${pool}); create it with \`kaito nodepool add ${pool} --instance-type SKU\` or list them with \`kaito nodepool list\``);
+
+  // 2. flags -> input (same path as render), with the cluster's facts
+  let parsed: ReturnType<typeof tuneInputFromFlags>;
+  try {
+    parsed = tuneInputFromFlags(opts, project.tune, {
+      namespace: ns,
+      detectedNodeProvisioning: mode,
+      nodepoolVmSize: vmSize?.vmSize,
+      defaultApiVersion: api.apiVersion,
+      readFile: (p) => readFileSync(p, 'utf8'),
+    });
+  } catch (e) {
+    // report the cluster's findings together with the flag problems
+    if (!(e instanceof UsageError) || problems.length === 0) throw e;
+    const all = [...problems, ...(e.problems.length ? e.problems : [e.message])];
+    throw new UsageError(`${all.length} problems found before creating anything:`, e.hint, all);
+  }
+  const { input, warnings } = parsed;
+  if (!api.served.includes(input.apiVersion.split('/')[1])) problems.push(`--api-version ${input.apiVersion} is not served by this cluster (it serves kaito.sh/${api.served.join(', kaito.sh/')})`);
+
+  // 3. the things the workspace refers to must exist
+  await preflightReferences(kube, input, problems, ctx.signal);
+  if (problems.length > 0) throw new UsageError(problems.length === 1 ? problems[0] : `${problems.length} problems found before creating anything:`, 'fix them and run again (nothing was changed)', problems.length === 1 ? [] : problems);
+  for (const w of warnings) ctx.io.warn(w);
+  if (input.dataset.kind === 'urls' && !opts.skipDatasetCheck) await checkDataset(ctx, input);
+
+  // 4. objects: the push Secret (from stdin) first, then what render produces
+  const objects: KubeObject[] = [];
+  if (input.createPushSecret && input.output.kind === 'image') {
+    const password = await readSecretFromStdin(ctx.io.in, '--registry-password-stdin');
+    objects.push(dockerConfigSecret(input.createPushSecret.name, ns, input.output.image, input.createPushSecret.username, password));
+  }
+  for (const o of renderTuning(input)) objects.push({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns } } as KubeObject);
+
+  const dry = opts.dryRun === 'server';
+  const applied = await applyWorkspaceObjects(kube, objects, {
+    dryRun: dry ? 'server' : undefined,
+    signal: ctx.signal,
+    onApplied: (a) => ctx.io.info(`${ctx.io.color.green('✓')} ${a.kind.toLowerCase()}/${a.name} ${a.action}${dry ? ' (server dry run)' : ''}${a.note ? `: ${a.note}` : ''}`),
+  });
+  const wsApplied = applied.find((a) => a.kind === 'Workspace') as AppliedObject;
+
+  let waited: WaitResult | undefined;
+  if (opts.wait) waited = await waitWithProgress(ctx, kube, { name: input.name, namespace: ns, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS.tuning, apiVersion: input.apiVersion });
+  else if (!format && !dry) ctx.io.info(`follow it with \`kaito wait ${input.name}\` or \`kaito logs ${input.name} -f --progress\``);
+
+  const doc = {
+    workspace: input.name,
+    namespace: ns,
+    apiVersion: input.apiVersion,
+    action: wsApplied.action,
+    ...(dry ? { dryRun: 'server' } : {}),
+    objects: applied.map((a) => ({ kind: a.kind, name: a.name, action: a.action, ...(a.note ? { note: a.note } : {}) })),
+    ...(waited ? { wait: { for: waited.for, phase: waited.phase, message: waited.message, elapsedMs: waited.elapsedMs } } : {}),
+  };
+  if (format) printResult(ctx.io, format, { document: doc, rows: [doc], name: () => `workspace.kaito.sh/${input.name}` });
+  return 0;
+}
+
+function parseTimeout(t: string | undefined): number | undefined {
+  if (t === undefined) return undefined;
+  const ms = parseDuration(t);
+  if (ms === undefined || ms <= 0) throw new UsageError(`--timeout ${t} is not a duration`, 'use e.g. --timeout 90m, 6h or 1h30m');
+  return ms;
+}
+
+async function preflightReferences(kube: KubeClient, input: TuneInput, problems: string[], signal: AbortSignal): Promise<void> {
+  const ns = kube.namespace;
+  if (!(await exists(kube, 'Namespace', undefined, ns, signal))) {
+    problems.push(`namespace ${ns} does not exist: create it (\`kubectl create namespace ${ns}\`) or pick another with -n`);
+    return;
+  }
+  if (input.output.kind === 'image' && !input.createPushSecret && !(await exists(kube, 'Secret', ns, input.output.pushSecret, signal)))
+    problems.push(`--push-secret ${input.output.pushSecret}: no such Secret in namespace ${ns}; create it with \`kubectl create secret docker-registry ${input.output.pushSecret} --docker-server=... -n ${ns}\` or use --registry-username USER --registry-password-stdin`);
+  if (input.tuningConfig.kind === 'existing' && !(await exists(kube, 'ConfigMap', ns, input.tuningConfig.configMap, signal)))
+    problems.push(`--tuning-config ${input.tuningConfig.configMap}: no such ConfigMap in namespace ${ns}; create it or use --config-file`);
+  if (input.dataset.kind === 'image' && input.dataset.pullSecret && !(await exists(kube, 'Secret', ns, input.dataset.pullSecret, signal)))
+    problems.push(`--dataset-pull-secret ${input.dataset.pullSecret}: no such Secret in namespace ${ns}`);
+}
+
+async function checkDataset(ctx: CommandContext, input: TuneInput): Promise<void> {
+  if (input.dataset.kind !== 'urls' || input.dataset.urls.length === 0) return;
+  const url = input.dataset.urls[0];
+  const { validateDataset } = await import('../../dataset/index.js');
+  ctx.io.info(`checking dataset ${url} (skip with --skip-dataset-check)`);
+  let report;
+  try {
+    report = await validateDataset(url, { preset: input.preset, signal: ctx.signal, env: ctx.io.env, maxBytes: 64 * 1024 * 1024, maxProblems: 5 });
+  } catch (e) {
+    const err = e as Error & { exitCode?: number };
+    if (err instanceof UsageError) throw new UsageError(`--dataset ${url}: ${err.message}`, err.hint ?? 'fix the URL, or skip the check with --skip-dataset-check');
+    throw e;
+  }
+  if (!report.valid) {
+    throw new UsageError(
+      `--dataset ${url} is not a valid tuning dataset (${report.errors} error${report.errors === 1 ? '' : 's'})`,
+      'see `kaito dataset validate URL` for the full report, fix the data, or skip with --skip-dataset-check',
+      report.problems.filter((p) => p.severity === 'error').map((p) => p.message),
+    );
+  }
 }
