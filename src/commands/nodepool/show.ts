@@ -1,5 +1,49 @@
-import { notImplemented } from '../shared/not-implemented.js';
+// `kaito nodepool show NAME`: one pool, with the workspaces that run on it.
+import type { CommandContext } from '../../cli/context.js';
+import { OperationError } from '../../errors.js';
+import { NodePools } from '../../azure/nodepools.js';
+import { workspacesByPool } from '../../azure/workspaces.js';
+import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import type { PoolRow } from './common.js';
 
-export async function run(): Promise<void> {
-  notImplemented('`kaito nodepool show`');
+export async function run(ctx: CommandContext, o: { auth?: string }, args: unknown[]): Promise<number> {
+  const name = String(args[0]);
+  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml', 'name'], 'table');
+  const pools = await NodePools.open(ctx, o.auth);
+  const pool = await pools.get(name, ctx.signal);
+  if (!pool) throw new OperationError(`node pool ${name} not found in ${pools.target.resourceGroup}/${pools.target.cluster}`, 'list the pools with `kaito nodepool list`');
+  let workspaces: string[] | undefined;
+  try {
+    workspaces = (await workspacesByPool(ctx)).byPool.get(name) ?? [];
+  } catch (e) {
+    ctx.io.warn(`cannot tell which workspaces use the pool: ${(e as Error).message}`);
+  }
+  const row: PoolRow = { ...pool, workspaces };
+  printResult(ctx.io, format === 'table' ? 'text' : format, {
+    document: row,
+    rows: [row],
+    name: (p) => `nodepool/${p.name}`,
+    text: () => describe(row, pools.target),
+  });
+  return 0;
+}
+
+function describe(p: PoolRow, t: { resourceGroup: string; cluster: string }): string {
+  const lines: Array<[string, string]> = [
+    ['Name', p.name],
+    ['Cluster', `${t.resourceGroup}/${t.cluster}`],
+    ['VM size', p.vmSize + (p.gpus ? ` (${p.gpus} GPU${p.gpus > 1 ? 's' : ''} per node)` : '')],
+    ['Count', String(p.count)],
+    ['State', p.provisioningState + (p.powerState ? ` (${p.powerState})` : '')],
+    ['Mode', p.mode],
+    ['OS SKU', p.osSKU ?? '-'],
+    ['OS disk', p.osDiskSizeGB ? `${p.osDiskSizeGB} GB` : '-'],
+    ['GPU driver', p.gpuDriver ?? '-'],
+    ['Labels', Object.entries(p.nodeLabels).map(([k, v]) => `${k}=${v}`).join(', ') || '-'],
+    ['Taints', p.nodeTaints.join(', ') || '-'],
+    ['Created by kaito', p.createdByKaito ? 'yes' : 'no'],
+    ['Workspaces', p.workspaces === undefined ? '?' : p.workspaces.join(', ') || '-'],
+  ];
+  const w = Math.max(...lines.map(([k]) => k.length)) + 2;
+  return lines.map(([k, v]) => `${(k + ':').padEnd(w)}${v}`).join('\n') + '\n';
 }

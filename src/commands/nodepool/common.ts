@@ -1,0 +1,71 @@
+// Parsing and printing shared by the nodepool subcommands.
+import type { NodePoolInfo } from '../../azure/nodepools.js';
+import type { Column } from '../../ui/printer.js';
+
+export const POOL_NAME_RE = /^[a-z][a-z0-9]{0,11}$/;
+
+export function poolNameProblem(name: string): string | undefined {
+  if (POOL_NAME_RE.test(name)) return undefined;
+  return `pool name "${name}" is invalid: AKS Linux pool names are 1-12 lower-case letters and digits, starting with a letter (e.g. gpua100)`;
+}
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** "k=v,k2=v2" -> map; every bad pair becomes a problem line. */
+export function parseLabels(value: string | undefined, problems: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!value) return out;
+  for (const pair of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = pair.indexOf('=');
+    const k = i < 0 ? pair : pair.slice(0, i);
+    const v = i < 0 ? undefined : pair.slice(i + 1);
+    if (v === undefined) problems.push(`--labels "${pair}" is not key=value`);
+    else if (!LABEL_KEY.test(k)) problems.push(`--labels key "${k}" is not a valid Kubernetes label key`);
+    else if (!LABEL_VALUE.test(v)) problems.push(`--labels value "${v}" of ${k} is not a valid Kubernetes label value`);
+    else if (/^(kubernetes\.azure\.com|kubernetes\.io|k8s\.io)\//.test(k) || k === 'agentpool') problems.push(`--labels key "${k}" is reserved by AKS/Kubernetes`);
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** "k=v:Effect,..." -> list; "" or "none" -> no taints. */
+export function parseTaints(value: string | undefined, problems: string[]): string[] {
+  if (value === undefined) return [];
+  if (value.trim() === '' || value.trim() === 'none') return [];
+  const out: string[] = [];
+  for (const t of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!/^[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/.test(t)) problems.push(`--taints "${t}" is not key=value:Effect (Effect: NoSchedule, PreferNoSchedule or NoExecute)`);
+    else out.push(t);
+  }
+  return out;
+}
+
+export function parseIntFlag(flag: string, value: string | undefined, lo: number, hi: number, problems: string[]): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < lo || n > hi) {
+    problems.push(`${flag} must be a whole number from ${lo} to ${hi} (got "${value}")`);
+    return undefined;
+  }
+  return n;
+}
+
+export type PoolRow = NodePoolInfo & { workspaces?: string[] };
+
+export const POOL_COLUMNS: Column<PoolRow>[] = [
+  { header: 'name', value: (p) => p.name },
+  { header: 'vm size', value: (p) => p.vmSize },
+  { header: 'gpus', value: (p) => (p.gpus ? String(p.gpus) : '-') },
+  { header: 'count', value: (p) => p.count },
+  { header: 'state', value: (p) => p.provisioningState },
+  { header: 'mode', value: (p) => p.mode },
+  { header: 'workspaces', value: (p) => (p.workspaces === undefined ? '?' : p.workspaces.join(',') || '-') },
+  { header: 'labels', value: (p) => Object.entries(p.nodeLabels).map(([k, v]) => `${k}=${v}`).join(','), wide: true },
+  { header: 'taints', value: (p) => p.nodeTaints.join(','), wide: true },
+];
+
+/** GPU pools first, then by name. */
+export function sortPools<T extends NodePoolInfo>(pools: T[]): T[] {
+  return [...pools].sort((a, b) => Number(b.gpus > 0) - Number(a.gpus > 0) || a.name.localeCompare(b.name));
+}
