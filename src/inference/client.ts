@@ -9,6 +9,9 @@ import type { ChatMessage, ChatResult, ModelInfo, SamplingParams, Usage } from '
 
 export type ApiFlavour = 'openai' | 'legacy';
 
+/** attempts when the server cannot be reached at all */
+const CONNECT_ATTEMPTS = 4;
+
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
@@ -178,7 +181,9 @@ export class ChatClient {
       }
       if (res && !isRetryableStatus(res.status)) return res;
       const retryAfter = res ? parseRetryAfter(headerValue(res.headers, 'retry-after')) : undefined;
-      const delay = nextRetryDelay(attempt, retryAfter, this.now() - started, this.retry, this.random);
+      // a refused connection rarely heals within seconds (unlike a full queue): fewer attempts
+      const policy = res ? this.retry : { ...this.retry, maxAttempts: Math.min(this.retry.maxAttempts, CONNECT_ATTEMPTS) };
+      const delay = nextRetryDelay(attempt, retryAfter, this.now() - started, policy, this.random);
       if (delay === undefined) {
         if (res) return res; // the caller turns the last 429/503 into an error
         throw new OperationError(`cannot reach the inference server (${this.transport.description}): ${(failure as Error).message}`, 'check the workspace is ready: `kaito status`', { cause: failure });
