@@ -21,6 +21,8 @@ export interface ArmHarness {
   ca: string;
   caFile: string;
   dir: string;
+  /** writes a kubeconfig whose server is `server` (default: this host) and returns its path */
+  kubeconfig(server?: string): string;
   /** a session as the CLI builds it, with the app's client secret (Entra emulator) */
   session(opts?: { maxRetries?: number }): AzureSession;
   close(): Promise<void>;
@@ -61,7 +63,13 @@ export async function startArm(opts: { speed?: number; faults?: string[]; kaitoV
   const arm = createArmEmulator(ctx);
   const server: Server = createServer({ cert: p.cert, key: p.key }, (req, res) => {
     if (arm.claims(req.url ?? '/')) return arm.handle(req, res);
-    res.writeHead(404).end();
+    // just enough Kubernetes API for "which workspaces use this pool" (the full sandbox serves the rest)
+    if ((req.url ?? '').split('?')[0] === '/apis/kaito.sh/v1beta1/workspaces') {
+      const body = JSON.stringify({ apiVersion: 'kaito.sh/v1beta1', kind: 'WorkspaceList', metadata: {}, items: ctx.store.list('kaito.sh/workspaces').items });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: 'not found' }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -73,6 +81,12 @@ export async function startArm(opts: { speed?: number; faults?: string[]; kaitoV
     ca: p.ca,
     caFile: join(p.dir, 'ca.crt'),
     dir,
+    kubeconfig(server) {
+      const file = join(dir, `kubeconfig-${Math.random().toString(36).slice(2)}`);
+      const ca = Buffer.from(p.ca).toString('base64');
+      writeFileSync(file, `apiVersion: v1\nkind: Config\nclusters:\n- name: sandbox\n  cluster:\n    server: ${server ?? base}\n    certificate-authority-data: ${ca}\ncontexts:\n- name: sandbox\n  context: {cluster: sandbox, user: dev, namespace: default}\ncurrent-context: sandbox\nusers:\n- name: dev\n  user: {token: sandbox-token}\n`, { mode: 0o600 });
+      return file;
+    },
     session(o = {}) {
       const credential = new ClientSecretCredential(arm.entra.tenantId, arm.entra.clientId, arm.entra.clientSecret, {
         authorityHost: base,
