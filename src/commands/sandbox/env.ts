@@ -1,5 +1,29 @@
-import { notImplemented } from '../shared/not-implemented.js';
+// `kaito sandbox env`: prints `export K=V` lines from the state dir's env file, for eval in a shell.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandContext } from '../../cli/context.js';
+import { UsageError } from '../../errors.js';
+import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import { shellQuote } from './start.js';
+import { stateDirOf } from './state.js';
 
-export async function run(): Promise<void> {
-  notImplemented('`kaito sandbox env`');
+export async function run(ctx: CommandContext, opts: { stateDir?: string }): Promise<number> {
+  const dir = stateDirOf(opts.stateDir);
+  let text: string;
+  try {
+    text = readFileSync(join(dir, 'env'), 'utf8');
+  } catch {
+    throw new UsageError(`no sandbox state in ${dir}`, 'start one with `kaito sandbox start` (or pass the --state-dir it used)');
+  }
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0) env[line.slice(0, i)] = line.slice(i + 1);
+  }
+  const format = parseOutputFormat(ctx.globals.output, ['text', 'json'], 'text');
+  printResult(ctx.io, format, {
+    document: env,
+    text: () => Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}\n`).join(''),
+  });
+  return 0;
 }

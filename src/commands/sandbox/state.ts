@@ -1,0 +1,28 @@
+// Where a sandbox keeps its files, and what its state file says.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface SandboxState {
+  pid: number;
+  url: string;
+  port: number;
+  startedAt: string;
+  kaitoVersion: string;
+  nodeProvisioning: string;
+  speed: number;
+  faults: string[];
+}
+
+/** --state-dir, else ~/.kaito/sandbox (the same default as startSandbox, without importing it). */
+export function stateDirOf(flag: string | undefined): string {
+  return flag ? resolve(flag) : join(homedir(), '.kaito', 'sandbox');
+}
+
+export function readState(dir: string): SandboxState | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'sandbox.json'), 'utf8')) as SandboxState;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,61 @@
+// A throw-away PKI for one sandbox: a CA and a serving certificate it signs, both ECDSA P-256, made with
+// node's WebCrypto. Clients trust the CA (kubeconfig certificate-authority-data, NODE_EXTRA_CA_CERTS);
+// the serving cert covers 127.0.0.1, localhost and the dataset host name.
+import { webcrypto } from 'node:crypto';
+import 'reflect-metadata'; // @peculiar/x509 resolves its ASN.1 helpers through tsyringe, which needs it
+import * as x509 from '@peculiar/x509';
+
+export interface SandboxPki {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+}
+
+const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+
+function pem(label: string, der: ArrayBuffer): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN ${label}-----\n${b64.replace(/\n$/, '')}\n-----END ${label}-----\n`;
+}
+
+export async function createPki(hostNames: string[]): Promise<SandboxPki> {
+  const crypto = webcrypto;
+  x509.cryptoProvider.set(crypto as never);
+  const notBefore = new Date(Date.now() - 60 * 60 * 1000); // tolerate small clock skew
+  const notAfter = new Date(Date.now() + 365 * 24 * 60 * 60 * 1000);
+  const caKeys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=kaito-sandbox-ca',
+    keys: caKeys,
+    notBefore,
+    notAfter,
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+  const keys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.create({
+    subject: 'CN=kaito-sandbox',
+    issuer: ca.subject,
+    publicKey: keys.publicKey,
+    signingKey: caKeys.privateKey,
+    notBefore,
+    notAfter,
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'ip', value: '127.0.0.1' },
+        ...hostNames.map((h) => ({ type: 'dns' as const, value: h })),
+      ]),
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+  const keyDer = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return { caPem: ca.toString('pem') + '\n', certPem: cert.toString('pem') + '\n', keyPem: pem('PRIVATE KEY', keyDer) };
+}

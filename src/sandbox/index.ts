@@ -1,0 +1,164 @@
+// startSandbox(): the whole emulated environment in this process. One HTTPS server (kube API, ARM,
+// dataset host), the object store with the cluster's initial objects, the Kaito controller and
+// gpu-provisioner, the inference emulator; kubeconfig, env and CA files in the state directory.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { registerSecret } from '../ui/redact.js';
+import { armEnv, createArmEmulator } from './arm/index.js';
+import { createPki } from './certs.js';
+import { createClock, parseFaults, type KaitoVersion, type NodeProvisioning, type SandboxContext } from './context.js';
+import { createKaitoController } from './controller/index.js';
+import { createInferenceEmulator } from './inference/index.js';
+import { createDatasetHost } from './datasets.js';
+import { createKubeApi } from './kube/api.js';
+import { installInitialObjects } from './kube/bootstrap.js';
+import type { InferenceTarget } from './kube/proxy.js';
+import { PodLogs } from './logs.js';
+import { startServer } from './server.js';
+import { ObjectStore } from './store.js';
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port */
+  port?: number;
+  /** default ~/.kaito/sandbox */
+  stateDir?: string;
+  kaitoVersion?: KaitoVersion;
+  nodeProvisioning?: NodeProvisioning;
+  /** emulated time runs this many times faster than real time (default 60) */
+  speed?: number;
+  /** --fault specs */
+  faults?: string[];
+  log?: (line: string) => void;
+}
+
+export interface Sandbox {
+  /** https://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  stateDir: string;
+  kubeconfigPath: string;
+  envFile: string;
+  /** what `kaito sandbox env` exports */
+  env: Record<string, string>;
+  caPem: string;
+  /** the bearer token of the kubeconfig user */
+  token: string;
+  ctx: SandboxContext;
+  stop(): Promise<void>;
+}
+
+export const DATASET_HOST = 'datasets.kaito-sandbox.test';
+export const CONTEXT_NAME = 'kaito-sandbox';
+/** The state file `kaito sandbox status` reads: who runs the sandbox and where. */
+export const STATE_FILE = 'sandbox.json';
+
+export function defaultStateDir(): string {
+  return join(homedir(), '.kaito', 'sandbox');
+}
+
+export function kubeconfigYaml(url: string, caPem: string, token: string): string {
+  return YAML.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: CONTEXT_NAME, cluster: { server: url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    users: [{ name: CONTEXT_NAME, user: { token } }],
+    contexts: [{ name: CONTEXT_NAME, context: { cluster: CONTEXT_NAME, user: CONTEXT_NAME, namespace: 'default' } }],
+    'current-context': CONTEXT_NAME,
+    preferences: {},
+  });
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const stateDir = opts.stateDir ?? defaultStateDir();
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const ac = new AbortController();
+  let baseUrl = 'https://127.0.0.1:0';
+  const speed = opts.speed ?? 60;
+  const ctx: SandboxContext = {
+    store: new ObjectStore(),
+    podLogs: new PodLogs(),
+    clock: createClock(speed, ac.signal),
+    faults: parseFaults(opts.faults),
+    kaitoVersion: opts.kaitoVersion ?? '0.12',
+    nodeProvisioning: opts.nodeProvisioning ?? 'nap',
+    azure: {
+      subscriptionId: '5a1d8b3e-0c2f-4e7a-9b61-7c0d5a17e001',
+      resourceGroup: 'kaito-sandbox-rg',
+      clusterName: 'kaito-sandbox',
+      location: 'eastus',
+      nodeResourceGroup: 'MC_kaito-sandbox-rg_kaito-sandbox_eastus',
+    },
+    baseUrl: () => baseUrl,
+    datasetHost: DATASET_HOST,
+    requestLog: [],
+    signal: ac.signal,
+    log: (component, message) => opts.log?.(`[${component}] ${message}`),
+  };
+  const token = randomBytes(24).toString('base64url');
+  registerSecret(token);
+  const pki = await createPki(['localhost', DATASET_HOST]);
+
+  installInitialObjects(ctx);
+  const arm = createArmEmulator(ctx);
+  const datasets = createDatasetHost(ctx);
+  const inference: InferenceTarget = createInferenceEmulator(ctx);
+  const kube = createKubeApi(ctx, { token, inference });
+  const running = await startServer(pki, { datasetHost: DATASET_HOST, datasets, arm, kube }, opts.port ?? 0);
+  baseUrl = `https://127.0.0.1:${running.port}`;
+  // gpu-provisioner creates agent pools through the ARM emulator, which creates the Nodes
+  const controller = createKaitoController(ctx, { agentPools: arm });
+
+  const kubeconfigPath = join(stateDir, 'kubeconfig');
+  const caPath = join(stateDir, 'ca.crt');
+  const envFile = join(stateDir, 'env');
+  const secure = (path: string, text: string) => {
+    writeFileSync(path, text, { mode: 0o600 });
+    chmodSync(path, 0o600);
+  };
+  secure(kubeconfigPath, kubeconfigYaml(baseUrl, pki.caPem, token));
+  writeFileSync(caPath, pki.caPem, { mode: 0o644 });
+  const env: Record<string, string> = {
+    KUBECONFIG: kubeconfigPath,
+    NODE_EXTRA_CA_CERTS: caPath,
+    AZURE_SUBSCRIPTION_ID: ctx.azure.subscriptionId,
+    KAITO_RESOURCE_GROUP: ctx.azure.resourceGroup,
+    KAITO_CLUSTER: ctx.azure.clusterName,
+    KAITO_ARM_ENDPOINT: baseUrl,
+    KAITO_RESOLVE: `${DATASET_HOST}=127.0.0.1`,
+    // the ARM emulator's credential path (workload identity against the emulated Entra ID)
+    ...armEnv(arm, { baseUrl, stateDir, subscriptionId: ctx.azure.subscriptionId }).env,
+  };
+  secure(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const statePath = join(stateDir, STATE_FILE);
+  writeFileSync(
+    statePath,
+    JSON.stringify({ pid: process.pid, url: baseUrl, port: running.port, startedAt: new Date().toISOString(), kaitoVersion: ctx.kaitoVersion, nodeProvisioning: ctx.nodeProvisioning, speed, faults: opts.faults ?? [] }, null, 2) + '\n',
+  );
+  ctx.log('sandbox', `serving on ${baseUrl} (state in ${stateDir})`);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    port: running.port,
+    stateDir,
+    kubeconfigPath,
+    envFile,
+    env,
+    caPem: pki.caPem,
+    token,
+    ctx,
+    stop() {
+      stopped ??= (async () => {
+        ac.abort(new Error('sandbox stopped'));
+        controller.stop();
+        kube.stop();
+        await running.close();
+        rmSync(statePath, { force: true });
+      })();
+      return stopped;
+    },
+  };
+}

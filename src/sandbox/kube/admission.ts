@@ -1,0 +1,135 @@
+// Kaito's validating webhook rules (KAITO.md §1), applied on create and update of Workspaces, plus the
+// API server's own object-name checks. Every violation is reported at once as a 422 cause.
+import { isIP } from 'node:net';
+import type { NodeProvisioning } from '../context.js';
+import type { KObject } from '../store.js';
+import type { StatusCause } from './status.js';
+
+type Obj = Record<string, any>;
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const RESERVED_LABEL_PREFIXES = ['kaito.sh/', 'karpenter.kaito.sh/'];
+
+const required = (field: string): StatusCause => ({ reason: 'FieldValueRequired', field, message: 'Required value' });
+const bad = (field: string, message: string): StatusCause => ({ reason: 'FieldValueInvalid', field, message });
+const forbidden = (field: string, message: string): StatusCause => ({ reason: 'FieldValueForbidden', field, message });
+
+/** Names: DNS-1123 labels for namespaces and services, subdomains for the rest. */
+export function validateName(kind: string, name: string | undefined): StatusCause[] {
+  if (!name) return [required('metadata.name')];
+  const label = kind === 'Namespace' || kind === 'Service' || kind === 'Workspace';
+  const max = label ? 63 : 253;
+  const re = label ? DNS1123_LABEL : DNS1123_SUBDOMAIN;
+  if (name.length > max || !re.test(name)) {
+    const what = label ? 'a lowercase RFC 1123 label' : 'a lowercase RFC 1123 subdomain';
+    return [bad('metadata.name', `Invalid value: "${name}": must be ${what} (at most ${max} characters of a-z, 0-9 and '-', starting and ending with an alphanumeric character)`)];
+  }
+  return [];
+}
+
+function isBlockedHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h === 'metadata.google.internal' || h === 'metadata.azure.com') return true;
+  const v = isIP(h);
+  if (v === 4) {
+    const [a, b] = h.split('.').map(Number);
+    return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (v === 6) return h === '::1' || h === '::' || h.startsWith('fe80:') || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('::ffff:');
+  return false;
+}
+
+function exactlyOne(o: Obj | undefined, keys: string[], field: string): StatusCause[] {
+  const set = keys.filter((k) => o?.[k] !== undefined && o?.[k] !== null && !(Array.isArray(o[k]) && o[k].length === 0));
+  if (set.length === 1) return [];
+  return [bad(field, set.length === 0 ? `exactly one of ${keys.join(', ')} must be set` : `exactly one of ${keys.join(', ')} must be set, got ${set.join(' and ')}`)];
+}
+
+export function validateWorkspace(ws: KObject, mode: NodeProvisioning): StatusCause[] {
+  const w = ws as Obj;
+  const causes: StatusCause[] = [];
+  const name = ws.metadata?.name;
+  if (name && (name.length > 63 || !DNS1123_LABEL.test(name))) causes.push(...validateName('Workspace', name));
+  const r = w.resource as Obj | undefined;
+  if (!r) causes.push(required('resource'));
+  else {
+    const ml = r.labelSelector?.matchLabels as Record<string, string> | undefined;
+    const exprs = (r.labelSelector?.matchExpressions as Obj[] | undefined) ?? [];
+    const userKeys = [...Object.keys(ml ?? {}), ...exprs.map((e) => String(e.key))].filter((k) => !RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p)));
+    if (!r.labelSelector) causes.push(required('resource.labelSelector'));
+    else if (!userKeys.length) causes.push(bad('resource.labelSelector', 'at least one matchLabels key outside kaito.sh/ and karpenter.kaito.sh/ is required'));
+    if (mode === 'nap' && !r.instanceType) causes.push(required('resource.instanceType'));
+    if (mode === 'byo' && r.instanceType) causes.push(forbidden('resource.instanceType', 'must be empty when node auto-provisioning is disabled (BYO nodes)'));
+    if (r.count !== undefined && (!Number.isInteger(r.count) || r.count < 0)) causes.push(bad('resource.count', `Invalid value: ${JSON.stringify(r.count)}: must be a non-negative integer`));
+  }
+  const inf = w.inference as Obj | undefined;
+  const tun = w.tuning as Obj | undefined;
+  if (!!inf === !!tun) causes.push(bad('spec', inf ? 'inference and tuning are mutually exclusive' : 'either inference or tuning must be specified'));
+  if (inf) {
+    causes.push(...exactlyOne(inf, ['preset', 'template'], 'inference'));
+    if (inf.preset && !inf.preset.name) causes.push(required('inference.preset.name'));
+    const adapters = (inf.adapters as Obj[] | undefined) ?? [];
+    if (adapters.length > 10) causes.push(bad('inference.adapters', `at most 10 adapters are allowed, got ${adapters.length}`));
+    const seen = new Set<string>();
+    const runtime = ws.metadata?.annotations?.['kaito.sh/runtime'] ?? 'vllm';
+    adapters.forEach((a, i) => {
+      const f = `inference.adapters[${i}]`;
+      const n = a.source?.name;
+      if (!n) causes.push(required(`${f}.source.name`));
+      else if (seen.has(n)) causes.push(bad(`${f}.source.name`, `duplicate adapter name "${n}"`));
+      else seen.add(n);
+      if (!a.source?.image) causes.push(required(`${f}.source.image`));
+      if (a.source?.urls?.length) causes.push(forbidden(`${f}.source.urls`, 'adapters cannot be downloaded from urls'));
+      if (runtime === 'vllm' && a.strength !== undefined) causes.push(forbidden(`${f}.strength`, 'the vLLM runtime does not support adapter strength'));
+    });
+  }
+  if (tun) {
+    if (!tun.preset?.name) causes.push(required('tuning.preset.name'));
+    if (!['lora', 'qlora'].includes(tun.method)) causes.push(bad('tuning.method', `Unsupported value: ${JSON.stringify(tun.method ?? '')}: supported values: "lora", "qlora"`));
+    const input = tun.input as Obj | undefined;
+    if (!input) causes.push(required('tuning.input'));
+    else {
+      causes.push(...exactlyOne(input, ['urls', 'image', 'volumeSource'], 'tuning.input'));
+      ((input.urls as string[] | undefined) ?? []).forEach((u, i) => {
+        const f = `tuning.input.urls[${i}]`;
+        let url: URL | undefined;
+        try {
+          url = new URL(u);
+        } catch {
+          causes.push(bad(f, `Invalid value: "${u}": not a valid URL`));
+          return;
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') causes.push(bad(f, `Invalid value: "${u}": only http and https URLs are allowed`));
+        else if (isBlockedHost(url.hostname)) causes.push(bad(f, `Invalid value: "${u}": localhost, loopback, private, link-local and metadata addresses are not allowed`));
+      });
+    }
+    const output = tun.output as Obj | undefined;
+    if (!output) causes.push(required('tuning.output'));
+    else {
+      causes.push(...exactlyOne(output, ['image', 'volumeSource'], 'tuning.output'));
+      if (output.image && !output.imagePushSecret) causes.push(required('tuning.output.imagePushSecret'));
+    }
+    if (r?.count !== undefined && r.count > 1) causes.push(bad('resource.count', `Invalid value: ${r.count}: tuning supports at most 1 node`));
+  }
+  return causes;
+}
+
+/** Fields that cannot change once the workspace exists. */
+export function validateWorkspaceUpdate(old: KObject, next: KObject): StatusCause[] {
+  const o = old as Obj;
+  const n = next as Obj;
+  const causes: StatusCause[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const check = (field: string, a: unknown, b: unknown) => {
+    if (!same(a, b)) causes.push(forbidden(field, 'field is immutable'));
+  };
+  check('resource.instanceType', o.resource?.instanceType, n.resource?.instanceType);
+  check('resource.count', o.resource?.count, n.resource?.count);
+  check('resource.labelSelector', o.resource?.labelSelector, n.resource?.labelSelector);
+  check('inference.preset.name', o.inference?.preset?.name, n.inference?.preset?.name);
+  check('tuning.preset.name', o.tuning?.preset?.name, n.tuning?.preset?.name);
+  check('tuning.method', o.tuning?.method, n.tuning?.method);
+  if (!!o.inference !== !!n.inference) causes.push(forbidden('inference', 'a workspace cannot switch between inference and tuning'));
+  return causes;
+}

@@ -1,0 +1,119 @@
+// The cluster as it looks right after `az aks create ... --enable-ai-toolchain-operator`: namespaces,
+// the Kaito CRDs (the system pool's two Nodes come from the ARM emulator), the Kaito controller Deployment (and gpu-provisioner in NAP mode)
+// in kube-system, and the default tuning templates.
+//
+// NAP vs BYO is visible the way Kaito shows it: the controller's `--feature-gates` argument carries
+// `disableNodeAutoProvisioning=true` in BYO mode (and the env var DISABLE_NODE_AUTO_PROVISIONING=true),
+// and only NAP clusters run the gpu-provisioner Deployment. `kaito doctor` / `kaito tune` read these.
+import type { SandboxContext } from '../context.js';
+import type { KObject } from '../store.js';
+import { kaitoCrds } from './crds.js';
+
+export const CONTROLLER_NAMESPACE = 'kube-system';
+export const CONTROLLER_DEPLOYMENT = 'kaito-workspace';
+export const GPU_PROVISIONER_DEPLOYMENT = 'gpu-provisioner';
+
+const ns = (name: string): KObject => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+  spec: { finalizers: ['kubernetes'] },
+  status: { phase: 'Active' },
+});
+
+function deployment(name: string, image: string, args: string[], env: Array<{ name: string; value: string }>): KObject {
+  const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, 'kubernetes.azure.com/managedby': 'aks' } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'manager', image, args, env, ports: [{ name: 'http-metrics', containerPort: 8080 }] }] },
+      },
+    },
+    status: { replicas: 1, readyReplicas: 1, updatedReplicas: 1, availableReplicas: 1, observedGeneration: 1, conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }] },
+  };
+}
+
+function tuningTemplate(method: 'qlora' | 'lora'): KObject {
+  const quant = method === 'qlora'
+    ? `  QuantizationConfig:
+    load_in_4bit: true
+    bnb_4bit_quant_type: "nf4"
+    bnb_4bit_compute_dtype: "bfloat16"
+    bnb_4bit_use_double_quant: true
+`
+    : '';
+  const yaml = `training_config:
+  ModelConfig:
+    torch_dtype: "bfloat16"
+    local_files_only: true
+    device_map: "auto"
+${quant}  LoraConfig:
+    r: 8
+    lora_alpha: 8
+    lora_dropout: 0.0
+    target_modules: ["query_key_value"]
+  TrainingArguments:
+    output_dir: "/mnt/results"
+    ddp_find_unused_parameters: false
+    save_strategy: "no"
+    per_device_train_batch_size: 1
+  DataCollator:
+    mlm: true
+  DatasetConfig:
+    shuffle_dataset: true
+    train_test_split: 1
+`;
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `${method}-params-template`, namespace: CONTROLLER_NAMESPACE, labels: { 'app.kubernetes.io/name': CONTROLLER_DEPLOYMENT } },
+    data: { 'training_config.yaml': yaml },
+  };
+}
+
+export function initialObjects(ctx: SandboxContext): Array<{ key: string; object: KObject }> {
+  const v = ctx.kaitoVersion === '0.6' ? '0.6.0' : '0.12.0';
+  const byo = ctx.nodeProvisioning === 'byo';
+  const gates = ['vLLM=true', ...(byo ? ['disableNodeAutoProvisioning=true'] : [])].join(',');
+  const out: Array<{ key: string; object: KObject }> = [];
+  for (const n of ['default', 'kube-system', 'kube-public', 'kaito-system']) out.push({ key: '/namespaces', object: ns(n) });
+  for (const c of kaitoCrds(ctx.kaitoVersion)) out.push({ key: 'apiextensions.k8s.io/customresourcedefinitions', object: c });
+  out.push({
+    key: 'apps/deployments',
+    object: deployment(CONTROLLER_DEPLOYMENT, `mcr.microsoft.com/aks/kaito/workspace:${v}`, [`--feature-gates=${gates}`, '--webhook-port=9443'], [
+      { name: 'CLOUD_PROVIDER', value: 'azure' },
+      { name: 'DISABLE_NODE_AUTO_PROVISIONING', value: byo ? 'true' : 'false' },
+    ]),
+  });
+  if (!byo)
+    out.push({
+      key: 'apps/deployments',
+      object: deployment(GPU_PROVISIONER_DEPLOYMENT, 'mcr.microsoft.com/aks/kaito/gpu-provisioner:0.3.5', [], [
+        { name: 'ARM_SUBSCRIPTION_ID', value: ctx.azure.subscriptionId },
+        { name: 'ARM_RESOURCE_GROUP', value: ctx.azure.resourceGroup },
+        { name: 'AZURE_CLUSTER_NAME', value: ctx.azure.clusterName },
+      ]),
+    });
+  out.push({ key: '/configmaps', object: tuningTemplate('qlora') }, { key: '/configmaps', object: tuningTemplate('lora') });
+  out.push({
+    key: '/services',
+    object: {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { type: 'ClusterIP', clusterIP: '10.0.0.1', clusterIPs: ['10.0.0.1'], ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 443 }] },
+      status: { loadBalancer: {} },
+    },
+  });
+  return out;
+}
+
+export function installInitialObjects(ctx: SandboxContext): void {
+  for (const { key, object } of initialObjects(ctx)) ctx.store.create(key, object);
+}
