@@ -1,5 +1,201 @@
-import { notImplemented } from '../shared/not-implemented.js';
+// `kaito init`: collect the answers (flags, then questions or defaults), write kaito.yaml, show what to run next.
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { CommandContext } from '../../cli/context.js';
+import { resolveTarget } from '../../cli/context.js';
+import { parseProjectConfig, projectConfigPath, type ProjectConfig } from '../../config/project.js';
+import { renderProjectConfig, writeProjectConfig } from '../../config/writer.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import { isTruthyEnv } from '../../ui/iostreams.js';
+import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import { createTerminalPrompter, type Prompter } from '../../ui/prompts.js';
+import type { AnswerKey, InitAnswers } from './answers.js';
+import { liveSources } from './live-sources.js';
+import { nextSteps } from './next-steps.js';
+import type { InitSources } from './sources.js';
+import { runWizard, type WizardResult } from './wizard.js';
 
-export async function run(): Promise<void> {
-  notImplemented('`kaito init`');
+export interface InitOptions {
+  preset?: string;
+  method?: 'lora' | 'qlora';
+  dataset?: string[];
+  datasetImage?: string;
+  datasetPvc?: string;
+  outputImage?: string;
+  pushSecret?: string;
+  outputPvc?: string;
+  instanceType?: string;
+  nodepool?: string;
+  workspace?: string;
+  force?: boolean;
+  auth?: string;
+  skipDatasetCheck?: boolean;
+}
+
+/** Test seams: a scripted prompter and fake lookups instead of the terminal and the network. */
+export interface InitDeps {
+  prompter?: Prompter;
+  sources?: InitSources;
+  cwd?: string;
+}
+
+export async function run(ctx: CommandContext, opts: InitOptions, _args: unknown[] = [], deps: InitDeps = {}): Promise<number> {
+  const { io, globals: g } = ctx;
+  const format = parseOutputFormat(g.output, ['yaml', 'json'], 'text');
+  const cwd = deps.cwd ?? process.cwd();
+  const path = projectConfigPath(g.config ?? io.env.KAITO_CONFIG, cwd);
+  const shown = relative(cwd, path) || path;
+  const prompter = deps.prompter ?? (io.canPrompt ? createTerminalPrompter(io, ctx.signal) : undefined);
+
+  // 1. An existing file: ask before overwriting it (before the questions, not after them)
+  let existing: ProjectConfig = {};
+  if (existsSync(path)) {
+    if (!opts.force && !g.yes) {
+      if (!prompter) throw new UsageError(`${shown} already exists`, 'pass --force to overwrite it (nothing was changed)');
+      const ok = await prompter.confirm({ message: `${shown} already exists. Overwrite it?`, default: false });
+      if (!ok) {
+        io.info(`kept ${shown}; nothing was changed`);
+        return ExitCode.OK;
+      }
+    }
+    try {
+      existing = parseProjectConfig(readFileSync(path, 'utf8'), shown);
+    } catch (e) {
+      // it is being replaced: its values just cannot serve as defaults
+      io.warn(`${shown} is not valid (${(e as Error).message}); its values are not reused`);
+    }
+  }
+
+  // 2. Answers: flags are final; environment and the existing file are defaults
+  const blank = (v: string | undefined) => (v === '' ? undefined : v);
+  const flags: InitAnswers = {
+    subscription: blank(g.subscription),
+    resourceGroup: blank(g.resourceGroup),
+    cluster: blank(g.cluster),
+    context: blank(g.context),
+    namespace: blank(g.namespace),
+    armEndpoint: blank(g.armEndpoint),
+    preset: blank(opts.preset),
+    method: opts.method,
+    dataset: opts.dataset?.length ? opts.dataset : undefined,
+    datasetImage: blank(opts.datasetImage),
+    datasetPvc: blank(opts.datasetPvc),
+    outputImage: blank(opts.outputImage),
+    pushSecret: blank(opts.pushSecret),
+    outputPvc: blank(opts.outputPvc),
+    instanceType: blank(opts.instanceType),
+    nodepool: blank(opts.nodepool),
+    workspace: blank(opts.workspace),
+  };
+  for (const k of Object.keys(flags) as AnswerKey[]) if (flags[k] === undefined) delete flags[k];
+  const { defaults, defaultSource } = defaultsFrom(io.env, existing, path);
+
+  const sources =
+    deps.sources ??
+    liveSources({
+      env: io.env,
+      kubeconfig: g.kubeconfig,
+      armEndpoint: flags.armEndpoint ?? defaults.armEndpoint,
+      auth: opts.auth,
+      skipDatasetCheck: opts.skipDatasetCheck,
+      debug: (m) => ctx.debug(m),
+      warn: (m) => io.warn(m),
+      info: (m) => io.info(io.color.dim(m)),
+    });
+
+  const result = await runWizard({
+    flags,
+    defaults,
+    defaultSource,
+    prompter,
+    noPromptReason: g.input === false ? '--no-input' : isTruthyEnv(io.env.CI) ? 'CI is set' : 'stdin is not a terminal',
+    sources,
+    info: (l) => io.info(l.startsWith('  ') ? io.color.dim(l) : io.color.bold(l)),
+    warn: (l) => io.warn(l),
+    debug: (l) => ctx.debug(l),
+  });
+
+  // 3. Write, keeping what init does not ask about (deploy defaults, labels, node provisioning)
+  const config = toProjectConfig(result, existing);
+  const text = renderProjectConfig(config);
+  parseProjectConfig(text, shown); // a file init writes must load: fail here rather than in the next command
+  writeProjectConfig(path, config);
+  io.info(`${io.color.green('✓')} wrote ${shown}`);
+  if (prompter) {
+    io.info('');
+    io.info('Next steps:');
+    for (const l of nextSteps(result)) io.info(l);
+  }
+  if (format === 'yaml') io.print(text);
+  else if (format === 'json') printResult(io, 'json', { document: config });
+  return ExitCode.OK;
+}
+
+/** resolveTarget's environment + kaito.yaml layers, without the flags, plus the file's tune section. */
+function defaultsFrom(env: NodeJS.ProcessEnv, existing: ProjectConfig, path: string): { defaults: InitAnswers; defaultSource: Partial<Record<AnswerKey, string>> } {
+  const t = resolveTarget({ input: true, color: true }, env, { path, exists: true, config: existing });
+  const tune = existing.tune ?? {};
+  const defaults: InitAnswers = {
+    subscription: t.subscription,
+    resourceGroup: t.resourceGroup,
+    cluster: t.cluster,
+    context: t.context,
+    namespace: t.namespace,
+    armEndpoint: t.armEndpoint,
+    preset: tune.preset,
+    method: tune.method,
+    dataset: tune.dataset,
+    datasetImage: tune.datasetImage,
+    datasetPvc: tune.datasetPvc,
+    outputImage: tune.outputImage,
+    pushSecret: tune.pushSecret,
+    outputPvc: tune.outputPvc,
+    instanceType: tune.instanceType,
+    nodepool: tune.nodepool,
+    workspace: tune.name,
+  };
+  for (const k of Object.keys(defaults) as AnswerKey[]) if (defaults[k] === undefined) delete defaults[k];
+  const c = existing.cluster ?? {};
+  const envName = (k: AnswerKey, names: string[], fileValue: string | undefined): string | undefined =>
+    names.find((n) => env[n] && env[n] === defaults[k]) ?? (fileValue !== undefined ? 'kaito.yaml' : undefined);
+  const defaultSource: Partial<Record<AnswerKey, string>> = {
+    subscription: envName('subscription', ['AZURE_SUBSCRIPTION_ID'], c.subscription),
+    resourceGroup: envName('resourceGroup', ['KAITO_RESOURCE_GROUP', 'AZURE_RESOURCE_GROUP'], c.resourceGroup),
+    cluster: envName('cluster', ['KAITO_CLUSTER'], c.name),
+    context: envName('context', ['KAITO_CONTEXT'], c.kubeContext),
+    namespace: envName('namespace', ['KAITO_NAMESPACE'], c.namespace),
+    armEndpoint: envName('armEndpoint', ['KAITO_ARM_ENDPOINT'], c.armEndpoint),
+  };
+  return { defaults, defaultSource };
+}
+
+function toProjectConfig(r: WizardResult, existing: ProjectConfig): ProjectConfig {
+  const a = r.answers;
+  return {
+    cluster: {
+      subscription: a.subscription,
+      resourceGroup: a.resourceGroup,
+      name: a.cluster,
+      kubeContext: a.context,
+      namespace: a.namespace,
+      armEndpoint: a.armEndpoint,
+      nodeProvisioning: existing.cluster?.nodeProvisioning,
+    },
+    tune: {
+      preset: a.preset,
+      method: a.method,
+      name: a.workspace,
+      dataset: a.dataset,
+      datasetImage: a.datasetImage,
+      datasetPvc: a.datasetPvc,
+      outputImage: a.outputImage,
+      pushSecret: a.pushSecret,
+      outputPvc: a.outputPvc,
+      instanceType: a.instanceType,
+      nodepool: a.nodepool,
+      labels: existing.tune?.labels,
+    },
+    deploy: existing.deploy,
+    workspace: a.workspace ?? existing.workspace,
+  };
 }

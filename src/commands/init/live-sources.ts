@@ -1,0 +1,114 @@
+// The real lookups behind the wizard's lists: the kubeconfig (contexts), the cluster (docker-registry
+// Secrets), Azure Resource Manager (AKS clusters, node pools, GPU quota) and the dataset checker. Heavy
+// modules are imported only when a lookup runs.
+import { KaitoError, UsageError } from '../../errors.js';
+import { registerSecret } from '../../ui/redact.js';
+import type { AzureLookups, InitSources, KubeContexts } from './sources.js';
+
+export interface LiveSourceOptions {
+  env: NodeJS.ProcessEnv;
+  kubeconfig?: string;
+  armEndpoint?: string;
+  /** --auth (else KAITO_AZURE_AUTH, else default) */
+  auth?: string;
+  skipDatasetCheck?: boolean;
+  debug(line: string): void;
+  warn(line: string): void;
+  info(line: string): void;
+}
+
+export function liveSources(o: LiveSourceOptions): InitSources {
+  return {
+    azure: (subscription) => azureLookups(o, subscription),
+    kubeContexts: () => kubeContexts(o),
+    pushSecrets: (context, namespace) => pushSecrets(o, context, namespace),
+    checkDataset: o.skipDatasetCheck ? undefined : (url, preset) => checkDataset(o, url, preset),
+  };
+}
+
+async function azureLookups(o: LiveSourceOptions, subscription: string): Promise<AzureLookups | undefined> {
+  const [{ resolveArmCloud }, { createCredential, parseAuthMethod }, { AzureSession }, { listClusters }, { getUsages }] = await Promise.all([
+    import('../../azure/cloud.js'),
+    import('../../azure/credential.js'),
+    import('../../azure/session.js'),
+    import('../../azure/target.js'),
+    import('../../azure/quota.js'),
+  ]);
+  const cloud = resolveArmCloud(o.armEndpoint, o.env);
+  const credential = createCredential(parseAuthMethod(o.auth ?? o.env.KAITO_AZURE_AUTH), o.env, { authorityHost: cloud.authorityHost });
+  // a token first: without one there is nothing to list, and the wizard should say so at once
+  const token = await credential.getToken(cloud.scope);
+  if (!token) return undefined;
+  registerSecret(token.token);
+  const session = new AzureSession({ cloud, credential, debug: o.debug, maxRetries: 1 });
+  o.debug(`init: Azure lookups in subscription ${subscription} via ${cloud.endpoint}`);
+  return {
+    clusters: async (sub) => (await listClusters(session, sub)).map((c) => ({ name: c.name, resourceGroup: c.resourceGroup, location: c.location })),
+    agentPools: async (sub, rg, cluster) => {
+      const client = await session.containerService(sub);
+      const out: Array<{ name: string; vmSize?: string }> = [];
+      for await (const p of client.agentPools.list(rg, cluster)) out.push({ name: p.name ?? '', vmSize: p.vmSize });
+      return out;
+    },
+    quotas: async (sub, rg, cluster, families) => {
+      const client = await session.containerService(sub);
+      const mc = await client.managedClusters.get(rg, cluster);
+      const wanted = new Set(families.map((f) => f.toLowerCase()));
+      return (await getUsages(session, sub, mc.location)).filter((u) => wanted.has(u.family.toLowerCase())).map((u) => ({ family: u.family, limit: u.limit, used: u.current }));
+    },
+  };
+}
+
+async function kubeContexts(o: LiveSourceOptions): Promise<KubeContexts | undefined> {
+  const { loadKubeConfig } = await import('../../kube/config.js');
+  try {
+    const k = loadKubeConfig({ kubeconfig: o.kubeconfig }, o.env);
+    const contexts = k.kc.getContexts();
+    return {
+      names: contexts.map((c) => c.name),
+      current: k.kc.getCurrentContext() || undefined,
+      namespaceOf: (name) => contexts.find((c) => c.name === name)?.namespace,
+      source: k.source,
+    };
+  } catch (e) {
+    o.debug(`init: no kube contexts: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+async function pushSecrets(o: LiveSourceOptions, context: string | undefined, namespace: string): Promise<string[] | undefined> {
+  const { KubeClient, resourcePath } = await import('../../kube/index.js');
+  const kube = KubeClient.fromTarget({ kubeconfig: o.kubeconfig, context, namespace }, { env: o.env, debug: o.debug });
+  const list = await kube.get<{ items?: Array<{ type?: string; metadata: { name: string }; data?: Record<string, string> }> }>(resourcePath('Secret', namespace), { retry: false });
+  const names: string[] = [];
+  for (const s of list.items ?? []) {
+    // listing returns the data too: make sure none of it can leak through --debug or an error
+    for (const v of Object.values(s.data ?? {})) registerSecret(Buffer.from(v, 'base64').toString('utf8'));
+    if (s.type === 'kubernetes.io/dockerconfigjson' || s.type === 'kubernetes.io/dockercfg') names.push(s.metadata.name);
+  }
+  return names;
+}
+
+async function checkDataset(o: LiveSourceOptions, url: string, preset: string): Promise<string | undefined> {
+  const { validateDataset } = await import('../../dataset/index.js');
+  try {
+    const report = await validateDataset(url, {
+      preset,
+      env: o.env,
+      maxBytes: 256 * 1024 * 1024,
+      maxProblems: 3,
+      http: { timeoutMs: 20_000, idleTimeoutMs: 20_000, deadlineMs: 120_000 },
+    });
+    if (report.valid) {
+      o.info(`  ✓ ${report.stats.records} records (${report.format ?? 'unknown format'})${report.truncated ? ', first 256 MiB checked' : ''}`);
+      return undefined;
+    }
+    const first = report.problems.find((p) => p.severity === 'error');
+    return `is not a dataset Kaito can train on: ${report.errors} error(s)${first ? `, first at record ${first.record}: ${first.message}` : ''} (see \`kaito dataset validate ${url}\`)`;
+  } catch (e) {
+    // the file is wrong (404, an HTML page, not a dataset): refuse; the network is down: accept and say so
+    if (e instanceof UsageError) return e.message;
+    o.warn(`could not check the dataset now (${e instanceof KaitoError ? e.message : (e as Error).message}); \`kaito tune\` checks it again`);
+    return undefined;
+  }
+}

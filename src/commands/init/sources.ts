@@ -1,0 +1,74 @@
+// What the init wizard can look up to offer lists instead of blank questions. Every source is optional and
+// best effort: when a lookup fails or takes too long the wizard asks the user to type the answer instead,
+// so `kaito init` works on a laptop with no cluster and no Azure login.
+
+export interface AksClusterRef {
+  name: string;
+  resourceGroup: string;
+  location?: string;
+}
+
+export interface AgentPoolRef {
+  name: string;
+  vmSize?: string;
+}
+
+/** Regional vCPU quota of one VM family. */
+export interface FamilyQuota {
+  family: string;
+  limit: number;
+  used: number;
+}
+
+/** Azure lookups, available only when credentials work. */
+export interface AzureLookups {
+  clusters(subscription: string): Promise<AksClusterRef[]>;
+  agentPools?(subscription: string, resourceGroup: string, cluster: string): Promise<AgentPoolRef[]>;
+  /** vCPU quota per family in the cluster's region */
+  quotas?(subscription: string, resourceGroup: string, cluster: string, families: string[]): Promise<FamilyQuota[]>;
+}
+
+export interface KubeContexts {
+  names: string[];
+  current?: string;
+  namespaceOf(context: string): string | undefined;
+  /** where the contexts came from, for messages */
+  source: string;
+}
+
+export interface InitSources {
+  /** Azure lookups for this subscription, or undefined when no credential works. */
+  azure?(subscription: string): Promise<AzureLookups | undefined>;
+  /** The contexts of the kubeconfig, or undefined when there is none. */
+  kubeContexts?(): Promise<KubeContexts | undefined>;
+  /** Names of kubernetes.io/dockerconfigjson Secrets, or undefined when the cluster cannot be reached. */
+  pushSecrets?(context: string | undefined, namespace: string): Promise<string[] | undefined>;
+  /** Downloads and checks a dataset; returns the problem, or undefined when Kaito can train on it. */
+  checkDataset?(url: string, preset: string): Promise<string | undefined>;
+}
+
+/** Runs a lookup with a deadline; any failure or timeout becomes undefined (the caller falls back to typing). */
+export async function bestEffort<T>(what: string, ms: number, f: (signal: AbortSignal) => Promise<T>, debug: (m: string) => void): Promise<T | undefined> {
+  const ac = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      ac.abort(new Error(`timed out after ${ms} ms`));
+      resolve(undefined);
+    }, ms);
+  });
+  try {
+    return await Promise.race([
+      f(ac.signal).catch((e: unknown) => {
+        debug(`init: ${what} unavailable: ${(e as Error)?.message ?? String(e)}`);
+        return undefined;
+      }),
+      deadline.then(() => {
+        debug(`init: ${what} took longer than ${ms} ms; asking instead`);
+        return undefined;
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
