@@ -1,5 +1,181 @@
-import { notImplemented } from '../shared/not-implemented.js';
+// kaito deploy: the inference Workspace `kaito render deploy` prints (same flag parsing, same renderer),
+// applied with server-side apply after a preflight against the cluster, then optionally waited for.
+// Re-running with other adapters adds or removes them on the running deployment (Kaito allows it).
+//
+// -o json prints one document:
+//   { workspace, namespace, apiVersion, action: created|configured|unchanged, dryRun?: "server",
+//     preset, adapters: [{name, image}], objects: [{kind, name, action}], wait?: {for, phase, message, elapsedMs} }
+// -o name prints workspace.kaito.sh/NAME; -o yaml the same document as YAML. --dry-run (=client) prints
+// the manifests like `kaito render deploy`.
+import { readFileSync } from 'node:fs';
+import type { CommandContext } from '../../cli/context.js';
+import { parseDuration } from '../../core/duration.js';
+import { deployInputFromFlags, objectsToJSON, objectsToYAML, renderInference, type DeployFlags, type DeployInput, type FlagContext } from '../../core/render/index.js';
+import { UsageError } from '../../errors.js';
+import { kubeFromContext, type KubeClient, type KubeObject } from '../../kube/index.js';
+import { readSecretFromStdin } from '../../kube/secrets.js';
+import { waitWithProgress } from '../../kube/wait-display.js';
+import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
+import { applyWorkspaceObjects, discoverKaitoApi, exists, resolveProvisioningMode, type AppliedObject } from '../../kube/workspace.js';
+import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import { registerSecret } from '../../ui/redact.js';
+import { nodepoolVmSize } from '../tune/nodepool.js';
+import { resolveFromTuning } from './from-tuning.js';
 
-export async function run(): Promise<void> {
-  notImplemented('`kaito deploy`');
+interface Opts extends DeployFlags {
+  dryRun?: 'client' | 'server';
+  wait?: boolean;
+  timeout?: string;
+}
+
+export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
+  const project = ctx.project().config;
+  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
+  const timeoutMs = parseTimeout(opts.timeout);
+  if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run', 'drop one of them');
+  const readFile = (p: string) => readFileSync(p, 'utf8');
+
+  // --dry-run=client is `kaito render deploy` (a cluster is read only for --from-tuning)
+  if (opts.dryRun === 'client') {
+    let fromTuning: FlagContext['fromTuning'];
+    if (opts.fromTuning !== undefined) {
+      const kube = kubeFromContext(ctx);
+      const api = await discoverKaitoApi(kube, ctx.signal);
+      fromTuning = await resolveFromTuning(kube, opts.fromTuning, api.apiVersion, ctx.signal);
+    }
+    const { input, warnings } = deployInputFromFlags(opts, project.deploy, {
+      namespace: ctx.target().namespace,
+      detectedNodeProvisioning: project.cluster?.nodeProvisioning === 'byo' ? 'byo' : 'nap',
+      renderOnly: true,
+      readFile,
+      fromTuning,
+    });
+    for (const w of warnings) ctx.io.warn(w);
+    const objects = renderInference(input);
+    if (format === 'json') ctx.io.print(objectsToJSON(objects));
+    else if (format === 'name') ctx.io.print(`workspace.kaito.sh/${input.name}\n`);
+    else ctx.io.print(objectsToYAML(objects));
+    return 0;
+  }
+
+  const kube = kubeFromContext(ctx);
+  const ns = kube.namespace;
+  // 1. what the cluster runs, and what --from-tuning / --nodepool refer to
+  const api = await discoverKaitoApi(kube, ctx.signal);
+  const requested = opts.nodeProvisioning ?? project.cluster?.nodeProvisioning;
+  const { mode } = await resolveProvisioningMode(kube, requested, ctx.signal);
+  const problems: string[] = [];
+  let fromTuning: FlagContext['fromTuning'];
+  if (opts.fromTuning !== undefined) {
+    try {
+      fromTuning = await resolveFromTuning(kube, opts.fromTuning, api.apiVersion, ctx.signal);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      problems.push(e.hint ? `${e.message}; ${e.hint}` : e.message);
+      // without --preset everything else depends on the tuning workspace: report just that
+      if (opts.preset === undefined) throw e;
+    }
+  }
+  const pool = opts.nodepool ?? (opts.instanceType === undefined ? project.deploy?.nodepool : undefined);
+  const vmSize = pool ? await nodepoolVmSize(ctx, kube, pool) : undefined;
+  if (pool && !vmSize) problems.push(`--nodepool ${pool}: no such node pool (no Node labelled agentpool=${pool}); create it with \`kaito nodepool add ${pool} --instance-type SKU\` or list them with \`kaito nodepool list\``);
+
+  // 2. flags -> input, the same path as render
+  let parsed: ReturnType<typeof deployInputFromFlags> | undefined;
+  try {
+    parsed = deployInputFromFlags(opts, project.deploy, {
+      namespace: ns,
+      detectedNodeProvisioning: mode,
+      nodepoolVmSize: vmSize?.vmSize,
+      defaultApiVersion: api.apiVersion,
+      readFile,
+      // an unresolvable --from-tuning is already reported above; do not report it twice
+      fromTuning: fromTuning ?? (opts.fromTuning !== undefined ? { workspace: opts.fromTuning, preset: opts.preset!, image: 'unresolved.invalid/x:1' } : undefined),
+    });
+  } catch (e) {
+    if (!(e instanceof UsageError) || problems.length === 0) throw e;
+    const all = [...problems, ...(e.problems.length ? e.problems : [e.message])];
+    throw new UsageError(`${all.length} problems found before creating anything:`, e.hint, all);
+  }
+  const { input, warnings } = parsed;
+  if (!api.served.includes(input.apiVersion.split('/')[1])) problems.push(`--api-version ${input.apiVersion} is not served by this cluster (it serves kaito.sh/${api.served.join(', kaito.sh/')})`);
+
+  // 3. the Secrets the workspace refers to must exist
+  await preflightReferences(kube, input, Boolean(opts.adapterPullSecret), problems, ctx.signal);
+  if (problems.length > 0) throw new UsageError(problems.length === 1 ? problems[0] : `${problems.length} problems found before creating anything:`, 'fix them and run again (nothing was changed)', problems.length === 1 ? [] : problems);
+  for (const w of warnings) ctx.io.warn(w);
+  if (fromTuning) ctx.io.info(`adapter ${fromTuning.workspace} from ${fromTuning.image}${input.adapterPullSecret ? ` (pull secret ${input.adapterPullSecret})` : ''}`);
+
+  // 4. objects: the model access Secret (token from stdin) first, then what render produces
+  const objects: KubeObject[] = [];
+  if (input.createModelAccessSecret) {
+    const token = (await readSecretFromStdin(ctx.io.in, '--hf-token-stdin')).trim();
+    registerSecret(token);
+    objects.push(hfTokenSecret(input.createModelAccessSecret.name, ns, token));
+  }
+  for (const o of renderInference(input)) objects.push({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns } } as KubeObject);
+
+  const dry = opts.dryRun === 'server';
+  const applied = await applyWorkspaceObjects(kube, objects, {
+    dryRun: dry ? 'server' : undefined,
+    signal: ctx.signal,
+    onApplied: (a) => ctx.io.info(`${ctx.io.color.green('✓')} ${a.kind.toLowerCase()}/${a.name} ${a.action}${dry ? ' (server dry run)' : ''}${a.note ? `: ${a.note}` : ''}`),
+  });
+  const wsApplied = applied.find((a) => a.kind === 'Workspace') as AppliedObject;
+
+  let waited: WaitResult | undefined;
+  if (opts.wait) {
+    waited = await waitWithProgress(ctx, kube, { name: input.name, namespace: ns, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS.inference, apiVersion: input.apiVersion });
+    if (!format) ctx.io.info(`chat with it: \`kaito chat --workspace ${input.name}\`, or serve it locally: \`kaito proxy ${input.name}\``);
+  } else if (!format && !dry) ctx.io.info(`follow it with \`kaito wait ${input.name}\`; then \`kaito chat --workspace ${input.name}\``);
+
+  const doc = {
+    workspace: input.name,
+    namespace: ns,
+    apiVersion: input.apiVersion,
+    action: wsApplied.action,
+    ...(dry ? { dryRun: 'server' } : {}),
+    preset: input.preset,
+    adapters: input.adapters.map((a) => ({ name: a.name, image: a.image })),
+    objects: applied.map((a) => ({ kind: a.kind, name: a.name, action: a.action, ...(a.note ? { note: a.note } : {}) })),
+    ...(waited ? { wait: { for: waited.for, phase: waited.phase, message: waited.message, elapsedMs: waited.elapsedMs } } : {}),
+  };
+  if (format) printResult(ctx.io, format, { document: doc, rows: [doc], name: () => `workspace.kaito.sh/${input.name}` });
+  return 0;
+}
+
+/** Opaque Secret with key HF_TOKEN, what Kaito's presetOptions.modelAccessSecret expects. */
+export function hfTokenSecret(name: string, namespace: string, token: string): KubeObject {
+  const data = Buffer.from(token).toString('base64');
+  registerSecret(data);
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'kaito-cli' } },
+    type: 'Opaque',
+    data: { HF_TOKEN: data },
+  };
+}
+
+function parseTimeout(t: string | undefined): number | undefined {
+  if (t === undefined) return undefined;
+  const ms = parseDuration(t);
+  if (ms === undefined || ms <= 0) throw new UsageError(`--timeout ${t} is not a duration`, 'use e.g. --timeout 90m or 1h30m');
+  return ms;
+}
+
+async function preflightReferences(kube: KubeClient, input: DeployInput, explicitPullSecret: boolean, problems: string[], signal: AbortSignal): Promise<void> {
+  const ns = kube.namespace;
+  if (!(await exists(kube, 'Namespace', undefined, ns, signal))) {
+    problems.push(`namespace ${ns} does not exist: create it (\`kubectl create namespace ${ns}\`) or pick another with -n`);
+    return;
+  }
+  if (input.modelAccessSecret && !input.createModelAccessSecret && !(await exists(kube, 'Secret', ns, input.modelAccessSecret, signal)))
+    problems.push(`--model-access-secret ${input.modelAccessSecret}: no such Secret in namespace ${ns}; create it (\`kubectl create secret generic ${input.modelAccessSecret} --from-literal=HF_TOKEN=... -n ${ns}\`) or use --hf-token-stdin`);
+  if (input.adapterPullSecret && !(await exists(kube, 'Secret', ns, input.adapterPullSecret, signal)))
+    problems.push(
+      explicitPullSecret
+        ? `--adapter-pull-secret ${input.adapterPullSecret}: no such Secret in namespace ${ns}`
+        : `the tuning workspace's push secret ${input.adapterPullSecret} (used to pull its adapter) no longer exists in namespace ${ns}: recreate it or pass --adapter-pull-secret NAME`,
+    );
 }

@@ -102,7 +102,7 @@ describe('kaito proxy --endpoint', () => {
       try {
         const res = await pending;
         expect(res.status).toBe(200);
-        expect((await res.json()).choices[0].message.content).toBe('echo(1): are you back');
+        expect(((await res.json()) as any).choices[0].message.content).toBe('echo(1): are you back');
       } finally {
         await again.close();
       }

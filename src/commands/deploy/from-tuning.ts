@@ -1,0 +1,47 @@
+// --from-tuning WS: the adapter a finished tuning workspace pushed as an image. The workspace must be a
+// tuning one, have Succeeded and write its output to an image; anything else is refused naming its
+// state (exit 2: nothing was changed).
+import type { FlagContext } from '../../core/render/index.js';
+import { UsageError } from '../../errors.js';
+import { resourcePath, type KubeClient, type KubeObject } from '../../kube/index.js';
+
+interface Condition { type: string; status: string; reason?: string; message?: string }
+
+export function tuningSucceeded(o: KubeObject): boolean {
+  const st = (o.status ?? {}) as { state?: string; conditions?: Condition[] };
+  if (st.state === 'Succeeded') return true;
+  if (st.state === 'Failed') return false;
+  return (st.conditions ?? []).some((c) => c.type === 'WorkspaceSucceeded' && c.status === 'True');
+}
+
+export function describeTuningState(o: KubeObject): string {
+  const st = (o.status ?? {}) as { state?: string; conditions?: Condition[] };
+  const c = (st.conditions ?? []).find((x) => x.type === 'WorkspaceSucceeded') ?? (st.conditions ?? []).find((x) => x.type === 'JobStarted');
+  const cond = c ? `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}` : '';
+  return [st.state ? `state ${st.state}` : 'no state reported yet', cond].filter(Boolean).join(', ');
+}
+
+export async function resolveFromTuning(
+  kube: KubeClient,
+  name: string,
+  apiVersion: string,
+  signal: AbortSignal,
+): Promise<NonNullable<FlagContext['fromTuning']>> {
+  let ws: KubeObject | undefined;
+  try {
+    ws = await kube.getOptional<KubeObject>(resourcePath('Workspace', kube.namespace, name, apiVersion), { signal });
+  } catch (e) {
+    throw kube.error(e, `read tuning workspace ${name}`);
+  }
+  if (!ws) throw new UsageError(`--from-tuning ${name}: no such workspace in namespace ${kube.namespace}`, 'list them with `kaito list`, or pass -n NAMESPACE');
+  const tuning = ws.tuning as { preset?: { name?: string }; output?: { image?: string; imagePushSecret?: string; volumeSource?: unknown } } | undefined;
+  if (!tuning) throw new UsageError(`--from-tuning ${name}: that is an inference workspace, not a tuning one`, 'name the tuning workspace that produced the adapter (`kaito list`)');
+  if (!tuningSucceeded(ws)) {
+    throw new UsageError(`--from-tuning ${name}: the tuning has not succeeded (${describeTuningState(ws)})`, `wait for it with \`kaito wait ${name}\` (see \`kaito status ${name}\`), then deploy again`);
+  }
+  const image = tuning.output?.image;
+  if (!image) throw new UsageError(`--from-tuning ${name}: its output is a volume, not an image; Kaito loads adapters from images only`, 'push the adapter to a registry and pass --adapter NAME=IMAGE');
+  const preset = tuning.preset?.name;
+  if (!preset) throw new UsageError(`--from-tuning ${name}: the workspace names no preset`, 'pass --preset NAME');
+  return { workspace: name, preset, image, pullSecret: tuning.output?.imagePushSecret };
+}
