@@ -113,6 +113,19 @@ describe('kaito nodepool (built binary) against the sandbox ARM', () => {
     expect(none.stderr).toMatch(/no AKS cluster whose API server is nowhere\.example\.com .* in subscription/);
   });
 
+  it('--no-wait returns while the pool is Creating; --debug traces ARM without any token', async () => {
+    const r = await kaito(['nodepool', 'add', 'gpu2', '--instance-type', 'Standard_NV36ads_A10_v5', '--no-wait', '--debug', '-o', 'json'], { env });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).provisioningState).toBe('Creating');
+    expect(r.stderr).toMatch(/debug: PUT https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.*agentPools\/gpu2.* -> 201/);
+    expect(r.stderr).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./); // no JWT (federated or access token) anywhere
+    for (let i = 0; i < 100 && h.arm.getAgentPool('gpu2')?.properties.provisioningState !== 'Succeeded'; i++) await new Promise((r) => setTimeout(r, 50));
+    const del = await kaito(['nodepool', 'delete', 'gpu2', '--no-wait'], { env });
+    expect(del.code).toBe(0);
+    expect(del.stderr).toMatch(/deletion of node pool gpu2 accepted/);
+    expect(h.arm.getAgentPool('gpu2')?.properties.provisioningState ?? 'gone').toMatch(/Deleting|gone/);
+  });
+
   it('persistent 429 ends in one clear line after the SDK retries (exit 1)', async () => {
     h.ctx.faults.arm429 = 1;
     try {
