@@ -1,8 +1,7 @@
 // Wires commander actions to lazily imported command modules. A command module exports
 // `run(ctx, opts, args)`; nothing heavy is imported until the command actually runs.
 import type { Command } from 'commander';
-import { createIOStreams } from '../ui/iostreams.js';
-import { createContext, type CommandContext } from './context.js';
+import type { CommandContext } from './context.js';
 import type { GlobalOptions } from './globals.js';
 
 export type RunFn<O = Record<string, unknown>> = (ctx: CommandContext, opts: O, args: unknown[]) => Promise<number | void>;
@@ -23,6 +22,8 @@ export function createHarness(signal: AbortSignal, env: NodeJS.ProcessEnv = proc
       return async (...params: unknown[]) => {
         const cmd = params[params.length - 1] as Command;
         const globals = cmd.optsWithGlobals() as GlobalOptions;
+        // loaded here, not at the top: chalk and the kaito.yaml loader (yaml) are not needed for --help
+        const [{ createIOStreams }, { createContext }] = await Promise.all([import('../ui/iostreams.js'), import('./context.js')]);
         const io = createIOStreams({ env, noColor: globals.color === false, noInput: globals.input === false });
         const ctx = createContext(io, globals, signal);
         const mod = await load();

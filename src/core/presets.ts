@@ -1,7 +1,7 @@
 // The preset catalog and GPU SKU table, read from the package's presets/ folder (data only, one YAML per
 // model). This is the one module of src/core/ that touches the file system besides templates.ts; the
 // results are cached, so every other core module stays a pure function of its inputs.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { presetsDir } from '../paths.js';
@@ -48,8 +48,18 @@ export function loadPresets(dir = presetsDir()): Preset[] {
   return presets;
 }
 
+const single = new Map<string, Preset | null>();
+
+/** Reads only presets/<name>.yaml (render needs one preset; parsing the whole catalog costs start-up time). */
 export function getPreset(name: string): Preset | undefined {
-  return loadPresets().find((p) => p.name === name);
+  if (presetCache) return presetCache.find((p) => p.name === name);
+  if (!/^[a-z0-9][a-z0-9.-]*$/.test(name)) return undefined;
+  if (!single.has(name)) {
+    const file = `${name}.yaml`;
+    const path = join(presetsDir(), file);
+    single.set(name, existsSync(path) && name !== 'skus' ? parsePreset(readFileSync(path, 'utf8'), file) : null);
+  }
+  return single.get(name) ?? undefined;
 }
 
 export function loadSkus(dir = presetsDir()): Sku[] {
