@@ -1,6 +1,6 @@
 // `kaito init`: collect the answers (flags, then questions or defaults), write kaito.yaml, show what to run next.
 import { existsSync, readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { resolveTarget } from '../../cli/context.js';
 import { parseProjectConfig, projectConfigPath, type ProjectConfig } from '../../config/project.js';
@@ -45,6 +45,7 @@ export async function run(ctx: CommandContext, opts: InitOptions, _args: unknown
   const cwd = deps.cwd ?? process.cwd();
   const path = projectConfigPath(g.config ?? io.env.KAITO_CONFIG, cwd);
   const shown = relative(cwd, path) || path;
+  if (!existsSync(dirname(path))) throw new UsageError(`cannot write ${shown}: the folder ${dirname(path)} does not exist`, 'create it, or pass another --config');
   const prompter = deps.prompter ?? (io.canPrompt ? createTerminalPrompter(io, ctx.signal) : undefined);
 
   // 1. An existing file: ask before overwriting it (before the questions, not after them)
