@@ -81,7 +81,7 @@ describe('ARM emulator through the real ContainerServiceClient', () => {
 
   it('persistent 429 becomes a clear error after the SDK retries', async () => {
     h.ctx.faults.arm429 = 1;
-    const err = await new NodePools(h.session({ maxRetries: 1 }), pools.target).list().catch((e) => toAzureError(e, 'x'));
+    const err = (await new NodePools(h.session({ maxRetries: 1 }), pools.target).list().then(() => undefined, (e: unknown) => toAzureError(e, 'x')))!;
     expect(err.message).toMatch(/kept throttling/);
     expect(h.ctx.requestLog.filter((r) => r.status === 429).length).toBe(2);
   });
