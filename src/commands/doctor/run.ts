@@ -1,5 +1,43 @@
-import { notImplemented } from '../shared/not-implemented.js';
+// kaito doctor: runs every check group (Kubernetes here; Azure joins via checks-azure.ts) and prints
+// ✓/✗ per check with a fix hint. -o json: {ok, checks: [{group, id, title, status, detail, hint?}]}.
+// Exit 1 when any check fails.
+import type { CommandContext } from '../../cli/context.js';
+import { InterruptedError } from '../../errors.js';
+import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import type { CheckGroup, CheckReport } from './check.js';
+import { kubeChecks } from './checks-kube.js';
 
-export async function run(): Promise<void> {
-  notImplemented('`kaito doctor`');
+/** Check groups, in order. Add a group here to extend doctor. */
+export function checkGroups(): CheckGroup<any>[] {
+  return [kubeChecks()];
+}
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml'], 'table');
+  const reports: CheckReport[] = [];
+  const human = format === 'table';
+  for (const group of checkGroups()) {
+    const state = group.init();
+    for (const c of group.checks) {
+      if (ctx.signal.aborted) throw new InterruptedError();
+      let r;
+      try {
+        r = await c.run(ctx, state);
+      } catch (e) {
+        if (ctx.signal.aborted) throw new InterruptedError();
+        r = { status: 'fail' as const, detail: (e as Error).message, hint: (e as { hint?: string }).hint };
+      }
+      const rep: CheckReport = { group: group.name, id: c.id, title: c.title, ...r };
+      reports.push(rep);
+      if (human) {
+        const mark = r.status === 'ok' ? ctx.io.color.green('✓') : r.status === 'fail' ? ctx.io.color.red('✗') : r.status === 'warn' ? ctx.io.color.yellow('!') : ctx.io.color.dim('-');
+        ctx.io.print(`${mark} ${c.title}: ${r.detail}\n`);
+        if (r.hint && r.status !== 'ok') ctx.io.print(`    fix: ${r.hint}\n`);
+      }
+    }
+  }
+  const ok = reports.every((r) => r.status !== 'fail');
+  if (!human) printResult(ctx.io, format, { document: { ok, checks: reports } });
+  else ctx.io.info(ok ? 'all checks passed' : `${reports.filter((r) => r.status === 'fail').length} check(s) failed`);
+  return ok ? 0 : 1;
 }

@@ -1,5 +1,108 @@
-import { notImplemented } from '../shared/not-implemented.js';
+// kaito status [WS]: conditions, state, nodes, job/pod states, endpoint, age and training progress.
+// -o json|yaml prints the WorkspaceSummary document (src/kube/summary.ts); -o table|wide a readable block;
+// -o name workspace.kaito.sh/NAME. --watch reprints whenever the workspace or its pods change.
+import type { CommandContext } from '../../cli/context.js';
+import { formatProgress, progressFromLog } from '../../core/trainlog/index.js';
+import { kubeFromContext, resourcePath, type KubeClient, type KubeList, type KubeObject } from '../../kube/index.js';
+import { resolveWorkspace, type ResolvedWorkspace } from '../../kube/resolve.js';
+import { summarize, type WorkspaceSummary } from '../../kube/summary.js';
+import { mainContainerOf } from '../../kube/verdict.js';
+import { watchCollection } from '../../kube/watch.js';
+import { OperationError } from '../../errors.js';
+import { parseOutputFormat, printResult, toJSON, type OutputFormat } from '../../ui/printer.js';
 
-export async function run(): Promise<void> {
-  notImplemented('`kaito status`');
+export async function run(ctx: CommandContext, opts: { watch?: boolean }, args: unknown[]): Promise<number> {
+  const format = parseOutputFormat(ctx.globals.output, ['table', 'wide', 'json', 'yaml', 'name'], 'table');
+  const kube = kubeFromContext(ctx);
+  const ws = await resolveWorkspace(ctx, kube, args[0] as string | undefined);
+  const show = async () => print(ctx, format, await collect(kube, ws, ctx.signal));
+  if (!opts.watch) {
+    await show();
+    return 0;
+  }
+  // --watch: the workspace and its pods are watched; every change reprints (no polling)
+  let pending = Promise.resolve();
+  let last = '';
+  const onChange = () => {
+    pending = pending.then(async () => {
+      const s = await collect(kube, ws, ctx.signal).catch(() => undefined);
+      if (!s) return;
+      const key = JSON.stringify({ ...s, age: '' });
+      if (key === last) return;
+      last = key;
+      if (format === 'json') ctx.io.print(JSON.stringify(s) + '\n');
+      else print(ctx, format, s);
+    });
+  };
+  await Promise.race([
+    watchCollection(kube, { path: resourcePath('Workspace', ws.namespace, undefined, ws.apiVersion), fieldSelector: `metadata.name=${ws.name}`, signal: ctx.signal, onChange, debug: (m) => ctx.debug(m) }),
+    watchCollection(kube, { path: resourcePath('Pod', ws.namespace), labelSelector: `kaito.sh/workspace=${ws.name}`, signal: ctx.signal, onChange, debug: (m) => ctx.debug(m) }),
+  ]);
+  return 0;
+}
+
+export async function collect(kube: KubeClient, ws: ResolvedWorkspace, signal: AbortSignal): Promise<WorkspaceSummary> {
+  let obj: KubeObject | undefined;
+  try {
+    obj = await kube.getOptional<KubeObject>(resourcePath('Workspace', ws.namespace, ws.name, ws.apiVersion), { signal });
+  } catch (e) {
+    throw kube.error(e, `read workspace ${ws.name}`);
+  }
+  if (!obj) throw new OperationError(`workspace ${ws.name} not found in namespace ${ws.namespace}`, 'see `kaito list` (or -A for every namespace)');
+  const tuning = Boolean(obj.tuning);
+  const [pods, job, service] = await Promise.all([
+    kube.get<KubeList>(resourcePath('Pod', ws.namespace), { query: { labelSelector: `kaito.sh/workspace=${ws.name}` }, signal }).then((l) => l.items),
+    tuning ? kube.getOptional(resourcePath('Job', ws.namespace, ws.name), { signal }) : Promise.resolve(undefined),
+    tuning ? Promise.resolve(undefined) : kube.getOptional(resourcePath('Service', ws.namespace, ws.name), { signal }),
+  ]).catch((e) => {
+    throw kube.error(e, `read the objects of workspace ${ws.name}`);
+  });
+  let progress;
+  const pod = tuning ? [...pods].sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0] : undefined;
+  if (pod && ['Running', 'Succeeded', 'Failed'].includes((pod.status as { phase?: string })?.phase ?? '')) {
+    const res = await kube.fetch('GET', `${resourcePath('Pod', ws.namespace, pod.metadata.name)}/log`, { query: { container: mainContainerOf(pod, ws.name), tailLines: 500 }, accept: '*/*', signal }).catch(() => undefined);
+    if (res && res.status < 400) progress = progressFromLog(await res.text());
+    else await res?.body?.cancel().catch(() => {});
+  }
+  return summarize(obj, { pods, job, service, server: kube.server, progress });
+}
+
+function print(ctx: CommandContext, format: OutputFormat, s: WorkspaceSummary): void {
+  if (format === 'table' || format === 'wide') {
+    ctx.io.print(describe(s, format === 'wide'));
+    return;
+  }
+  if (format === 'json') {
+    ctx.io.print(toJSON(s));
+    return;
+  }
+  printResult(ctx.io, format, { document: s, rows: [s], name: (r) => `workspace.kaito.sh/${r.name}` });
+}
+
+function describe(s: WorkspaceSummary, wide: boolean): string {
+  const lines: string[] = [];
+  const kv = (k: string, v: string | number | undefined) => {
+    if (v !== undefined && v !== '') lines.push(`${(k + ':').padEnd(14)}${v}`);
+  };
+  kv('Workspace', `${s.name} (namespace ${s.namespace})`);
+  kv('Type', s.type + (s.method ? ` (${s.method})` : ''));
+  kv('Preset', s.preset);
+  kv('Instance', s.instanceType);
+  kv('State', s.state);
+  kv('Age', s.age);
+  kv('Nodes', s.nodes.join(', ') || (s.targetNodeCount !== undefined ? `0/${s.targetNodeCount}` : undefined));
+  if (s.job) kv('Job', `${s.job.name}: ${s.job.state} (active ${s.job.active}, succeeded ${s.job.succeeded}, failed ${s.job.failed})`);
+  if (s.endpoint) {
+    kv('Endpoint', s.endpoint.loadBalancer ? `http://${s.endpoint.loadBalancer}/` : `${s.endpoint.serviceProxy} (ClusterIP ${s.endpoint.clusterIP ?? 'none'})`);
+  }
+  if (s.progress) kv('Progress', formatProgress({ ...s.progress, etaS: s.progress.etaSeconds, losses: [] }, { bar: false }));
+  if (s.conditions.length) {
+    lines.push('Conditions:');
+    for (const c of s.conditions) lines.push(`  ${c.type.padEnd(20)} ${c.status.padEnd(8)}${c.reason ? ` ${c.reason}` : ''}${wide && c.message ? `: ${c.message}` : ''}`);
+  }
+  if (s.pods.length) {
+    lines.push('Pods:');
+    for (const p of s.pods) lines.push(`  ${p.name}  ${p.phase}  ready ${p.ready}  restarts ${p.restarts}${p.reason ? `  ${p.reason}` : ''}${wide && p.node ? `  on ${p.node}` : ''}`);
+  }
+  return lines.join('\n') + '\n';
 }

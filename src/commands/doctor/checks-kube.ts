@@ -1,0 +1,141 @@
+// Kubernetes-side doctor checks: access, server version, Kaito CRD versions, controller (version, mode),
+// default tuning templates, and RBAC for what the CLI does (when the server answers access reviews).
+import type { CommandContext } from '../../cli/context.js';
+import { kubeFromContext, type KubeClient } from '../../kube/index.js';
+import { discoverKaitoApi, findKaitoController, KAITO_NOT_INSTALLED_HINT, type KaitoApi, type KaitoController } from '../../kube/kaito.js';
+import type { Check, CheckGroup, CheckResult } from './check.js';
+
+export interface KubeState { kube?: KubeClient; api?: KaitoApi; controller?: KaitoController }
+
+const skip = (detail: string): CheckResult => ({ status: 'skip', detail });
+const msg = (e: unknown) => {
+  const k = e as { message?: string; hint?: string };
+  return { detail: k.message ?? String(e), hint: k.hint };
+};
+
+const access: Check<KubeState> = {
+  id: 'kube-access',
+  title: 'Kubernetes access',
+  async run(ctx, s) {
+    try {
+      s.kube = kubeFromContext(ctx);
+    } catch (e) {
+      return { status: 'fail', ...msg(e) };
+    }
+    try {
+      await s.kube.get('/api', { signal: ctx.signal });
+      return { status: 'ok', detail: `context ${s.kube.contextName} -> ${s.kube.server} (namespace ${s.kube.namespace})` };
+    } catch (e) {
+      const err = s.kube.error(e, `reach ${s.kube.server}`);
+      s.kube = undefined;
+      return { status: 'fail', detail: err.message, hint: err.hint };
+    }
+  },
+};
+
+const serverVersion: Check<KubeState> = {
+  id: 'kube-version',
+  title: 'Kubernetes server version',
+  async run(ctx, s) {
+    if (!s.kube) return skip('no cluster access');
+    try {
+      const v = await s.kube.get<{ gitVersion?: string }>('/version', { signal: ctx.signal });
+      return { status: 'ok', detail: v.gitVersion ?? 'unknown' };
+    } catch (e) {
+      return { status: 'warn', detail: `cannot read /version: ${s.kube.error(e, 'version').message}` };
+    }
+  },
+};
+
+const crds: Check<KubeState> = {
+  id: 'kaito-crd',
+  title: 'Kaito API (kaito.sh)',
+  async run(ctx, s) {
+    if (!s.kube) return skip('no cluster access');
+    try {
+      s.api = await discoverKaitoApi(s.kube, ctx.signal);
+      return { status: 'ok', detail: `served: ${s.api.served.map((v) => `kaito.sh/${v}`).join(', ')}; the CLI writes ${s.api.apiVersion}` };
+    } catch (e) {
+      return { status: 'fail', ...msg(e), hint: (e as { hint?: string }).hint ?? KAITO_NOT_INSTALLED_HINT };
+    }
+  },
+};
+
+const controller: Check<KubeState> = {
+  id: 'kaito-controller',
+  title: 'Kaito controller',
+  async run(ctx, s) {
+    if (!s.kube) return skip('no cluster access');
+    try {
+      s.controller = await findKaitoController(s.kube, ctx.signal);
+    } catch (e) {
+      return { status: 'fail', ...msg(e) };
+    }
+    const c = s.controller;
+    if (!c) return { status: 'fail', detail: 'no Kaito controller Deployment found (looked for kaito-workspace in kube-system and kaito-workspace)', hint: KAITO_NOT_INSTALLED_HINT };
+    const where = `${c.namespace}/${c.name}`;
+    const mode = c.mode === 'byo' ? 'BYO (node auto-provisioning off: use --nodepool)' : 'NAP (Kaito provisions GPU nodes: use --instance-type)';
+    const detail = `${where} version ${c.version ?? 'unknown'}, ${c.readyReplicas}/${c.replicas} ready, mode ${mode}`;
+    if (c.readyReplicas < 1) return { status: 'fail', detail, hint: `the controller is not running: \`kubectl -n ${c.namespace} describe deployment ${c.name}\`` };
+    return { status: 'ok', detail };
+  },
+};
+
+const templates: Check<KubeState> = {
+  id: 'tuning-templates',
+  title: 'default tuning templates',
+  async run(ctx, s) {
+    if (!s.kube) return skip('no cluster access');
+    const ns = s.controller?.namespace ?? 'kube-system';
+    const missing: string[] = [];
+    for (const n of ['qlora-params-template', 'lora-params-template']) {
+      const cm = await s.kube.getOptional(`/api/v1/namespaces/${ns}/configmaps/${n}`, { signal: ctx.signal }).catch(() => undefined);
+      if (!cm) missing.push(n);
+    }
+    if (missing.length) return { status: 'fail', detail: `missing in ${ns}: ${missing.join(', ')}`, hint: 'reinstall or upgrade Kaito (the templates ship with it), or pass --config-file to `kaito tune`' };
+    return { status: 'ok', detail: `qlora-params-template and lora-params-template in ${ns}` };
+  },
+};
+
+/** What the CLI does, checked with SelfSubjectAccessReview when the server serves it. */
+const RBAC: Array<{ verb: string; group: string; resource: string; cluster?: boolean }> = [
+  { verb: 'create', group: 'kaito.sh', resource: 'workspaces' },
+  { verb: 'patch', group: 'kaito.sh', resource: 'workspaces' },
+  { verb: 'watch', group: 'kaito.sh', resource: 'workspaces' },
+  { verb: 'delete', group: 'kaito.sh', resource: 'workspaces' },
+  { verb: 'patch', group: '', resource: 'configmaps' },
+  { verb: 'patch', group: '', resource: 'secrets' },
+  { verb: 'watch', group: '', resource: 'pods' },
+  { verb: 'get', group: '', resource: 'pods/log' },
+  { verb: 'watch', group: 'batch', resource: 'jobs' },
+  { verb: 'watch', group: 'karpenter.sh', resource: 'nodeclaims', cluster: true },
+];
+
+const rbac: Check<KubeState> = {
+  id: 'rbac',
+  title: 'permissions (RBAC)',
+  async run(ctx, s) {
+    const kube = s.kube;
+    if (!kube) return skip('no cluster access');
+    const served = await kube.getOptional('/apis/authorization.k8s.io/v1', { signal: ctx.signal }).catch(() => undefined);
+    if (!served) return skip('the API server does not serve SelfSubjectAccessReview (authorization.k8s.io/v1)');
+    const denied: string[] = [];
+    for (const r of RBAC) {
+      const body = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: r.verb, group: r.group, resource: r.resource.split('/')[0], subresource: r.resource.split('/')[1], namespace: r.cluster ? undefined : kube.namespace } } };
+      try {
+        const res = await kube.request<{ status?: { allowed?: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body, signal: ctx.signal });
+        if (!res.status?.allowed) denied.push(`${r.verb} ${r.group ? r.group + '/' : ''}${r.resource}`);
+      } catch (e) {
+        return { status: 'warn', detail: `access review failed: ${kube.error(e, 'access review').message}` };
+      }
+    }
+    if (denied.length) return { status: 'fail', detail: `not allowed in ${kube.namespace}: ${denied.join(', ')}`, hint: 'ask a cluster admin for a Role/ClusterRole granting these verbs' };
+    return { status: 'ok', detail: `allowed: ${RBAC.length} verbs the CLI uses in namespace ${kube.namespace}` };
+  },
+};
+
+export function kubeChecks(): CheckGroup<KubeState> {
+  return { name: 'kubernetes', init: () => ({}), checks: [access, serverVersion, crds, controller, templates, rbac] };
+}
+
+export type { CommandContext };
