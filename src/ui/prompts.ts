@@ -8,6 +8,8 @@ import type { IOStreams } from './iostreams.js';
 export interface Choice<T> {
   value: T;
   name: string;
+  /** shown after the question once answered (default: name) */
+  short?: string;
   /** shown under the list while this choice is highlighted */
   description?: string;
   /** a reason makes the choice visible but not selectable */
@@ -77,7 +79,7 @@ export function createTerminalPrompter(io: IOStreams, signal?: AbortSignal): Pro
         return (await select<T>(
           {
             message: q.message,
-            choices: q.choices.map((c) => ({ value: c.value, name: c.name, description: c.description, disabled: c.disabled })),
+            choices: q.choices.map((c) => ({ value: c.value, name: c.name, short: c.short, description: c.description, disabled: c.disabled })),
             default: q.default,
             pageSize: 12,
           },

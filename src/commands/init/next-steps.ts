@@ -25,6 +25,6 @@ export function nextSteps(r: WizardResult): string[] {
   steps.push(['kaito tune --wait', `submit ${ws} and follow it to the end`]);
   steps.push([`kaito deploy --from-tuning ${ws} --wait`, 'serve the base model with the new adapter']);
   steps.push(['kaito chat "Hello!"', 'talk to it (or `kaito proxy` for an OpenAI-compatible endpoint)']);
-  const width = Math.min(60, Math.max(...steps.map(([c]) => c.length)));
-  return steps.map(([cmd, why]) => (cmd.length > width ? `  ${cmd}\n  ${' '.repeat(width)}  # ${why}` : `  ${cmd.padEnd(width)}  # ${why}`));
+  // the comment above the command keeps every line copy-pasteable and narrow
+  return steps.flatMap(([cmd, why]) => [`  # ${why}`, `  ${cmd}`]);
 }

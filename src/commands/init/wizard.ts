@@ -59,7 +59,9 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
   if (problems.length > 0) {
     throw new UsageError(problems.length === 1 ? problems[0] : `${problems.length} invalid values`, 'fix the values and run `kaito init` again', problems.length === 1 ? [] : problems);
   }
-  const kube = sources.kubeContexts ? await bestEffort('kube contexts', 10_000, () => sources.kubeContexts!(), input.debug) : undefined;
+  // without a prompter the contexts only serve to check --context: skip loading the kubeconfig otherwise
+  const wantContexts = sources.kubeContexts && (prompter || flags.context);
+  const kube = wantContexts ? await bestEffort('kube contexts', 10_000, () => sources.kubeContexts!(), input.debug) : undefined;
   if (flags.context && kube && !kube.names.includes(flags.context)) {
     throw new UsageError(`--context "${flags.context}" is not a context of ${kube.source}`, kube.names.length ? `use one of: ${kube.names.join(', ')}` : 'the kubeconfig has no contexts');
   }
@@ -126,8 +128,8 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
     const mode = await prompter.select<'instanceType' | 'nodepool'>({
       message: 'Where should the tuning job run?',
       choices: [
-        { value: 'instanceType', name: 'a GPU node Kaito creates (pick a VM size)', description: 'node auto-provisioning: Kaito asks AKS for a node of this size and removes it with the workspace' },
-        { value: 'nodepool', name: 'an AKS node pool (existing, or one `kaito nodepool add` creates)', description: 'bring your own nodes: the job runs on the pool you name' },
+        { value: 'instanceType', short: 'a node Kaito creates', name: 'a GPU node Kaito creates (pick a VM size)', description: 'node auto-provisioning: Kaito asks AKS for a node of this size and removes it with the workspace' },
+        { value: 'nodepool', short: 'an AKS node pool', name: 'an AKS node pool (existing, or one `kaito nodepool add` creates)', description: 'bring your own nodes: the job runs on the pool you name' },
       ],
       default: defaults.nodepool ? 'nodepool' : 'instanceType',
     });
@@ -141,6 +143,7 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
         const verdict = sku ? trainingFit(preset, sku, a.method!).verdict : undefined;
         return {
           value: p.name,
+          short: p.name,
           name: `${p.name}  (${p.vmSize ?? 'unknown size'}${verdict ? `, ${verdict}` : ''})`,
           disabled: !sku ? 'not a GPU size Kaito supports' : verdict === 'does-not-fit' ? `${preset.name} does not fit ${p.vmSize}` : false,
         };
@@ -218,7 +221,7 @@ async function pickCluster(ask: Asker, clusters: AksClusterRef[], a: InitAnswers
     .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   if (list.length === 0) return undefined;
   const key = (c: AksClusterRef) => `${c.resourceGroup}/${c.name}`;
-  const choices: Choice<string>[] = list.map((c) => ({ value: key(c), name: `${c.name}  (resource group ${c.resourceGroup}${c.location ? `, ${c.location}` : ''})` }));
+  const choices: Choice<string>[] = list.map((c) => ({ value: key(c), short: `${c.name} (${c.resourceGroup})`, name: `${c.name}  (resource group ${c.resourceGroup}${c.location ? `, ${c.location}` : ''})` }));
   choices.push({ value: TYPE_IT, name: 'another cluster (type its name)' });
   const def = list.find((c) => c.name === d.cluster && (!d.resourceGroup || c.resourceGroup === d.resourceGroup));
   const picked = await ask.select('cluster', 'AKS cluster', choices, def ? key(def) : undefined);
@@ -232,7 +235,7 @@ async function pickContext(ask: Asker, kube: KubeContexts | undefined, cluster: 
   }
   // az aks get-credentials names the context after the cluster
   const def = d.context && kube.names.includes(d.context) ? d.context : cluster && kube.names.includes(cluster) ? cluster : kube.current;
-  const choices: Choice<string>[] = kube.names.map((n) => ({ value: n, name: n + (n === kube.current ? '  (current)' : '') }));
+  const choices: Choice<string>[] = kube.names.map((n) => ({ value: n, short: n, name: n + (n === kube.current ? '  (current)' : '') }));
   const picked = await ask.select('context', `Kube context (from ${kube.source})`, choices, def);
   return validateKubeContext(picked) ? undefined : picked;
 }
@@ -258,6 +261,7 @@ function presetChoices(): Choice<string>[] {
       const gpu = sku ? getSku(sku) : undefined;
       return {
         value: p.name,
+        short: p.name,
         name: `${p.name.padEnd(28)} ${`${p.parametersB}B`.padStart(5)}  ${`${p.weightsGiB} GiB`.padStart(8)}  ${method} ~${est.totalGiB} GiB${gpu ? `, fits ${gpu.gpuModel} ${gpu.gpuMemoryGiB / gpu.gpus} GiB` : ''}`,
         description: `${p.huggingFaceId}; recommended: ${p.recommendedSkus.join(', ')}${p.gated ? '; gated (needs a Hugging Face token)' : ''}`,
       };
@@ -272,7 +276,7 @@ function methodChoices(p: Preset): Choice<string>[] {
       const est = trainingEstimate(p, m);
       const sku = firstFitting(p, m);
       const what = m === 'qlora' ? '4-bit quantized base, smallest GPUs' : 'bf16 base, more memory, a little better quality';
-      return { value: m, name: `${m.padEnd(5)}  ${what}`, description: `needs ~${est.totalGiB} GiB on one GPU${sku ? `; smallest fitting size ${sku}` : ''}` };
+      return { value: m, short: m, name: `${m.padEnd(5)}  ${what}`, description: `needs ~${est.totalGiB} GiB on one GPU${sku ? `; smallest fitting size ${sku}` : ''}` };
     });
 }
 
@@ -286,6 +290,7 @@ function skuChoices(p: Preset, method: TuningMethod, quotas: FamilyQuota[] | und
     const rec = p.recommendedSkus.includes(s.name) ? '  recommended' : '';
     return {
       value: s.name,
+      short: s.name,
       name: `${s.name.padEnd(26)} ${s.gpus}x ${s.gpuModel} ${s.gpuMemoryGiB / s.gpus} GiB  ${fit.verdict}${rec}${quota}`,
       description: `${p.name} with ${method} needs ~${fit.requiredGiB} GiB on one GPU; ${s.vcpus} vCPUs (${s.quotaFamily})`,
       disabled: fit.verdict === 'does-not-fit' ? `needs ~${fit.requiredGiB} GiB per GPU, has ${fit.availableGiB}` : false,

@@ -58,7 +58,7 @@ describe('kaito init wizard (scripted answers)', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('✓ wrote kaito.yaml');
     expect(r.stderr).toMatch(/kaito doctor/);
-    expect(r.stderr).toMatch(/kaito tune --wait\s+# submit phi-3-mini-128k-instruct-qlora/);
+    expect(r.stderr).toMatch(/# submit phi-3-mini-128k-instruct-qlora and follow it to the end\n  kaito tune --wait\n/);
     expect(r.stderr).toMatch(/kaito deploy --from-tuning phi-3-mini-128k-instruct-qlora --wait/);
     expect(r.stderr).not.toMatch(/nodepool add/);
     expect(r.stderr).not.toMatch(/create secret/);
