@@ -22,11 +22,11 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 const SKIP_TOP = new Set(['apiVersion', 'kind']);
 const META_OWNED = new Set(['labels', 'annotations', 'finalizers', 'ownerReferences']);
 
-/** Leaf paths an object sets (maps are walked, lists and scalars are leaves). */
+/** Leaf paths an object sets (maps are walked, lists and scalars are leaves; an empty map claims nothing). */
 export function leafPaths(o: Obj): Path[] {
   const out: Path[] = [];
   const walk = (v: unknown, p: Path) => {
-    if (isObj(v) && Object.keys(v).length) for (const [k, c] of Object.entries(v)) walk(c, [...p, k]);
+    if (isObj(v)) for (const [k, c] of Object.entries(v)) walk(c, [...p, k]);
     else out.push(p);
   };
   for (const [k, v] of Object.entries(o)) {
