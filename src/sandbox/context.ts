@@ -64,6 +64,8 @@ export interface SandboxContext {
   readonly baseUrl: () => string;
   /** host name (resolves to 127.0.0.1 via KAITO_RESOLVE) under which the sample datasets are served */
   readonly datasetHost: string;
+  /** the sandbox CA (PEM) that signs its serving certificate: in-sandbox HTTPS clients trust only it */
+  readonly caPem: string;
   readonly requestLog: RequestLogEntry[];
   /** aborted when the sandbox stops: every timer and loop must end with it */
   readonly signal: AbortSignal;

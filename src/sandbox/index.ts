@@ -77,6 +77,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const ac = new AbortController();
   let baseUrl = 'https://127.0.0.1:0';
   const speed = opts.speed ?? 60;
+  const pki = await createPki(['localhost', DATASET_HOST]);
   const ctx: SandboxContext = {
     store: new ObjectStore(),
     podLogs: new PodLogs(),
@@ -93,13 +94,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
     baseUrl: () => baseUrl,
     datasetHost: DATASET_HOST,
+    caPem: pki.caPem,
     requestLog: [],
     signal: ac.signal,
     log: (component, message) => opts.log?.(`[${component}] ${message}`),
   };
   const token = randomBytes(24).toString('base64url');
   registerSecret(token);
-  const pki = await createPki(['localhost', DATASET_HOST]);
 
   installInitialObjects(ctx);
   const arm = createArmEmulator(ctx);

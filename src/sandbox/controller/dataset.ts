@@ -21,7 +21,7 @@ export function fetchSandboxDataset(ctx: SandboxContext, url: string, signal: Ab
   const u = new URL(url);
   const base = new URL(ctx.baseUrl());
   const port = Number(u.port || base.port || 443);
-  const ca = (ctx as { caPem?: string }).caPem;
+  const ca = ctx.caPem;
   return new Promise((resolve) => {
     const req = request(
       {
@@ -31,7 +31,7 @@ export function fetchSandboxDataset(ctx: SandboxContext, url: string, signal: Ab
         method: 'GET',
         servername: u.hostname,
         headers: { host: u.host, 'user-agent': 'curl/8.9.1' },
-        ...(ca ? { ca } : { rejectUnauthorized: false }),
+        ...(ca ? { ca } : {}),
         signal: AbortSignal.any([signal, ctx.signal, AbortSignal.timeout(30_000)]),
       },
       (res) => {

@@ -56,6 +56,7 @@ export async function startArm(opts: { speed?: number; faults?: string[]; kaitoV
     azure: { subscriptionId: '00000000-0000-0000-0000-0000000000aa', resourceGroup: 'kaito-rg', clusterName: 'kaito-aks', location: 'eastus', nodeResourceGroup: 'MC_kaito-rg_kaito-aks_eastus' },
     baseUrl: () => base,
     datasetHost: 'datasets.kaito.test',
+    caPem: '',
     requestLog: [],
     signal: ac.signal,
     log: () => {},

@@ -8,7 +8,7 @@ export interface TestSandbox { ctx: SandboxContext; abort: AbortController; logs
 export function testContext(opts: { version?: KaitoVersion; provisioning?: NodeProvisioning; faults?: Partial<Faults>; speed?: number; baseUrl?: string; datasetHost?: string; caPem?: string } = {}): TestSandbox {
   const abort = new AbortController();
   const logs: string[] = [];
-  const ctx: SandboxContext & { caPem?: string } = {
+  const ctx: SandboxContext = {
     store: new ObjectStore(),
     podLogs: new PodLogs(),
     clock: createClock(opts.speed ?? 3000, abort.signal),
@@ -21,7 +21,7 @@ export function testContext(opts: { version?: KaitoVersion; provisioning?: NodeP
     requestLog: [],
     signal: abort.signal,
     log: (c, m) => void logs.push(`${c}: ${m}`),
-    ...(opts.caPem ? { caPem: opts.caPem } : {}),
+    caPem: opts.caPem ?? '',
   };
   return { ctx, abort, logs };
 }
