@@ -14,6 +14,8 @@ export class PortForwardTransport implements Transport {
   private inner?: EndpointTransport;
   private starting?: Promise<void>;
   private readonly sockets = new Set<Socket>();
+  /** why the last tunnel could not be opened (the local connection only sees a hang-up) */
+  private lastTunnelError?: Error;
 
   constructor(private readonly kc: k8s.KubeConfig, private readonly namespace: string, private readonly pod: string, private readonly port = 5000) {
     this.description = `port-forward to ${namespace}/${pod}:${port}`;
@@ -50,12 +52,23 @@ export class PortForwardTransport implements Transport {
         // the tunnel closing (pod gone, API server restarting) ends the local connection too
         ws.on?.('close', () => socket.destroy());
       })
-      .catch(() => socket.destroy());
+      .catch((e: unknown) => {
+        this.lastTunnelError = e instanceof Error ? e : new Error(String(e));
+        socket.destroy();
+      });
   }
 
   async request(req: UpstreamRequest): Promise<UpstreamResponse> {
     await this.start();
-    return this.inner!.request(req);
+    this.lastTunnelError = undefined;
+    try {
+      return await this.inner!.request(req);
+    } catch (e) {
+      const why = this.lastTunnelError as Error | undefined;
+      if (!why) throw e;
+      // keep the network error code (so callers still retry) but say what really failed
+      throw Object.assign(new Error(`port-forward to ${this.namespace}/${this.pod} failed: ${why.message}`), { code: (e as { code?: string }).code ?? 'ECONNRESET', cause: e });
+    }
   }
 
   async close(): Promise<void> {

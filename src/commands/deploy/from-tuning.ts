@@ -37,7 +37,11 @@ export async function resolveFromTuning(
   const tuning = ws.tuning as { preset?: { name?: string }; output?: { image?: string; imagePushSecret?: string; volumeSource?: unknown } } | undefined;
   if (!tuning) throw new UsageError(`--from-tuning ${name}: that is an inference workspace, not a tuning one`, 'name the tuning workspace that produced the adapter (`kaito list`)');
   if (!tuningSucceeded(ws)) {
-    throw new UsageError(`--from-tuning ${name}: the tuning has not succeeded (${describeTuningState(ws)})`, `wait for it with \`kaito wait ${name}\` (see \`kaito status ${name}\`), then deploy again`);
+    const failed = ((ws.status ?? {}) as { state?: string }).state === 'Failed';
+    throw new UsageError(
+      `--from-tuning ${name}: the tuning has not succeeded (${describeTuningState(ws)})`,
+      failed ? `see why with \`kaito status ${name}\` and \`kaito logs ${name}\`, fix it and run \`kaito tune\` again` : `wait for it with \`kaito wait ${name}\`, then deploy again`,
+    );
   }
   const image = tuning.output?.image;
   if (!image) throw new UsageError(`--from-tuning ${name}: its output is a volume, not an image; Kaito loads adapters from images only`, 'push the adapter to a registry and pass --adapter NAME=IMAGE');
