@@ -40,6 +40,7 @@ export type Phase =
   | 'scheduling'
   | 'pulling weights'
   | 'downloading data'
+  | 'starting trainer'
   | 'training'
   | 'pushing adapter'
   | 'starting inference server'
@@ -174,7 +175,7 @@ function tuningPhase(pods: KubeObject[]): Phase | undefined {
   const main = (st.containerStatuses ?? []).find((c) => c.name === pod.metadata.labels?.['job-name'] || c.name === pod.metadata.labels?.['kaito.sh/workspace']);
   if (main?.state?.terminated) return 'pushing adapter';
   if (main?.state?.running) return 'training';
-  return 'scheduling';
+  return inits.length > 0 || st.phase === 'Running' ? 'starting trainer' : 'scheduling';
 }
 
 function inferencePhase(pods: KubeObject[]): Phase | undefined {
