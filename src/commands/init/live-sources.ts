@@ -3,7 +3,7 @@
 // modules are imported only when a lookup runs.
 import { KaitoError, UsageError } from '../../errors.js';
 import { registerSecret } from '../../ui/redact.js';
-import type { AzureLookups, InitSources, KubeContexts } from './sources.js';
+import type { AzureLookups, DatasetVerdict, InitSources, KubeContexts } from './sources.js';
 
 export interface LiveSourceOptions {
   env: NodeJS.ProcessEnv;
@@ -89,7 +89,7 @@ async function pushSecrets(o: LiveSourceOptions, context: string | undefined, na
   return names;
 }
 
-async function checkDataset(o: LiveSourceOptions, url: string, preset: string): Promise<string | undefined> {
+async function checkDataset(o: LiveSourceOptions, url: string, preset: string): Promise<DatasetVerdict> {
   const { validateDataset } = await import('../../dataset/index.js');
   try {
     const report = await validateDataset(url, {
@@ -100,15 +100,14 @@ async function checkDataset(o: LiveSourceOptions, url: string, preset: string): 
       http: { timeoutMs: 20_000, idleTimeoutMs: 20_000, deadlineMs: 120_000 },
     });
     if (report.valid) {
-      o.info(`  ✓ ${report.stats.records} records (${report.format ?? 'unknown format'})${report.truncated ? ', first 256 MiB checked' : ''}`);
-      return undefined;
+      const warn = report.warnings ? `, ${report.warnings} warning(s): see \`kaito dataset validate ${url}\`` : '';
+      return { note: `✓ ${report.stats.records} records (${report.format ?? 'unknown format'})${report.truncated ? ', first 256 MiB checked' : ''}${warn}` };
     }
     const first = report.problems.find((p) => p.severity === 'error');
-    return `is not a dataset Kaito can train on: ${report.errors} error(s)${first ? `, first at record ${first.record}: ${first.message}` : ''} (see \`kaito dataset validate ${url}\`)`;
+    return { problem: `is not a dataset Kaito can train on: ${report.errors} error(s)${first ? `, first at record ${first.record}: ${first.message}` : ''} (see \`kaito dataset validate URL\`)` };
   } catch (e) {
     // the file is wrong (404, an HTML page, not a dataset): refuse; the network is down: accept and say so
-    if (e instanceof UsageError) return e.message;
-    o.warn(`could not check the dataset now (${e instanceof KaitoError ? e.message : (e as Error).message}); \`kaito tune\` checks it again`);
-    return undefined;
+    if (e instanceof UsageError) return { problem: e.message };
+    return { note: `could not check the dataset now (${e instanceof KaitoError ? e.message : (e as Error).message}); \`kaito tune\` checks it again` };
   }
 }

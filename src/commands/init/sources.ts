@@ -36,6 +36,12 @@ export interface KubeContexts {
   source: string;
 }
 
+/** problem: the answer is refused with it; note: shown once the answer is accepted. */
+export interface DatasetVerdict {
+  problem?: string;
+  note?: string;
+}
+
 export interface InitSources {
   /** Azure lookups for this subscription, or undefined when no credential works. */
   azure?(subscription: string): Promise<AzureLookups | undefined>;
@@ -43,8 +49,8 @@ export interface InitSources {
   kubeContexts?(): Promise<KubeContexts | undefined>;
   /** Names of kubernetes.io/dockerconfigjson Secrets, or undefined when the cluster cannot be reached. */
   pushSecrets?(context: string | undefined, namespace: string): Promise<string[] | undefined>;
-  /** Downloads and checks a dataset; returns the problem, or undefined when Kaito can train on it. */
-  checkDataset?(url: string, preset: string): Promise<string | undefined>;
+  /** Downloads and checks a dataset. Runs while the prompt is on screen: it must not print. */
+  checkDataset?(url: string, preset: string): Promise<DatasetVerdict>;
 }
 
 /** Runs a lookup with a deadline; any failure or timeout becomes undefined (the caller falls back to typing). */

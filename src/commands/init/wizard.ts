@@ -104,12 +104,16 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
   a.method ??= (await ask.select('method', 'Tuning method', methodChoices(preset), defaults.method && preset.methods.includes(defaults.method) ? defaults.method : preset.methods.includes('qlora') ? 'qlora' : preset.methods[0])) as TuningMethod;
   if (!a.dataset?.length && !a.datasetImage && !a.datasetPvc) {
     const checkOnline = sources.checkDataset;
+    // the check runs while the prompt is drawn: its note is printed once the answer is in
+    const notes = new Map<string, string | undefined>();
     const url = await ask.text('dataset', 'Dataset URL (parquet, jsonl, json or csv; Kaito trains on this one file)', defaults.dataset?.[0], async (v) => {
       const syntax = validateStoredDatasetUrl(v);
       if (syntax || !checkOnline) return syntax;
-      input.info(`  checking ${v} ...`);
-      return checkOnline(v, preset.name);
+      const verdict = await checkOnline(v, preset.name);
+      notes.set(v, verdict.note);
+      return verdict.problem;
     });
+    if (notes.get(url)) input.info(`  ${notes.get(url)}`);
     a.dataset = [url];
   }
   if (!a.outputPvc) {

@@ -76,7 +76,7 @@ export function fakeSources(over: Partial<InitSources> = {}): InitSources & { da
     pushSecrets: async () => ['acr-push', 'ghcr-push'],
     checkDataset: async (url) => {
       datasetChecks.push(url);
-      return url.includes('broken') ? 'is not a dataset Kaito can train on: 3 error(s)' : undefined;
+      return url.includes('broken') ? { problem: 'is not a dataset Kaito can train on: 3 error(s)' } : { note: '✓ 120 records (messages)' };
     },
     ...over,
   };

@@ -40,6 +40,8 @@ describe('kaito init wizard (scripted answers)', () => {
       tune: { preset: 'phi-3-mini-128k-instruct', method: 'qlora', dataset: [URL_OK], outputImage: IMAGE, pushSecret: 'acr-push', instanceType: 'Standard_NV36ads_A10_v5' },
     });
     expect(sources.datasetChecks).toEqual([URL_OK]);
+    // the checker's note is printed after the answer, never while the prompt is drawn
+    expect(r.stderr).toContain('  ✓ 120 records (messages)');
     const t = r.prompter!.transcript;
     // hints: clusters with their resource group and region, presets with size and fit, SKUs with fit and quota
     expect(t.find((q) => /AKS cluster/.test(q.message))!.choices).toEqual([
