@@ -1,7 +1,7 @@
 // `kaito init` in a real terminal (tmux): arrow keys, typed answers, a refused answer re-asked with the
 // validator's message, and a kaito.yaml the loader accepts. No network: the kubeconfig points at a closed
 // port (the Secret lookup fails fast and the name is typed), Azure has no credential (names are flags).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -105,5 +105,17 @@ describe('kaito init in a terminal', () => {
     expect(done).toMatch(/kept kaito\.yaml; nothing was changed/);
     expect(done).toMatch(/EXIT=0/);
     expect(readFileSync(join(dir!, 'kaito.yaml'), 'utf8')).toBe('workspace: keep-me\n');
+  });
+
+  it('Ctrl-C in the middle exits 130 and writes nothing', async () => {
+    const t = start(`--subscription ${SUB} --resource-group rg-ml --cluster aks-gpu`);
+    await t.waitFor(/\? Kube context/);
+    t.send('Enter');
+    await t.waitFor(/\? Namespace for the workspaces/);
+    t.send('C-c');
+    const done = await t.waitFor(/EXIT=\d+/);
+    expect(done).toMatch(/EXIT=130/);
+    expect(done).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir!, 'kaito.yaml'))).toBe(false);
   });
 });
