@@ -2,6 +2,7 @@
 // dataset host), the object store with the cluster's initial objects, the Kaito controller and
 // gpu-provisioner, the inference emulator; kubeconfig, env and CA files in the state directory.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +76,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const stateDir = opts.stateDir ?? defaultStateDir();
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const ac = new AbortController();
+  // every watch, log stream and emulated sleep listens on it
+  setMaxListeners(0, ac.signal);
   let baseUrl = 'https://127.0.0.1:0';
   const speed = opts.speed ?? 60;
   const pki = await createPki(['localhost', DATASET_HOST]);
