@@ -12,7 +12,7 @@ export type ProjectEdit = [path: string[], value: string | string[] | Record<str
 export function updateProjectFile(path: string, edits: ProjectEdit[]): ProjectConfig | undefined {
   if (!existsSync(path)) return undefined;
   const doc = YAML.parseDocument(readFileSync(path, 'utf8'));
-  if (doc.contents === null) doc.contents = doc.createNode({}) as typeof doc.contents;
+  if (doc.contents === null) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
   for (const [keys, value] of edits) {
     if (value === undefined) doc.deleteIn(keys);
     else doc.setIn(keys, value);
