@@ -15,6 +15,13 @@ describe('updateProjectFile', () => {
     expect(readFileSync(path, 'utf8')).toBe('# my project\ncluster:\n  name: aks # the GPU one\ntune:\n  method: lora\nworkspace: phi-4-qlora\n');
   });
 
+  it('fills an empty file', () => {
+    const path = join(dir(), 'kaito.yaml');
+    writeFileSync(path, '');
+    expect(updateProjectFile(path, [[['workspace'], 'ws1']])).toEqual({ workspace: 'ws1' });
+    expect(readFileSync(path, 'utf8')).toBe('workspace: ws1\n');
+  });
+
   it('does not create a missing file', () => {
     const path = join(dir(), 'kaito.yaml');
     expect(updateProjectFile(path, [[['workspace'], 'x']])).toBeUndefined();
