@@ -4,7 +4,7 @@
 import { AuthError, InterruptedError, isKaitoError, OperationError } from '../errors.js';
 import { CHAT_RETRY, isRetryableStatus, nextRetryDelay, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 import { readChatStream } from './sse.js';
-import { headerValue, readText, type Transport, type UpstreamRequest, type UpstreamResponse } from './transport.js';
+import { discard, headerValue, readText, type Transport, type UpstreamRequest, type UpstreamResponse } from './transport.js';
 import type { ChatMessage, ChatResult, ModelInfo, SamplingParams, Usage } from './types.js';
 
 export type ApiFlavour = 'openai' | 'legacy';
@@ -162,7 +162,8 @@ export class ChatClient {
     const content = typeof doc.Result === 'string' ? doc.Result : doc.Result === undefined ? '' : JSON.stringify(doc.Result);
     const latency = Math.round(this.now() - t0);
     if (content) req.onToken?.(content);
-    return { model: req.model, content, finish_reason: content ? 'stop' : null, usage: null, ttft_ms: content ? latency : null, latency_ms: latency };
+    // the legacy API reports neither a finish reason nor usage: null says "unknown"
+    return { model: req.model, content, finish_reason: null, usage: null, ttft_ms: content ? latency : null, latency_ms: latency };
   }
 
   /** One request with the retry policy: 429/503 and connection failures are retried, bounded. */
@@ -203,7 +204,7 @@ async function drain(res: UpstreamResponse): Promise<void> {
   try {
     await readText(res.body, 1024 * 1024);
   } catch {
-    res.body.destroy();
+    discard(res.body);
   }
 }
 

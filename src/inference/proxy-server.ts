@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { isConnectionError } from './client.js';
 import { nextRetryDelay, parseRetryAfter, PROXY_RETRY, sleep, type RetryPolicy } from './retry.js';
-import { headerValue, type Transport, type UpstreamResponse } from './transport.js';
+import { discard, headerValue, type Transport, type UpstreamResponse } from './transport.js';
 
 export interface ProxyOptions {
   transport: Transport;
@@ -114,7 +114,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
       res.end();
       log(upstream.status);
     } catch (e) {
-      upstream.body.destroy();
+      discard(upstream.body);
       if (upstreamAbort.signal.aborted) {
         log(upstream.status, ' (client disconnected)');
         return;
@@ -149,7 +149,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
         if (res) return res;
         throw failure;
       }
-      res?.body.destroy();
+      if (res) discard(res.body);
       try {
         await sleep(delay, signal);
       } catch {

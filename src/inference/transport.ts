@@ -96,3 +96,10 @@ export function headerValue(h: UpstreamHeaders, name: string): string | undefine
   const v = h[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
 }
+
+/** Throws a body away. An undici body destroyed without a listener emits an unhandled 'error'. */
+export function discard(body: UpstreamResponse['body']): void {
+  const b = body as unknown as { on?: (ev: string, fn: () => void) => void };
+  b.on?.('error', () => {});
+  body.destroy();
+}

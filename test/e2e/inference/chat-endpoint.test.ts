@@ -85,7 +85,7 @@ describe('kaito chat: legacy POST /chat', () => {
     try {
       const r = await kaito(['chat', '--endpoint', legacy.url, '--temperature', '0.5', '--max-tokens', '20', '-o', 'json', 'old', 'server'], { env: baseEnv() });
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ content: 'echo(1): old server', finish_reason: 'stop' });
+      expect(JSON.parse(r.stdout)).toMatchObject({ content: 'echo(1): old server', finish_reason: null, usage: null });
       const post = legacy.requests.find((q) => q.path === '/chat')!;
       expect(post.body).toEqual({ messages: [{ role: 'user', content: 'old server' }], generate_kwargs: { temperature: 0.5, max_new_tokens: 20 } });
     } finally {
