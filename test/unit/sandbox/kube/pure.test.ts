@@ -56,10 +56,10 @@ describe('managedFields', () => {
     const base = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'a' } } as KObject;
     const created = serverSideApply(undefined, base, 'cli', false, 'v1');
     const edited = structuredClone(created);
-    (edited as { data: Record<string, string> }).data.k = 'b';
+    (edited as unknown as { data: Record<string, string> }).data.k = 'b';
     recordUpdate(created, edited, 'kubectl-edit', 'v1');
     expect(() => serverSideApply(edited, base, 'cli', false, 'v1')).toThrow(/conflict with "kubectl-edit".*\.data\.k/);
-    const forced = serverSideApply(edited, base, 'cli', true, 'v1') as { data: Record<string, string>; metadata: { managedFields: Array<{ manager: string }> } };
+    const forced = serverSideApply(edited, base, 'cli', true, 'v1') as unknown as { data: Record<string, string>; metadata: { managedFields: Array<{ manager: string }> } };
     expect(forced.data.k).toBe('a');
     expect(forced.metadata.managedFields.map((m) => m.manager)).toEqual(['cli']);
   });
