@@ -78,6 +78,7 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
   a.subscription ??= await ask.text('subscription', 'Azure subscription ID');
   let azure: AzureLookups | undefined;
   if (sources.azure && (!a.resourceGroup || !a.cluster || (!a.instanceType && !a.nodepool))) {
+    input.info('  (looking for an Azure credential to list your clusters ...)');
     azure = await bestEffort('Azure credentials', t.azure ?? 20_000, () => sources.azure!(a.subscription!), input.debug);
     if (!azure) input.info('  (Azure is not reachable with the current credentials: type the names; `az login` enables the lists)');
   }
