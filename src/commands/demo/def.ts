@@ -1,10 +1,14 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
+import { collect } from '../shared/flags.js';
+import { DEFAULT_SPEED } from './plan.js';
 
 export function register(program: Command, h: Harness): void {
   program
     .command('demo')
-    .description('the whole lifecycle against a throw-away in-process sandbox, narrated')
-    .option('--speed <x>', 'sandbox speed-up', '600')
+    .description('the whole lifecycle against a throw-away in-process sandbox, narrated (no Azure, no GPU, no network)')
+    .option('--speed <x>', 'how many times faster than real time the sandbox runs', String(DEFAULT_SPEED))
+    // for tests and rehearsals of failures: passed to the sandbox as `kaito sandbox start --fault SPEC`
+    .addOption(new Option('--fault <spec>', 'inject a sandbox fault (repeatable)').argParser(collect).hideHelp())
     .action(h.lazy(() => import('./run.js')));
 }

@@ -1,0 +1,171 @@
+// What the demo does, as data: the names it uses, each step's command line and the few sentences that
+// tell a newcomer what the step does and why. Pure (no I/O), so the narration can be read in one place.
+
+/**
+ * Emulated time runs this many times faster than real time. At x100 the QLoRA run (~25 emulated minutes
+ * for the sample dataset) trains for ~15 s, long enough to watch the progress, and the whole demo stays
+ * well under a minute on a 2-core machine (measured: ~35 s).
+ */
+export const DEFAULT_SPEED = 100;
+
+export const DEMO = {
+  pool: 'gpu',
+  sku: 'Standard_NV36ads_A10_v5',
+  /** the pool's nodes carry it and both workspaces select it, so Kaito reuses the pool's node */
+  label: 'app=kaito-demo',
+  preset: 'phi-3-mini-128k-instruct',
+  tuneWs: 'demo-tune',
+  chatWs: 'demo-chat',
+  datasetFile: 'kaito-ops-messages.parquet',
+  outputImage: 'registry.kaito-sandbox.test/demo/phi3-ops-adapter:v1',
+  registryUser: 'demo',
+  question: 'How do I check my GPU quota before tuning on AKS?',
+  proxyQuestion: 'In one sentence: what is a Kaito workspace?',
+} as const;
+
+export interface StepPlan {
+  /** short name used in the summary and -o json */
+  name: string;
+  title: string;
+  why: string[];
+  args: string[];
+  /** how the command line is shown when stdin carries something (a shell-like `... | kaito ...`) */
+  stdinShown?: string;
+}
+
+export function datasetUrl(sandboxPort: number, host: string): string {
+  return `https://${host}:${sandboxPort}/${DEMO.datasetFile}`;
+}
+
+export function doctorStep(): StepPlan {
+  return {
+    name: 'doctor',
+    title: 'check the cluster before spending GPU money',
+    why: [
+      'kaito doctor checks kube access, the Kaito CRDs and controller, how GPU nodes get provisioned',
+      '(NAP: Kaito creates them; BYO: you bring a node pool) and the GPU quota for the SKU we are about to use.',
+    ],
+    args: ['doctor', '--instance-type', DEMO.sku],
+  };
+}
+
+export function nodepoolAddStep(): StepPlan {
+  return {
+    name: 'nodepool add',
+    title: 'create a GPU node pool in the AKS cluster',
+    why: [
+      `One ${DEMO.sku} node (1x A10, 24 GiB): enough for QLoRA on a ~4B model. The CLI checks the SKU and the`,
+      `regional quota first, then creates the pool through Azure Resource Manager (a long-running operation).`,
+      `The nodes get the label ${DEMO.label}: Kaito reuses existing nodes only when they carry all the labels`,
+      'a workspace selects, so both workspaces below land on this pool instead of Kaito provisioning another node.',
+    ],
+    args: ['nodepool', 'add', DEMO.pool, '--instance-type', DEMO.sku, '--labels', DEMO.label],
+  };
+}
+
+export function tuneStep(dataset: string): StepPlan {
+  return {
+    name: 'tune',
+    title: `fine-tune ${DEMO.preset} with QLoRA on the sample dataset`,
+    why: [
+      'kaito tune validates the dataset (300 Kaito-on-AKS questions and answers), then applies a tuning Workspace.',
+      'Kaito runs a training Job on the pool and pushes the resulting LoRA adapter as an image to --output-image.',
+      `Pushing needs registry credentials: a throw-away password generated for this demo is piped on stdin`,
+      '(never on the command line) and the CLI stores it in a docker-registry Secret.',
+    ],
+    args: [
+      'tune', '--preset', DEMO.preset, '--method', 'qlora', '--name', DEMO.tuneWs, '--dataset', dataset,
+      '--output-image', DEMO.outputImage, '--registry-username', DEMO.registryUser, '--registry-password-stdin',
+      '--nodepool', DEMO.pool, '--labels', DEMO.label,
+    ],
+    stdinShown: 'printf %s "$REGISTRY_PASSWORD"',
+  };
+}
+
+export function waitStep(): StepPlan {
+  return {
+    name: 'wait',
+    title: 'wait for the tuning job to finish',
+    why: [
+      'kaito wait follows the workspace through its phases and fails early with the root cause (quota,',
+      'image pulls, a crashing trainer). Alongside, `kaito logs --progress` turns the trainer log into progress.',
+    ],
+    args: ['wait', DEMO.tuneWs, '--timeout', '10m'],
+  };
+}
+
+export function progressStep(follow: boolean): StepPlan {
+  return {
+    name: 'progress',
+    title: 'training progress from the trainer log',
+    why: [],
+    args: ['logs', DEMO.tuneWs, ...(follow ? ['--follow'] : []), '--progress'],
+  };
+}
+
+export function deployStep(): StepPlan {
+  return {
+    name: 'deploy',
+    title: 'serve the base model with the new adapter',
+    why: [
+      '--from-tuning reads the finished tuning workspace: its preset and the adapter image it pushed (and the',
+      'pull secret). The inference Workspace runs vLLM with the adapter loaded; --wait returns once it answers.',
+    ],
+    args: ['deploy', '--from-tuning', DEMO.tuneWs, '--name', DEMO.chatWs, '--nodepool', DEMO.pool, '--labels', DEMO.label, '--wait', '--timeout', '10m'],
+  };
+}
+
+export function chatStep(): StepPlan {
+  return {
+    name: 'chat',
+    title: 'ask the tuned model one question',
+    why: [
+      'kaito chat reaches the inference Service through the API server (no port to open) and streams the',
+      'answer token by token. The sandbox answers with clearly labelled emulated text: there is no real model here.',
+    ],
+    args: ['chat', '--workspace', DEMO.chatWs, DEMO.question],
+  };
+}
+
+export function proxyStep(): StepPlan {
+  return {
+    name: 'proxy',
+    title: 'a local OpenAI-compatible endpoint for any OpenAI client',
+    why: [
+      'kaito proxy listens on 127.0.0.1 (--port 0 picks a free port and prints the base URL on stdout) and',
+      'forwards /v1/* to the workspace. Below, one plain OpenAI chat request is sent to it, then it is stopped.',
+    ],
+    args: ['proxy', DEMO.chatWs, '--port', '0'],
+  };
+}
+
+export function deleteStep(ws: string): StepPlan {
+  return {
+    name: `delete ${ws}`,
+    title: `delete workspace ${ws}`,
+    why:
+      ws === DEMO.chatWs
+        ? ['Deleting a workspace removes its pods and services; --wait returns once Kaito has finished.']
+        : ['The tuning workspace goes too (the adapter image stays in the registry).'],
+    args: ['delete', ws, '--wait', '--timeout', '5m'],
+  };
+}
+
+export function nodepoolDeleteStep(): StepPlan {
+  return {
+    name: 'nodepool delete',
+    title: 'delete the GPU node pool',
+    why: ['GPU nodes cost money while they exist. The CLI refuses to delete a pool a workspace still runs on.'],
+    args: ['nodepool', 'delete', DEMO.pool],
+  };
+}
+
+/** A command line as a user would type it (quoted where a shell needs it). */
+export function commandLine(args: string[], stdinShown?: string): string {
+  const line = ['kaito', ...args.map(shellQuote)].join(' ');
+  return stdinShown ? `${stdinShown} | ${line}` : line;
+}
+
+export function shellQuote(v: string): string {
+  return /^[A-Za-z0-9_./:=@,+%-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+}
