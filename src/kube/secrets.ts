@@ -22,6 +22,7 @@ export function registryOf(image: string): string {
 }
 
 export function dockerConfigSecret(name: string, namespace: string | undefined, image: string, username: string, password: string): KubeObject {
+  registerSecret(password);
   const auth = Buffer.from(`${username}:${password}`).toString('base64');
   registerSecret(auth);
   const config = JSON.stringify({ auths: { [registryOf(image)]: { username, password, auth } } });

@@ -4,7 +4,7 @@
 // on 410 Gone, list again. No polling: between events the only open request is the watch.
 import { AuthError, InterruptedError } from '../errors.js';
 import type { KubeClient, KubeList, KubeObject } from './client.js';
-import { KubeApiError, parseStatus, statusOf } from './errors.js';
+import { isRetryable, KubeApiError, parseStatus, statusOf } from './errors.js';
 
 export interface CollectionWatchOptions {
   /** collection path, e.g. /apis/kaito.sh/v1beta1/namespaces/ns/workspaces */
@@ -80,6 +80,8 @@ export async function watchCollection(kube: KubeClient, o: CollectionWatchOption
         emit();
         return;
       }
+      // only what a retry can fix is retried: 5xx/429 and broken connections
+      if (!isRetryable(e) && (e as Error)?.message !== 'terminated') throw kube.error(e, `watch ${o.path}`);
       failures++;
       const ms = Math.min(5000, 100 * 2 ** Math.min(failures, 6)) * (0.75 + Math.random() * 0.5);
       debug(`watch ${o.path} broke (${(e as Error).message}); reconnecting in ${Math.round(ms)} ms`);
