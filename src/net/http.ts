@@ -147,7 +147,7 @@ function request(url: URL, opts: HttpGetOptions, lookup: ReturnType<typeof pinne
         url: url.toString(),
         status: res.statusCode ?? 0,
         headers: res.headers,
-        body: wrapErrors(res, shown),
+        body: wrapErrors(res, shown, opts.signal),
         done() {
           cleanup();
           if (!res.complete) res.destroy();
@@ -159,12 +159,13 @@ function request(url: URL, opts: HttpGetOptions, lookup: ReturnType<typeof pinne
 }
 
 /** Makes iteration errors typed: a reset socket mid-body is an OperationError, ours pass through. */
-function wrapErrors(res: IncomingMessage, shown: string): IncomingMessage {
+function wrapErrors(res: IncomingMessage, shown: string, signal?: AbortSignal): IncomingMessage {
   const orig = res[Symbol.asyncIterator].bind(res);
   res[Symbol.asyncIterator] = function () {
     const it = orig();
     return {
-      next: () => it.next().catch((e: unknown) => Promise.reject(toKaitoError(e, shown))),
+      // once Ctrl-C fired, whatever the torn-down socket reports is the interrupt
+      next: () => it.next().catch((e: unknown) => Promise.reject(signal?.aborted ? new InterruptedError() : toKaitoError(e, shown))),
       return: (v?: unknown) => (it.return ? it.return(v) : Promise.resolve({ done: true as const, value: undefined })),
       [Symbol.asyncIterator]() {
         return this;
