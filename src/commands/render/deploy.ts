@@ -7,7 +7,7 @@ import { emitObjects } from './output.js';
 export async function run(ctx: CommandContext, opts: DeployFlags & { outputDir?: string }): Promise<void> {
   const project = ctx.project().config;
   const { input, warnings } = deployInputFromFlags(opts, project.deploy, {
-    namespace: ctx.globals.namespace ?? project.cluster?.namespace,
+    namespace: ctx.target().namespace,
     detectedNodeProvisioning: project.cluster?.nodeProvisioning === 'byo' ? 'byo' : 'nap',
     renderOnly: true,
     readFile: (p) => readFileSync(p, 'utf8'),
