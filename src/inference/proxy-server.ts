@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
+import { pipeline } from 'node:stream';
 import { isConnectionError } from './client.js';
 import { nextRetryDelay, parseRetryAfter, PROXY_RETRY, sleep, type RetryPolicy } from './retry.js';
 import { discard, headerValue, type Transport, type UpstreamResponse } from './transport.js';
@@ -107,24 +108,21 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     res.writeHead(upstream.status, outHeaders);
     // headers go out now: a streaming client sees the response start before the first token
     res.flushHeaders();
-    try {
-      for await (const chunk of upstream.body) {
-        if (!res.write(chunk)) await waitDrain(res);
-      }
-      res.end();
-      log(upstream.status);
-    } catch (e) {
-      discard(upstream.body);
-      if (upstreamAbort.signal.aborted) {
-        log(upstream.status, ' (client disconnected)');
-        return;
-      }
-      // upstream broke mid-answer: the client must see a broken response, not a clean end
-      res.destroy();
-      log(upstream.status, ` (upstream broke: ${(e as Error).message})`);
-    } finally {
-      res.off('close', onClose);
-    }
+    // pipe: every upstream chunk is written as soon as it arrives, with backpressure, and without
+    // the per-chunk promise of an async iterator (this loop is the proxy's hot path)
+    await new Promise<void>((resolve) => {
+      pipeline(upstream.body as unknown as NodeJS.ReadableStream, res, (err) => {
+        res.off('close', onClose);
+        if (!err) log(upstream.status);
+        else if (upstreamAbort.signal.aborted) log(upstream.status, ' (client disconnected)');
+        else {
+          // upstream broke mid-answer: the client must see a broken response, not a clean end
+          res.destroy();
+          log(upstream.status, ` (upstream broke: ${err.message})`);
+        }
+        resolve();
+      });
+    });
   }
 
   /** Sends the request upstream, retrying while the service is briefly unavailable. undefined: client gone. */
@@ -198,17 +196,5 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     });
     req.on('end', () => resolve(over ? undefined : Buffer.concat(parts)));
     req.on('error', reject);
-  });
-}
-
-function waitDrain(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
   });
 }
