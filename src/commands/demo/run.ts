@@ -268,8 +268,9 @@ class StepRunner {
       progress = startProgress(false);
       pr = await progress.done;
     }
+    const progressRec = progress && pr ? this.record(pp.name, progress.command, pr, progress.child.pid) : undefined;
     this.conclude(waitRec, r);
-    if (progress && pr) this.conclude(this.record(pp.name, progress.command, pr, progress.child.pid), pr);
+    if (progressRec && pr) this.conclude(progressRec, pr);
   }
 
   private trainerRunning(): boolean {
