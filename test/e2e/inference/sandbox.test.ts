@@ -88,6 +88,22 @@ describe('deploy --from-tuning and chat with the adapter (Kaito 0.12)', async ()
     }
   }, 120_000);
 
+  it('--via port-forward reaches pod <ws>-0 port 5000 over the WebSocket tunnel (chat and proxy)', async () => {
+    const r = await kaito(['chat', '--workspace', 'ops', '--via', 'port-forward', '-o', 'json', 'through the tunnel'], { env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ model: 'ops-tune', finish_reason: 'stop' });
+    const p = startKaito(['proxy', 'ops', '--via', 'port-forward', '--port', '0'], env);
+    try {
+      const base = (await p.waitStdout(/^(http\S+)\n/))[1];
+      const client = new OpenAI({ baseURL: base, apiKey: 'unused', maxRetries: 0 });
+      const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => client.chat.completions.create({ model: 'ops-tune', messages: [{ role: 'user', content: `pf ${i}` }] })));
+      for (const a of answers) expect(a.choices[0].message.content).toMatch(/answering as ops-tune/);
+    } finally {
+      await p.stop();
+    }
+  }, 120_000);
+
   it('a 429 storm through the sandbox emulator: concurrent one-shot chats are all answered', async () => {
     const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => kaito(['chat', '--workspace', 'ops', `storm ${i}`], { env, timeoutMs: 120_000 })));
     for (const r of runs) {
@@ -110,6 +126,19 @@ describe('deploy --from-tuning and chat with the adapter (Kaito 0.12)', async ()
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).model).toBe('phi-4-mini-instruct');
   }, 180_000);
+
+  it('--dry-run prints what render deploy prints; --dry-run=server changes nothing', async () => {
+    const flags = ['--preset', 'phi-4-mini-instruct', '--name', 'dry', '--instance-type', 'Standard_NC24ads_A100_v4'];
+    const client = await kaito(['deploy', ...flags, '--dry-run'], { env });
+    const render = await kaito(['render', 'deploy', ...flags], { env });
+    expect(client.code).toBe(0);
+    expect(client.stdout).toBe(render.stdout);
+    expect(client.stdout).toContain('kind: Workspace');
+    const server = await kaito(['deploy', ...flags, '--dry-run=server', '-o', 'json'], { env });
+    expect(server.code).toBe(0);
+    expect(JSON.parse(server.stdout)).toMatchObject({ workspace: 'dry', action: 'created', dryRun: 'server' });
+    expect(sb.ctx.store.get('kaito.sh/workspaces', 'default', 'dry')).toBeUndefined();
+  });
 
   it('--hf-token-stdin creates the HF_TOKEN Secret before the workspace and never prints the token', async () => {
     const token = 'hf_sandboxTokenValue123456';
