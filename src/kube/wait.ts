@@ -59,8 +59,9 @@ export async function waitForWorkspace(kube: KubeClient, o: WaitOptions): Promis
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
-        inner.abort();
         fn();
+        // close the watches after the caller has its answer: tearing down streams costs milliseconds
+        setImmediate(() => inner.abort());
       };
       o.signal.addEventListener('abort', () => finish(() => reject(new InterruptedError(`interrupted while waiting for ${o.name} (${lastPhase}); nothing was deleted`))), { once: true });
       if (o.signal.aborted) return finish(() => reject(new InterruptedError()));
@@ -128,7 +129,7 @@ export async function waitForWorkspace(kube: KubeClient, o: WaitOptions): Promis
     });
   } finally {
     if (timer) clearTimeout(timer);
-    inner.abort();
+    setImmediate(() => inner.abort());
     o.signal.removeEventListener('abort', stopInner);
   }
 }

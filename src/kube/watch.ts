@@ -125,6 +125,7 @@ export async function watchCollection(kube: KubeClient, o: CollectionWatchOption
       throw new KubeApiError(code ?? 500, { message: ev.object.message });
     }
     if (ev.object?.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion;
+    debug(`watch ${o.path}: ${ev.type} ${ev.object?.metadata?.name ?? ''} rv=${rv}`);
     if (ev.type === 'BOOKMARK') return;
     failures = 0;
     if (ev.type === 'DELETED') items.delete(key(ev.object));
