@@ -185,6 +185,8 @@ class StepRunner {
 
   private start(p: plan.StepPlan, o: { input?: string; stream?: boolean; prefix?: string; onStdout?: (chunk: string) => void } = {}) {
     const out = this.say.output(Boolean(o.stream), o.prefix);
+    let stderr = '';
+    const waiters = new Set<() => void>();
     const child = startChild({
       node: process.execPath,
       script: this.script,
@@ -197,15 +199,36 @@ class StepRunner {
       onOutput: (chunk, from) => {
         out.write(chunk, from);
         if (from === 'out') o.onStdout?.(chunk);
+        else {
+          stderr += chunk;
+          for (const w of waiters) w();
+        }
       },
     });
     this.live.add(child);
     const done = child.done.then((r) => {
       this.live.delete(child);
       out.end();
+      for (const w of waiters) w();
       return r;
     });
-    return { child, done };
+    /** resolves once the child's stderr matches (or it ended, or ms passed): keeps the narration in order */
+    const stderrShows = (re: RegExp, ms: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!re.test(stderr) && child.pid !== undefined && this.live.has(child)) return;
+          waiters.delete(check);
+          clearTimeout(t);
+          resolve();
+        };
+        const t = setTimeout(() => {
+          waiters.delete(check);
+          resolve();
+        }, ms);
+        waiters.add(check);
+        check();
+      });
+    return { child, done, stderrShows };
   }
 
   private record(name: string, command: string, r: ChildResult, pid: number | undefined, error?: string): StepRecord {
@@ -296,9 +319,12 @@ class StepRunner {
     let error: string | undefined;
     if (base === undefined) error = 'the proxy ended without printing its URL';
     else {
+      await running.stderrShows(/forwarding /, 5_000);
       this.say.note(`→ GET ${base}/models, then POST ${base}/chat/completions (what any OpenAI client sends)`);
       try {
         const a = await askThroughProxy(base, plan.DEMO.tuneWs, plan.DEMO.proxyQuestion, this.ctx.signal);
+        // the proxy logs the request once the answer has been sent: let its line come first
+        await running.stderrShows(/POST \/v1\/chat\/completions/, 2_000);
         this.say.note(`← ${a.model}: ${a.answer}`);
       } catch (e) {
         error = this.ctx.signal.aborted ? undefined : (e as Error).message;
