@@ -9,10 +9,13 @@ export function baseMetadata(obj: KObject, name: string, namespace: string | und
   obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [MANAGED_BY.key]: MANAGED_BY.value };
 }
 
-/** resource: instanceType by placement, matchLabels app=<ws> (+ agentpool=POOL, + --labels). */
+/**
+ * resource: instanceType by placement; matchLabels app=<ws>, or agentpool=POOL with --nodepool (+ --labels).
+ * On a pool, every matchLabel must be a label its nodes already carry: Kaito (NAP) reuses a node only when
+ * all matchLabels and the instance type match, and otherwise provisions a new one; BYO never schedules.
+ */
 export function renderResource(ws: KObject, name: string, p: Placement): void {
-  const matchLabels: Record<string, string> = { app: name };
-  if (p.nodepool) matchLabels.agentpool = p.nodepool;
+  const matchLabels: Record<string, string> = p.nodepool ? { agentpool: p.nodepool } : { app: name };
   Object.assign(matchLabels, p.labels);
   const resource: Record<string, unknown> = { labelSelector: { matchLabels } };
   const instanceType = placementInstanceType(p);
