@@ -82,7 +82,8 @@ export function tuneStep(dataset: string): StepPlan {
   };
 }
 
-export function waitStep(): StepPlan {
+/** `timeout` is a --timeout value (real time: long enough for the chosen speed) */
+export function waitStep(timeout: string): StepPlan {
   return {
     name: 'wait',
     title: 'wait for the tuning job to finish',
@@ -90,7 +91,7 @@ export function waitStep(): StepPlan {
       'kaito wait follows the workspace through its phases and fails early with the root cause (quota,',
       'image pulls, a crashing trainer). Alongside, `kaito logs --progress` turns the trainer log into progress.',
     ],
-    args: ['wait', DEMO.tuneWs, '--timeout', '10m'],
+    args: ['wait', DEMO.tuneWs, '--timeout', timeout],
   };
 }
 
@@ -103,7 +104,7 @@ export function progressStep(follow: boolean): StepPlan {
   };
 }
 
-export function deployStep(): StepPlan {
+export function deployStep(timeout: string): StepPlan {
   return {
     name: 'deploy',
     title: 'serve the base model with the new adapter',
@@ -111,7 +112,7 @@ export function deployStep(): StepPlan {
       '--from-tuning reads the finished tuning workspace: its preset and the adapter image it pushed (and the',
       'pull secret). The inference Workspace runs vLLM with the adapter loaded; --wait returns once it answers.',
     ],
-    args: ['deploy', '--from-tuning', DEMO.tuneWs, '--name', DEMO.chatWs, '--nodepool', DEMO.pool, '--labels', DEMO.label, '--wait', '--timeout', '10m'],
+    args: ['deploy', '--from-tuning', DEMO.tuneWs, '--name', DEMO.chatWs, '--nodepool', DEMO.pool, '--labels', DEMO.label, '--wait', '--timeout', timeout],
   };
 }
 

@@ -26,7 +26,8 @@ interface Opts {
 
 /** numbered steps (the progress view runs inside "wait") */
 const TOTAL_STEPS = 10;
-const STEP_TIMEOUT_MS = 3 * 60_000;
+/** no step takes more than ~2 emulated hours; never less than 3 real minutes (a loaded machine) */
+const stepTimeoutMs = (speed: number) => Math.max(3 * 60_000, Math.ceil((2 * 3_600_000) / speed));
 /** how long the progress view may take to notice the trainer has ended, once wait is done */
 const PROGRESS_GRACE_MS = 15_000;
 
@@ -73,7 +74,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     });
     say.ok(`sandbox running at ${sb.url}${faults.length ? ` with faults ${faults.join(', ')}` : ''} (files in ${root}, removed at the end)`);
 
-    const runner = new StepRunner(ctx, say, sb, script, home, live, steps);
+    const runner = new StepRunner(ctx, say, sb, script, home, live, steps, stepTimeoutMs(speed));
     await runner.lifecycle(plan.datasetUrl(sb.port, DATASET_HOST));
   } catch (e) {
     if (e instanceof StepFailed) outcome = 'failed';
@@ -83,7 +84,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     // reap every child before the sandbox they talk to goes away
     for (const c of live) c.interrupt();
     await Promise.all([...live].map((c) => c.done));
-    await sb?.stop();
+    await sb?.stop().catch((e: Error) => ctx.debug(`stopping the sandbox: ${e.message}`));
     rmSync(root, { recursive: true, force: true });
     process.off('exit', onExit);
   }
@@ -150,6 +151,7 @@ class StepRunner {
     private readonly home: string,
     private readonly live: Set<RunningChild>,
     private readonly steps: StepRecord[],
+    private readonly timeoutMs: number,
   ) {
     // built from scratch: nothing of the user's cluster or Azure login may reach the children
     this.env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...sb.env };
@@ -162,8 +164,9 @@ class StepRunner {
     const password = randomBytes(18).toString('base64url');
     registerSecret(password);
     await this.simple(plan.tuneStep(dataset), { input: password });
-    await this.waitWithProgress();
-    await this.simple(plan.deployStep());
+    const timeout = `${Math.ceil(this.timeoutMs / 60_000)}m`;
+    await this.waitWithProgress(timeout);
+    await this.simple(plan.deployStep(timeout));
     await this.simple(plan.chatStep(), { stream: true });
     await this.proxy();
     await this.simple(plan.deleteStep(plan.DEMO.chatWs));
@@ -176,6 +179,8 @@ class StepRunner {
   }
 
   private header(p: plan.StepPlan): string {
+    // Ctrl-C while the sandbox was starting or between steps: start nothing more
+    if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
     this.n += 1;
     this.say.step(this.n, TOTAL_STEPS, p.name, p.title, p.why);
     const line = plan.commandLine(this.args(p), p.stdinShown);
@@ -194,7 +199,8 @@ class StepRunner {
       env: this.env,
       cwd: this.home,
       input: o.input,
-      timeoutMs: STEP_TIMEOUT_MS,
+      // a little later than the --timeout the step was given, so its own timeout message comes first
+      timeoutMs: this.timeoutMs + 30_000,
       signal: this.ctx.signal,
       onOutput: (chunk, from) => {
         out.write(chunk, from);
@@ -241,7 +247,7 @@ class StepRunner {
   private conclude(rec: StepRecord, r: ChildResult): void {
     if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
     if (!stepFailed(rec)) return this.say.ok(`${rec.name} done`, r.ms);
-    const why = r.timedOut ? `did not finish within ${formatDuration(STEP_TIMEOUT_MS)}` : rec.error ?? `exited with code ${rec.exitCode}`;
+    const why = r.timedOut ? `did not finish within ${formatDuration(this.timeoutMs + 30_000)}` : rec.error ?? `exited with code ${rec.exitCode}`;
     this.say.fail(`${rec.name} failed: ${why}`, r.ms);
     throw new StepFailed(rec);
   }
@@ -258,8 +264,8 @@ class StepRunner {
    * The progress view starts once the trainer runs (before that the pod has no log to follow): that moment
    * is read from the in-process sandbox, which is what a user would see with `kaito status`.
    */
-  private async waitWithProgress(): Promise<void> {
-    const p = plan.waitStep();
+  private async waitWithProgress(timeout: string): Promise<void> {
+    const p = plan.waitStep(timeout);
     const command = this.header(p);
     const waiting = this.start(p);
     const pp = plan.progressStep(true);
