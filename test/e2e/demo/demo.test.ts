@@ -2,7 +2,9 @@
 // sandbox, the -o json summary, a failing step (sandbox fault), bad flags, and Ctrl-C. After every run
 // nothing may be left: no process that still refers to the demo's temp directory, the directory gone.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseEnv, kaito, KAITO_BIN, type CliResult } from '../../support/cli.js';
 
@@ -11,7 +13,19 @@ const STEPS = ['doctor', 'nodepool add', 'tune', 'wait', 'deploy', 'chat', 'prox
 /** a full demo takes ~25 s on an idle 2-core machine; the whole suite may be running next to it */
 const RUN_TIMEOUT_MS = 180_000;
 
-const env = () => baseEnv({ NO_COLOR: '1', KUBECONFIG: '/nonexistent/kubeconfig-of-the-user', AZURE_SUBSCRIPTION_ID: 'users-own-subscription' });
+/**
+ * The user's own cluster settings: if any of them reached a step, that step would target a context,
+ * namespace or subscription the sandbox does not have, and fail.
+ */
+const env = () =>
+  baseEnv({
+    NO_COLOR: '1',
+    KUBECONFIG: '/nonexistent/kubeconfig-of-the-user',
+    KAITO_CONTEXT: 'users-context',
+    KAITO_NAMESPACE: 'users-namespace',
+    AZURE_SUBSCRIPTION_ID: 'users-own-subscription',
+    KAITO_ARM_ENDPOINT: 'https://management.azure.com',
+  });
 
 function demoDir(stderr: string): string {
   const m = /files in (\/\S+kaito-demo-[A-Za-z0-9]+)/.exec(stderr);
@@ -64,7 +78,10 @@ function section(stderr: string, name: string): string {
 
 describe('kaito demo', () => {
   it('runs the whole lifecycle, narrated on stderr, and leaves nothing behind', async () => {
-    const r = await kaito(['demo'], { env: env(), timeoutMs: 150_000 });
+    // started from a project folder whose kaito.yaml points elsewhere: the steps must not read it
+    const project = mkdtempSync(join(tmpdir(), 'kaito-demo-test-'));
+    writeFileSync(join(project, 'kaito.yaml'), 'cluster:\n  kubeContext: users-context\n  namespace: users-namespace\n');
+    const r = await kaito(['demo'], { env: env(), cwd: project, timeoutMs: 150_000 }).finally(() => rmSync(project, { recursive: true, force: true }));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     STEPS.forEach((name, i) => expect(r.stderr).toContain(`[${i + 1}/10] ${name} — `));
