@@ -1,9 +1,11 @@
-// kaito delete WS [--wait] [--timeout]: delete the workspace; --wait until its finalizer is gone.
-// --with-nodepool is refused until the AKS node pool support can tell which pool the CLI created.
+// kaito delete WS [--wait] [--timeout] [--with-nodepool]: delete the workspace; --wait until its finalizer
+// is gone. --with-nodepool also deletes the AKS node pool the workspace was placed on (matchLabels
+// agentpool=POOL), only when the CLI created that pool (`kaito nodepool add`) and no other workspace uses it.
+// -o json: {workspace, namespace, deleted, waited, nodepool?: {name, deleted}}.
 import type { CommandContext } from '../../cli/context.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../errors.js';
-import { kubeFromContext, resourcePath } from '../../kube/index.js';
+import { kubeFromContext, resourcePath, type KubeClient, type KubeObject } from '../../kube/index.js';
 import { discoverKaitoApi } from '../../kube/kaito.js';
 import { waitWithProgress } from '../../kube/wait-display.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
@@ -17,23 +19,54 @@ export async function run(ctx: CommandContext, opts: { wait?: boolean; timeout?:
     if (t === undefined || t <= 0) throw new UsageError(`--timeout ${opts.timeout} is not a duration`, 'use e.g. --timeout 10m');
     timeoutMs = t;
   }
-  if (opts.withNodepool) {
-    throw new UsageError('--with-nodepool is not available yet: the CLI cannot yet tell which AKS node pool it created for a workspace', `delete the workspace with \`kaito delete ${name}\`, then the pool with \`kaito nodepool delete POOL\` (see \`kaito nodepool list\`)`);
-  }
   const kube = kubeFromContext(ctx);
   const api = await discoverKaitoApi(kube, ctx.signal);
-  let existed: boolean;
+  const path = resourcePath('Workspace', kube.namespace, name, api.apiVersion);
+  let ws: KubeObject | undefined;
   try {
-    await kube.request('DELETE', resourcePath('Workspace', kube.namespace, name, api.apiVersion), { query: { propagationPolicy: 'Background' }, signal: ctx.signal, retry: true });
-    existed = true;
+    ws = await kube.getOptional<KubeObject>(path, { signal: ctx.signal });
   } catch (e) {
-    const err = kube.error(e, `delete workspace ${name}`);
-    if (!/not found/.test(err.message)) throw err;
-    existed = false;
+    throw kube.error(e, `read workspace ${name}`);
   }
-  if (!existed) throw new UsageError(`workspace ${name} not found in namespace ${kube.namespace}`, 'see `kaito list` (or -A for every namespace)');
-  ctx.io.info(`${ctx.io.color.green('✓')} workspace/${name} deleted${opts.wait ? '' : ' (Kaito removes its nodes and pods in the background; add --wait to wait)'}`);
-  if (opts.wait) await waitWithProgress(ctx, kube, { name, namespace: kube.namespace, for: { kind: 'deleted' }, timeoutMs, apiVersion: api.apiVersion });
-  if (format) printResult(ctx.io, format, { document: { workspace: name, namespace: kube.namespace, deleted: true, waited: Boolean(opts.wait) }, rows: [name], name: (n) => `workspace.kaito.sh/${n}` });
+  if (!ws) throw new UsageError(`workspace ${name} not found in namespace ${kube.namespace}`, 'see `kaito list` (or -A for every namespace)');
+
+  // decide about the pool before deleting anything, so a refusal changes nothing
+  const pool = opts.withNodepool ? await checkPool(ctx, kube, ws) : undefined;
+
+  try {
+    await kube.request('DELETE', path, { query: { propagationPolicy: 'Background' }, signal: ctx.signal, retry: true });
+  } catch (e) {
+    throw kube.error(e, `delete workspace ${name}`);
+  }
+  const waitForIt = opts.wait || Boolean(pool);
+  ctx.io.info(`${ctx.io.color.green('✓')} workspace/${name} deleted${waitForIt ? '' : ' (Kaito removes its nodes and pods in the background; add --wait to wait)'}`);
+  if (waitForIt) await waitWithProgress(ctx, kube, { name, namespace: kube.namespace, for: { kind: 'deleted' }, timeoutMs, apiVersion: api.apiVersion });
+  if (pool) {
+    const { deletePool } = await import('../../azure/nodepools.js');
+    ctx.io.info(`deleting AKS node pool ${pool} (created by kaito for ${name})...`);
+    await deletePool(ctx, pool, { wait: true });
+    ctx.io.info(`${ctx.io.color.green('✓')} nodepool/${pool} deleted`);
+  }
+  if (format) printResult(ctx.io, format, { document: { workspace: name, namespace: kube.namespace, deleted: true, waited: waitForIt, ...(pool ? { nodepool: { name: pool, deleted: true } } : {}) }, rows: [name], name: (n) => `workspace.kaito.sh/${n}` });
   return 0;
+}
+
+/** The pool to delete with the workspace, or a UsageError saying why not (nothing deleted yet). */
+async function checkPool(ctx: CommandContext, kube: KubeClient, ws: KubeObject): Promise<string> {
+  const { poolOfWorkspace, workspacesByPool } = await import('../../azure/workspaces.js');
+  const name = ws.metadata.name;
+  const pool = poolOfWorkspace(ws as never);
+  if (!pool)
+    throw new UsageError(`workspace ${name} is not placed on a named node pool (no agentpool label in its labelSelector)`, 'Kaito deletes the nodes it provisioned itself; drop --with-nodepool (nothing was deleted)');
+  const t = ctx.target();
+  if (!t.subscription || !t.resourceGroup || !t.cluster)
+    throw new UsageError(`--with-nodepool needs the AKS cluster of pool ${pool}`, 'pass --subscription, --resource-group and --cluster (or set them in kaito.yaml); nothing was deleted');
+  const { getPool } = await import('../../azure/nodepools.js');
+  const info = await getPool(ctx, pool);
+  if (!info) throw new UsageError(`node pool ${pool} does not exist in cluster ${t.cluster}`, 'drop --with-nodepool (nothing was deleted)');
+  if (!info.createdByKaito) throw new UsageError(`node pool ${pool} was not created by kaito, so it is not deleted with the workspace`, `drop --with-nodepool, and delete the pool yourself if you mean to (\`kaito nodepool delete ${pool}\`); nothing was deleted`);
+  const users = (await workspacesByPool(ctx)).byPool.get(pool) ?? [];
+  const others = users.filter((u) => u !== `${ws.metadata.namespace ?? kube.namespace}/${name}`);
+  if (others.length) throw new UsageError(`node pool ${pool} is also used by ${others.join(', ')}`, 'delete those first, or drop --with-nodepool (nothing was deleted)');
+  return pool;
 }

@@ -14,7 +14,14 @@ export async function nodepoolVmSize(ctx: CommandContext, kube: KubeClient, pool
     // the AKS label in newer clusters
     nodes = await kube.get<KubeList<KubeObject>>('/api/v1/nodes', { query: { labelSelector: `kubernetes.azure.com/agentpool=${pool}` }, signal: ctx.signal }).catch(() => nodes);
   }
-  if (nodes.items.length === 0) return undefined;
+  if (nodes.items.length === 0) {
+    // a pool scaled to zero has no Nodes: ask AKS when the cluster target is known
+    const t = ctx.target();
+    if (!t.subscription || !t.resourceGroup || !t.cluster) return undefined;
+    const { getPool } = await import('../../azure/nodepools.js');
+    const info = await getPool(ctx, pool);
+    return info ? { vmSize: info.vmSize, nodes: 0 } : undefined;
+  }
   const vmSize = nodes.items.map((n) => n.metadata.labels?.['node.kubernetes.io/instance-type'] ?? n.metadata.labels?.['beta.kubernetes.io/instance-type']).find(Boolean);
   return { vmSize, nodes: nodes.items.length };
 }
