@@ -27,6 +27,10 @@ export async function waitWithProgress(ctx: CommandContext, kube: KubeClient, o:
     const what = phase === 'training' ? describeTraining(progress) : phase ?? 'waiting';
     return `${o.name}: ${what}${detail && phase !== 'training' ? ` (${detail})` : ''} [${formatDuration(Date.now() - started)}]`;
   };
+  // the elapsed time ticks even while nothing changes (a local timer: no requests)
+  const ticker = spinner ? setInterval(() => {
+    if (spinner) spinner.text = render();
+  }, 1000) : undefined;
   const stopLogs = () => {
     logAbort?.abort();
     logAbort = undefined;
@@ -73,6 +77,7 @@ export async function waitWithProgress(ctx: CommandContext, kube: KubeClient, o:
     spinner?.fail(`${o.name}: ${phase ?? 'waiting'}`);
     throw e;
   } finally {
+    if (ticker) clearInterval(ticker);
     stopLogs();
     spinner?.stop();
   }
