@@ -89,7 +89,9 @@ export async function streamLogs(kube: KubeClient, o: FollowOptions): Promise<vo
     } catch (e) {
       if (o.signal.aborted) return;
       const s = statusOf(e);
-      if (s && (s.code === 401 || s.code === 403 || s.code === 404 || s.code === 400)) throw kube.error(e, `read logs of ${o.pod}/${o.container}`);
+      // a container that has not started yet answers 400 ("waiting to start", PodInitializing): -f waits for it
+      const starting = s?.code === 400 && /waiting to start|PodInitializing|ContainerCreating/i.test(s.status.message ?? '');
+      if (s && (s.code === 401 || s.code === 403 || s.code === 404 || (s.code === 400 && !(o.follow && starting)))) throw kube.error(e, `read logs of ${o.pod}/${o.container}`);
       if (!o.follow) throw kube.error(e, `read logs of ${o.pod}/${o.container}`);
       o.debug?.(`log stream of ${o.pod}/${o.container} broke: ${(e as Error).message}`);
     }

@@ -6,7 +6,8 @@
 import type { CommandContext } from '../../cli/context.js';
 import { parseDuration } from '../../core/duration.js';
 import { applyEvent, emptyProgress, formatProgress, LineSplitter, parseTrainerLine, type TrainingProgress } from '../../core/trainlog/index.js';
-import { UsageError } from '../../errors.js';
+import { InterruptedError, UsageError } from '../../errors.js';
+import { watchCollection } from '../../kube/watch.js';
 import { kubeFromContext, resourcePath, type KubeList, type KubeObject } from '../../kube/index.js';
 import { streamLogs } from '../../kube/logs.js';
 import { resolveWorkspace } from '../../kube/resolve.js';
@@ -34,7 +35,7 @@ export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Pro
 
   const kube = kubeFromContext(ctx);
   const ws = await resolveWorkspace(ctx, kube, args[0] as string | undefined);
-  const pod = await pickPod(ctx, kube, ws.namespace, ws.name);
+  const pod = await pickPod(ctx, kube, ws.namespace, ws.name, Boolean(opts.follow));
   const containers = ((pod.spec as { containers?: Array<{ name: string }>; initContainers?: Array<{ name: string }> })?.containers ?? []).map((c) => c.name);
   const inits = ((pod.spec as { initContainers?: Array<{ name: string }> })?.initContainers ?? []).map((c) => c.name);
   const container = opts.container ?? mainContainerOf(pod, ws.name);
@@ -100,12 +101,25 @@ export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Pro
   return 0;
 }
 
-async function pickPod(ctx: CommandContext, kube: ReturnType<typeof kubeFromContext>, ns: string, ws: string): Promise<KubeObject> {
+async function pickPod(ctx: CommandContext, kube: ReturnType<typeof kubeFromContext>, ns: string, ws: string, follow: boolean): Promise<KubeObject> {
   let pods: KubeObject[];
   try {
     pods = (await kube.get<KubeList>(resourcePath('Pod', ns), { query: { labelSelector: `kaito.sh/workspace=${ws}` }, signal: ctx.signal })).items;
   } catch (e) {
     throw kube.error(e, `list the pods of ${ws}`);
+  }
+  if (pods.length === 0 && follow) {
+    // -f right after `kaito tune`: wait for the first pod (watched, not polled)
+    ctx.io.info(`waiting for a pod of ${ws}...`);
+    const found = new AbortController();
+    const signal = AbortSignal.any([found.signal, ctx.signal]);
+    await watchCollection(kube, { path: resourcePath('Pod', ns), labelSelector: `kaito.sh/workspace=${ws}`, signal, debug: (m) => ctx.debug(m), onChange: (items) => {
+      if (items.length > 0) {
+        pods = items;
+        found.abort();
+      }
+    } });
+    if (ctx.signal.aborted) throw new InterruptedError();
   }
   if (pods.length === 0) {
     // inference pods of older Kaito may carry only the StatefulSet's labels: try <ws>-0
