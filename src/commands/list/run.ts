@@ -55,13 +55,14 @@ export async function run(ctx: CommandContext, opts: { allNamespaces?: boolean; 
       for (const w of items) {
         const r = summarize(w);
         const key = `${r.namespace}/${r.name}`;
-        const sig = JSON.stringify({ ...r, age: '' });
+        // one row per visible change: what the chosen format shows, without the ticking age
+        const cols = columns.filter((c) => format === 'wide' || !c.wide);
+        const sig = format === 'json' || format === 'yaml' ? JSON.stringify({ ...r, age: '' }) : cols.filter((c) => c.header !== 'age').map((c) => String(c.value(r) ?? '')).join('\t');
         if (seen.get(key) === sig) continue;
         seen.set(key, sig);
         if (format === 'json') ctx.io.print(JSON.stringify(r) + '\n');
         else if (format === 'name') ctx.io.print(`workspace.kaito.sh/${r.name}\n`);
         else {
-          const cols = columns.filter((c) => format === 'wide' || !c.wide);
           const table = formatTable(cols.map((c) => c.header), [cols.map((c) => String(c.value(r) ?? '') || '<none>')]);
           const [header, row] = table.trimEnd().split('\n');
           if (!headerDone) ctx.io.print(header + '\n');
