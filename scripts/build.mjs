@@ -3,10 +3,15 @@
 // otherwise resolve to undici 8 and crash on Node 20), so the packed tarball needs no install-time
 // resolution. The build goes to a temporary folder and is moved in chunk-first, main.js last, so a
 // kaito process started during a rebuild never sees a half-written file. `--clean` empties dist/ first.
+// Start-up (bench/startup.mjs) shapes three details: commander's child_process (only needed for
+// executable subcommands, which kaito has none of) loads on first use instead of pulling net/dgram/
+// streams in at start; the require/__dirname shim goes only into the files that use it; and
+// dist/catalog.json holds the parsed presets and templates (scripts/catalog-snapshot.mjs).
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { catalogSnapshot } from './catalog-snapshot.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -14,6 +19,23 @@ const dist = join(root, 'dist');
 const tmp = join(root, `.dist-tmp-${process.pid}`);
 if (process.argv.includes('--clean')) rmSync(dist, { recursive: true, force: true });
 rmSync(tmp, { recursive: true, force: true });
+
+// CommonJS dependencies inside an ESM bundle need require/__dirname.
+const SHIM =
+  "import { createRequire as __kaitoCreateRequire } from 'node:module'; import { fileURLToPath as __kaitoFileURLToPath } from 'node:url'; import { dirname as __kaitoDirname } from 'node:path'; const require = __kaitoCreateRequire(import.meta.url); const __filename = __kaitoFileURLToPath(import.meta.url); const __dirname = __kaitoDirname(__filename);";
+
+/** commander requires node:child_process at load time; hand it a stand-in that loads the real one on first spawn. */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (a) => (/[\\/]node_modules[\\/]commander[\\/]/.test(a.importer) ? { path: 'child_process', namespace: 'kaito-lazy' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'kaito-lazy' }, () => ({
+      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: { main: join(root, 'src/main.ts') },
   outdir: tmp,
@@ -26,15 +48,24 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   define: { __KAITO_VERSION__: JSON.stringify(pkg.version) },
-  // CommonJS dependencies inside an ESM bundle need require/__dirname.
-  banner: {
-    js: "import { createRequire as __kaitoCreateRequire } from 'node:module'; import { fileURLToPath as __kaitoFileURLToPath } from 'node:url'; import { dirname as __kaitoDirname } from 'node:path'; const require = __kaitoCreateRequire(import.meta.url); const __filename = __kaitoFileURLToPath(import.meta.url); const __dirname = __kaitoDirname(__filename);",
-  },
+  banner: { js: SHIM },
+  plugins: [lazyChildProcessForCommander],
   external: ['bufferutil', 'utf-8-validate'],
   logLevel: 'warning',
 });
+// the shim costs a node:module load per file: keep it only where require/__filename/__dirname occur
+// (a word match may keep it needlessly, e.g. for the word in a string, but never drops a needed one)
+for (const f of [join(tmp, 'main.js'), ...readdirSync(join(tmp, 'chunks')).filter((c) => c.endsWith('.js')).map((c) => join(tmp, 'chunks', c))]) {
+  const text = readFileSync(f, 'utf8');
+  if (!text.startsWith(SHIM)) continue;
+  // the line stays (empty) so the source maps still line up
+  const body = text.slice(SHIM.length);
+  if (!/\b(require|__filename|__dirname)\b/.test(body)) writeFileSync(f, body);
+}
+writeFileSync(join(tmp, 'catalog.json'), JSON.stringify(catalogSnapshot(root)));
 mkdirSync(join(dist, 'chunks'), { recursive: true });
 for (const f of readdirSync(join(tmp, 'chunks'))) renameSync(join(tmp, 'chunks', f), join(dist, 'chunks', f));
+renameSync(join(tmp, 'catalog.json'), join(dist, 'catalog.json'));
 renameSync(join(tmp, 'main.js.map'), join(dist, 'main.js.map'));
 renameSync(join(tmp, 'main.js'), join(dist, 'main.js'));
 rmSync(tmp, { recursive: true, force: true });

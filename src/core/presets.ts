@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { presetsDir } from '../paths.js';
+import { snapshotDoc } from './snapshot.js';
 
 export type TuningMethod = 'lora' | 'qlora';
 export type Runtime = 'vllm' | 'transformers';
@@ -42,7 +43,8 @@ let skuCache: Sku[] | undefined;
 export function loadPresets(dir = presetsDir()): Preset[] {
   if (presetCache && dir === presetsDir()) return presetCache;
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'skus.yaml').sort();
-  const presets = files.map((f) => parsePreset(readFileSync(join(dir, f), 'utf8'), f));
+  const own = dir === presetsDir();
+  const presets = files.map((f) => parsePreset(readFileSync(join(dir, f), 'utf8'), f, own));
   presets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (dir === presetsDir()) presetCache = presets;
   return presets;
@@ -57,14 +59,15 @@ export function getPreset(name: string): Preset | undefined {
   if (!single.has(name)) {
     const file = `${name}.yaml`;
     const path = join(presetsDir(), file);
-    single.set(name, existsSync(path) && name !== 'skus' ? parsePreset(readFileSync(path, 'utf8'), file) : null);
+    single.set(name, existsSync(path) && name !== 'skus' ? parsePreset(readFileSync(path, 'utf8'), file, true) : null);
   }
   return single.get(name) ?? undefined;
 }
 
 export function loadSkus(dir = presetsDir()): Sku[] {
   if (skuCache && dir === presetsDir()) return skuCache;
-  const doc = YAML.parse(readFileSync(join(dir, 'skus.yaml'), 'utf8')) as { skus?: unknown[] };
+  const own = dir === presetsDir();
+  const doc = parseYaml(readFileSync(join(dir, 'skus.yaml'), 'utf8'), 'skus.yaml', own) as { skus?: unknown[] };
   const skus = (doc?.skus ?? []).map((s, i) => parseSku(s, `skus.yaml#${i}`));
   if (dir === presetsDir()) skuCache = skus;
   return skus;
@@ -80,8 +83,15 @@ function fail(file: string, what: string): never {
   throw new Error(`presets/${file}: ${what}`);
 }
 
-export function parsePreset(text: string, file: string): Preset {
-  const d = YAML.parse(text) as Record<string, unknown>;
+/** YAML.parse, or the build-time snapshot's document for exactly this text of one of the package's own files. */
+function parseYaml(text: string, file: string, own: boolean): unknown {
+  const hit = own ? snapshotDoc(`presets/${file}`, text) : null;
+  return hit ? hit.doc : YAML.parse(text);
+}
+
+/** `own`: the file is one of the package's presets/ (its parse may come from the build-time snapshot). */
+export function parsePreset(text: string, file: string, own = false): Preset {
+  const d = parseYaml(text, file, own) as Record<string, unknown>;
   if (!d || typeof d !== 'object') fail(file, 'not a mapping');
   const str = (k: string) => (typeof d[k] === 'string' && d[k] ? (d[k] as string) : fail(file, `${k} must be a non-empty string`));
   const num = (k: string) => (typeof d[k] === 'number' && (d[k] as number) > 0 ? (d[k] as number) : fail(file, `${k} must be a positive number`));

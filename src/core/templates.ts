@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { templatesDir } from '../paths.js';
 import type { KObject } from './render/types.js';
+import { snapshotDoc } from './snapshot.js';
 
 export type TemplateName = 'workspace-tuning' | 'workspace-inference' | 'configmap';
 const cache = new Map<TemplateName, KObject>();
@@ -12,7 +13,9 @@ const cache = new Map<TemplateName, KObject>();
 export function loadTemplate(name: TemplateName): KObject {
   let t = cache.get(name);
   if (!t) {
-    t = YAML.parse(readFileSync(join(templatesDir(), `${name}.yaml`), 'utf8')) as KObject;
+    const text = readFileSync(join(templatesDir(), `${name}.yaml`), 'utf8');
+    // the build-time snapshot spares the YAML parse when the file is unchanged (see core/snapshot.ts)
+    t = (snapshotDoc(`templates/${name}.yaml`, text)?.doc ?? YAML.parse(text)) as KObject;
     cache.set(name, t);
   }
   return structuredClone(t);

@@ -1,6 +1,7 @@
 // Deterministic serialisation: apiVersion, kind, metadata first, then the fields in a fixed order; maps
 // whose keys are data (labels, annotations, matchLabels, ConfigMap data) sorted. Same input, same bytes.
 import YAML from 'yaml';
+import { emitYAML } from '../yaml-emit.js';
 import type { KObject } from './types.js';
 
 const ORDER = [
@@ -31,7 +32,13 @@ export function canonical<T>(value: T, parentKey = ''): T {
 }
 
 export function objectsToYAML(objects: KObject[]): string {
-  return objects.map((o) => YAML.stringify(canonical(o), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })).join('---\n');
+  // core/yaml-emit.ts writes the same bytes for the usual shapes; the library handles anything else
+  return objects
+    .map((o) => {
+      const c = canonical(o);
+      return emitYAML(c) ?? YAML.stringify(c, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
+    })
+    .join('---\n');
 }
 
 /** A v1 List, as kubectl prints several objects with -o json. */
