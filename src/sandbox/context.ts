@@ -22,6 +22,10 @@ export interface Faults {
   quota: Record<string, number>;
   /** inference pods restart every this many (real) seconds */
   podRestartSeconds?: number;
+  /** every Kubernetes API and ARM response is held back this many (real) milliseconds */
+  slowMs?: number;
+  /** fraction of Kubernetes API and ARM responses whose connection is destroyed mid-body */
+  reset?: number;
 }
 
 export interface RequestLogEntry {
@@ -91,6 +95,8 @@ export function parseFaults(specs: string[] = []): Faults {
       case 'tuning-fail': f.tuningFail = true; break;
       case 'image-pull': f.imagePull = true; break;
       case 'pod-restart': f.podRestartSeconds = num(0.05, 86400); break;
+      case 'slow': f.slowMs = num(0, 60000); break;
+      case 'reset': f.reset = num(0, 1); break;
       case 'quota': {
         const m = QUOTA_RE.exec(spec);
         if (!m) throw new Error(`bad --fault ${spec}: use quota=FAMILY:N, e.g. quota=standardNCADSA100v4Family:0`);
@@ -98,7 +104,7 @@ export function parseFaults(specs: string[] = []): Faults {
         break;
       }
       default:
-        throw new Error(`unknown --fault ${spec}: use watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N or pod-restart=S`);
+        throw new Error(`unknown --fault ${spec}: use watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N, pod-restart=S, slow=MS or reset=P`);
     }
   }
   return f;

@@ -48,6 +48,8 @@ export interface Sandbox {
   /** the bearer token of the kubeconfig user */
   token: string;
   ctx: SandboxContext;
+  /** TLS connections open to the sandbox right now */
+  connections(): number;
   stop(): Promise<void>;
 }
 
@@ -110,7 +112,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const datasets = createDatasetHost(ctx);
   const inference: InferenceTarget = createInferenceEmulator(ctx);
   const kube = createKubeApi(ctx, { token, inference });
-  const running = await startServer(pki, { datasetHost: DATASET_HOST, datasets, arm, kube }, opts.port ?? 0);
+  const running = await startServer(pki, { datasetHost: DATASET_HOST, datasets, arm, kube }, opts.port ?? 0, ctx.faults);
   baseUrl = `https://127.0.0.1:${running.port}`;
   // gpu-provisioner creates agent pools through the ARM emulator, which creates the Nodes
   const controller = createKaitoController(ctx, { agentPools: arm });
@@ -154,6 +156,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     caPem: pki.caPem,
     token,
     ctx,
+    connections: () => running.connections(),
     stop() {
       stopped ??= (async () => {
         ac.abort(new Error('sandbox stopped'));

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SandboxPki } from './certs.js';
+import type { Faults } from './context.js';
 
 export interface Routes {
   datasetHost: string;
@@ -21,20 +22,61 @@ export interface Routes {
 export interface RunningServer {
   server: Server;
   port: number;
+  /** TLS connections open right now (the reliability campaign checks that clients do not leak them) */
+  connections(): number;
   close(): Promise<void>;
+}
+
+/**
+ * --fault reset=P: the response is cut in the middle of its body (or before its headers when it has none)
+ * by destroying the connection, as a dropped TCP connection or a crashing proxy would.
+ */
+function cutMidBody(res: ServerResponse): void {
+  const write = res.write.bind(res) as (chunk: Buffer, cb?: () => void) => boolean;
+  const size = (c: unknown) => (typeof c === 'string' ? Buffer.byteLength(c) : c instanceof Uint8Array ? c.byteLength : 0);
+  const cut = (chunk: string | Uint8Array) => {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    write(buf.subarray(0, Math.floor(buf.length / 2)), () => res.destroy());
+  };
+  let done = false;
+  res.write = ((chunk: string | Uint8Array) => {
+    if (!done && size(chunk) > 0) {
+      done = true;
+      cut(chunk);
+    }
+    return true;
+  }) as ServerResponse['write'];
+  res.end = ((chunk?: unknown) => {
+    if (!done) {
+      done = true;
+      if (size(chunk) > 0) cut(chunk as string | Uint8Array);
+      else res.destroy();
+    }
+    return res;
+  }) as ServerResponse['end'];
 }
 
 function hostName(req: IncomingMessage): string {
   return (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
 }
 
-export function startServer(pki: SandboxPki, routes: Routes, port = 0): Promise<RunningServer> {
+/** `faults` is read on every request, so a test may change it while the server runs. */
+export function startServer(pki: SandboxPki, routes: Routes, port = 0, faults: Pick<Faults, 'slowMs' | 'reset'> = {}): Promise<RunningServer> {
   const sockets = new Set<Socket>();
+  const dispatch = (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (routes.arm?.claims(url.pathname)) return routes.arm.handle(req, res);
+    routes.kube.handle(req, res, url);
+  };
   const server = createServer({ cert: pki.certPem, key: pki.keyPem }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     if (routes.datasets && hostName(req) === routes.datasetHost) return routes.datasets.handle(req, res);
-    if (routes.arm?.claims(url.pathname)) return routes.arm.handle(req, res);
-    routes.kube.handle(req, res, url);
+    // the slow and reset faults hit the Kubernetes API and ARM only (not the dataset host)
+    if (faults.reset && Math.random() < faults.reset) cutMidBody(res);
+    if (!faults.slowMs) return dispatch(req, res, url);
+    const t = setTimeout(() => {
+      if (!res.destroyed) dispatch(req, res, url);
+    }, faults.slowMs);
+    res.on('close', () => clearTimeout(t));
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     routes.kube.upgrade(req, socket, head, new URL(req.url ?? '/', 'https://127.0.0.1'));
@@ -56,6 +98,7 @@ export function startServer(pki: SandboxPki, routes: Routes, port = 0): Promise<
       resolve({
         server,
         port: actual,
+        connections: () => sockets.size,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());

@@ -11,7 +11,7 @@ export function register(program: Command, h: Harness): void {
     .addOption(new Option('--kaito-version <v>', 'Kaito semantics to emulate').choices(['0.12', '0.6']).default('0.12'))
     .addOption(new Option('--node-provisioning <mode>', 'NAP (Kaito provisions nodes) or BYO').choices(['nap', 'byo']).default('nap'))
     .option('--speed <x>', 'emulated time runs this many times faster than real time', '60')
-    .option('--fault <spec>', 'inject a fault (repeatable): watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N, pod-restart=S', collect)
+    .option('--fault <spec>', 'inject a fault (repeatable): watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N, pod-restart=S, slow=MS, reset=P', collect)
     .action(h.lazy(() => import('./start.js')));
   sb.command('env')
     .description('print the export lines that point kaito and kubectl at the sandbox')
