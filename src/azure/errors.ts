@@ -1,5 +1,6 @@
 // ARM and credential failures -> one line with the ARM code and the right exit code.
 import { AuthError, InterruptedError, isKaitoError, OperationError, type KaitoError } from '../errors.js';
+import { isBrokenConnection } from './transient.js';
 
 interface RestLike { name?: string; code?: string; statusCode?: number; message?: string; details?: unknown; cause?: unknown }
 
@@ -25,6 +26,9 @@ export function toAzureError(e: unknown, what: string, endpoint?: string): Kaito
   if (isKaitoError(e)) return e;
   const r = e as RestLike;
   if (r?.name === 'AbortError') return new InterruptedError();
+  // a connection that kept breaking is a network problem, not a sign-in problem (exit 1, not 4)
+  if (r?.name && CREDENTIAL_ERRORS.has(r.name) && isBrokenConnection(e))
+    return new OperationError(`${what}: the connection to Entra ID${endpoint ? ` / ${endpoint}` : ''} kept breaking while getting a token`, 'check the network and the proxy settings, then run the command again', { cause: e });
   if (r?.name && CREDENTIAL_ERRORS.has(r.name)) {
     return new AuthError(
       `${what}: no Azure credential worked: ${firstLine(r.message).replace(/^[A-Za-z]+Credential: /, '')}`,
@@ -43,6 +47,7 @@ export function toAzureError(e: unknown, what: string, endpoint?: string): Kaito
   }
   if (status === 429 || code === 'TooManyRequests')
     return new OperationError(`${what}: Azure Resource Manager kept throttling the requests (${code ?? '429'}) after retrying`, 'wait a minute and run the command again', { cause: e });
+  if (isBrokenConnection(e)) return new OperationError(`${what}: the connection to Azure Resource Manager${endpoint ? ` at ${endpoint}` : ''} kept breaking mid-answer`, 'check the network and the proxy settings, then run the command again', { cause: e });
   if (status !== undefined || code) {
     const net = code && /^E[A-Z]+$/.test(code);
     if (net) return new OperationError(`${what}: cannot reach Azure Resource Manager${endpoint ? ` at ${endpoint}` : ''} (${code})`, 'check the network, --arm-endpoint and the proxy settings', { cause: e });

@@ -8,6 +8,7 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { CommandContext } from '../cli/context.js';
 import { resolveArmCloud, type ArmCloud } from './cloud.js';
 import { createCredential, parseAuthMethod, type AuthMethod } from './credential.js';
+import { brokenConnectionRetryPolicy, retryingCredential } from './transient.js';
 
 export interface AzureSessionOptions {
   cloud: ArmCloud;
@@ -31,7 +32,8 @@ export class AzureSession {
 
   constructor(readonly opts: AzureSessionOptions) {
     this.cloud = opts.cloud;
-    this.credential = opts.credential;
+    // a token request cut mid-answer is asked again (see transient.ts)
+    this.credential = retryingCredential(opts.credential);
     this.pollIntervalMs = opts.pollIntervalMs ?? 2000;
     const trace: PipelinePolicy = {
       name: 'kaitoDebugTrace',
@@ -50,7 +52,7 @@ export class AzureSession {
     this.clientOptions = {
       endpoint: this.cloud.endpoint,
       credentials: { scopes: [this.cloud.scope] },
-      additionalPolicies: opts.debug ? [{ policy: trace, position: 'perRetry' }] : [],
+      additionalPolicies: [{ policy: brokenConnectionRetryPolicy(), position: 'perCall' }, ...(opts.debug ? [{ policy: trace, position: 'perRetry' }] : [])],
       retryOptions: { maxRetries: opts.maxRetries ?? 3 },
       userAgentOptions: { userAgentPrefix: 'kaito-cli' },
       ...(opts.ca ? { tlsOptions: { ca: opts.ca } } : {}),
