@@ -12,7 +12,8 @@ export function registerSecret(value: string | undefined | null): void {
 
 const PATTERNS: Array<[RegExp, string]> = [
   [/(authorization\s*[:=]\s*"?(?:bearer|basic)\s+)[^\s",]+/gi, '$1[REDACTED]'],
-  [/("?(?:access_?token|accessToken|refresh_?token|client_?secret|password|token|HF_TOKEN|\.dockerconfigjson|api[_-]?key)"?\s*[:=]\s*"?)[^\s",}]+/gi, '$1[REDACTED]'],
+  // a bare "token" must be a key of its own: "secret/x-hf-token: terminated" names an object, it holds no secret
+  [/("?(?:access_?token|accessToken|refresh_?token|client_?secret|password|(?<![\w-])token|HF_TOKEN|\.dockerconfigjson|api[_-]?key)"?\s*[:=]\s*"?)[^\s",}]+/gi, '$1[REDACTED]'],
   [/(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----)/g, '$1[REDACTED]$2'],
 ];
 
