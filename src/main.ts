@@ -56,7 +56,8 @@ export interface RunOptions {
 }
 
 export async function run(argv: string[], opts: RunOptions = {}): Promise<number> {
-  const stderr = opts.stderr ?? process.stderr;
+  // process.stderr is created on first access (a pipe loads node:net): only touch it when writing to it
+  const stderr = () => opts.stderr ?? process.stderr;
   const ac = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -71,7 +72,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
   const program = buildProgram(h);
   program.configureOutput({
     writeOut: (s) => (opts.stdout ?? process.stdout).write(s),
-    writeErr: (s) => stderr.write(s),
+    writeErr: (s) => stderr().write(s),
     outputError: (s, write) => write(s.replace(/^error: /, 'error: ')),
   });
   try {
@@ -89,12 +90,13 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
   }
 }
 
-function reportError(e: unknown, stderr: NodeJS.WritableStream, debug: boolean, signal: AbortSignal): number {
+function reportError(e: unknown, lazyStderr: () => NodeJS.WritableStream, debug: boolean, signal: AbortSignal): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.OK;
     // commander already printed its one-line message
     return ExitCode.USAGE;
   }
+  const stderr = lazyStderr();
   if (signal.aborted && !isKaitoError(e)) e = signal.reason;
   if (isKaitoError(e)) {
     stderr.write(`error: ${redact(e.message)}\n`);
