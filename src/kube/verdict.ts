@@ -164,6 +164,7 @@ function tuningPhase(pods: KubeObject[]): Phase | undefined {
   if (!pod) return undefined;
   const st = (pod.status ?? {}) as PodStatus;
   if (st.phase === 'Succeeded') return 'pushing adapter';
+  if (st.phase === 'Failed') return 'training';
   const inits = st.initContainerStatuses ?? [];
   const runningInit = inits.find((c) => !c.state?.terminated);
   if (runningInit) {
@@ -173,7 +174,9 @@ function tuningPhase(pods: KubeObject[]): Phase | undefined {
   }
   if (st.phase === 'Pending' && inits.length === 0 && !(st.containerStatuses ?? []).length) return 'scheduling';
   const main = (st.containerStatuses ?? []).find((c) => c.name === pod.metadata.labels?.['job-name'] || c.name === pod.metadata.labels?.['kaito.sh/workspace']);
-  if (main?.state?.terminated) return 'pushing adapter';
+  // only a trainer that ended cleanly leads to the push; a non-zero exit is a failure the Job (or
+  // status.state) is about to report, so the phase stays where the trainer was until then
+  if (main?.state?.terminated) return main.state.terminated.exitCode === 0 ? 'pushing adapter' : 'training';
   if (main?.state?.running) return 'training';
   return inits.length > 0 || st.phase === 'Running' ? 'starting trainer' : 'scheduling';
 }

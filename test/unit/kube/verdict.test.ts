@@ -42,6 +42,16 @@ describe('evaluate: a tuning workspace through its life (Kaito 0.12)', () => {
     expect(evaluate(obs(ws({ state: 'Succeeded', conditions: [c('WorkspaceSucceeded', 'True', { observedGeneration: 1 })] })), succeeded)).toMatchObject({ status: 'done', phase: 'succeeded' });
   });
 
+  it('a trainer that exited non-zero is not "pushing adapter" while the Job has not failed yet', () => {
+    const crashed = pod('w-1', { phase: 'Running', containerStatuses: [{ name: 'w', state: { terminated: { exitCode: 1, reason: 'Error' } } }, { name: 'pusher', state: { running: {} } }] }, ['w', 'pusher']);
+    const v = evaluate(obs(ws(), { pods: [crashed] }), succeeded);
+    expect(v.status).toBe('pending');
+    expect(v.phase).not.toBe('pushing adapter');
+    expect(v.phase).toBe('training');
+    const failedPod = pod('w-1', { phase: 'Failed', containerStatuses: [{ name: 'w', state: { terminated: { exitCode: 137 } } }] });
+    expect(evaluate(obs(ws(), { pods: [failedPod] }), succeeded).phase).not.toBe('pushing adapter');
+  });
+
   it('ignores status computed for an older generation', () => {
     const stale = ws({ generation: 2, state: 'Succeeded', conditions: [c('WorkspaceSucceeded', 'True', { observedGeneration: 1 })] });
     expect(evaluate(obs(stale), succeeded).status).toBe('pending');
