@@ -97,21 +97,21 @@ const templates: Check<KubeState> = {
   },
 };
 
-/** What the CLI does, checked with SelfSubjectAccessReview when the server serves it. */
-const RBAC: Array<{ verb: string; group: string; resource: string; cluster?: boolean }> = [
-  { verb: 'create', group: 'kaito.sh', resource: 'workspaces' },
-  { verb: 'patch', group: 'kaito.sh', resource: 'workspaces' },
-  { verb: 'watch', group: 'kaito.sh', resource: 'workspaces' },
-  { verb: 'delete', group: 'kaito.sh', resource: 'workspaces' },
-  { verb: 'patch', group: '', resource: 'configmaps' },
-  { verb: 'patch', group: '', resource: 'secrets' },
-  { verb: 'watch', group: '', resource: 'pods' },
-  { verb: 'get', group: '', resource: 'pods/log' },
-  { verb: 'watch', group: 'batch', resource: 'jobs' },
-  { verb: 'watch', group: 'karpenter.sh', resource: 'nodeclaims', cluster: true },
+/** What the CLI does (tune, wait, status, logs, delete, chat/proxy, nodepool list), checked with
+ *  SelfSubjectAccessReview when the server serves it. `cluster` marks cluster-scoped resources. */
+export const RBAC_NEEDS: Array<{ group: string; resource: string; verbs: string[]; cluster?: boolean }> = [
+  { group: 'kaito.sh', resource: 'workspaces', verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+  { group: '', resource: 'configmaps', verbs: ['create', 'patch'] },
+  { group: '', resource: 'secrets', verbs: ['create', 'patch'] },
+  { group: '', resource: 'pods', verbs: ['get', 'list', 'watch'] },
+  { group: '', resource: 'pods/log', verbs: ['get'] },
+  { group: 'batch', resource: 'jobs', verbs: ['get', 'list', 'watch'] },
+  { group: '', resource: 'services/proxy', verbs: ['get', 'create'] },
+  { group: '', resource: 'nodes', verbs: ['list'], cluster: true },
+  { group: 'karpenter.sh', resource: 'nodeclaims', verbs: ['list', 'watch'], cluster: true },
 ];
 
-const rbac: Check<KubeState> = {
+export const rbacCheck: Check<KubeState> = {
   id: 'rbac',
   title: 'permissions (RBAC)',
   async run(ctx, s) {
@@ -119,23 +119,39 @@ const rbac: Check<KubeState> = {
     if (!kube) return skip('no cluster access');
     const served = await kube.getOptional('/apis/authorization.k8s.io/v1', { signal: ctx.signal }).catch(() => undefined);
     if (!served) return skip('the API server does not serve SelfSubjectAccessReview (authorization.k8s.io/v1)');
-    const denied: string[] = [];
-    for (const r of RBAC) {
-      const body = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: r.verb, group: r.group, resource: r.resource.split('/')[0], subresource: r.resource.split('/')[1], namespace: r.cluster ? undefined : kube.namespace } } };
-      try {
-        const res = await kube.request<{ status?: { allowed?: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body, signal: ctx.signal });
-        if (!res.status?.allowed) denied.push(`${r.verb} ${r.group ? r.group + '/' : ''}${r.resource}`);
-      } catch (e) {
-        return { status: 'warn', detail: `access review failed: ${kube.error(e, 'access review').message}` };
-      }
+    const asks = RBAC_NEEDS.flatMap((r) => r.verbs.map((verb) => ({ ...r, verb })));
+    let answers: boolean[];
+    try {
+      // independent questions: asked together, so doctor stays quick on a distant API server
+      answers = await Promise.all(
+        asks.map(async (r) => {
+          const [resource, subresource] = r.resource.split('/');
+          const body = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: r.verb, group: r.group, resource, subresource, namespace: r.cluster ? undefined : kube.namespace } } };
+          const res = await kube.request<{ status?: { allowed?: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body, signal: ctx.signal });
+          return res?.status?.allowed === true;
+        }),
+      );
+    } catch (e) {
+      return { status: 'warn', detail: `access review failed: ${kube.error(e, 'access review').message}` };
     }
-    if (denied.length) return { status: 'fail', detail: `not allowed in ${kube.namespace}: ${denied.join(', ')}`, hint: 'ask a cluster admin for a Role/ClusterRole granting these verbs' };
-    return { status: 'ok', detail: `allowed: ${RBAC.length} verbs the CLI uses in namespace ${kube.namespace}` };
+    const denied = new Map<string, string[]>();
+    asks.forEach((r, i) => {
+      if (answers[i]) return;
+      const what = `${r.group ? r.group + '/' : ''}${r.resource}`;
+      denied.set(what, [...(denied.get(what) ?? []), r.verb]);
+    });
+    if (denied.size)
+      return {
+        status: 'fail',
+        detail: `not allowed (namespace ${kube.namespace}): ${[...denied].map(([what, verbs]) => `${verbs.join(',')} ${what}`).join('; ')}`,
+        hint: 'ask a cluster admin for a Role (and a ClusterRole for nodes/nodeclaims) granting these verbs; check with `kubectl auth can-i VERB RESOURCE`',
+      };
+    return { status: 'ok', detail: `allowed: the ${asks.length} verbs the CLI uses in namespace ${kube.namespace}` };
   },
 };
 
 export function kubeChecks(): CheckGroup<KubeState> {
-  return { name: 'kubernetes', init: () => ({}), checks: [access, serverVersion, crds, controller, templates, rbac] };
+  return { name: 'kubernetes', init: () => ({}), checks: [access, serverVersion, crds, controller, templates, rbacCheck] };
 }
 
 export type { CommandContext };

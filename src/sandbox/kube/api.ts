@@ -17,6 +17,7 @@ import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ApiError, badRequest, methodNotAllowed, notFound, status } from './status.js';
 import { tableColumns, toTable } from './table.js';
 import { serveWatch } from './watch.js';
+import { reviewSelfAccess } from './access-review.js';
 import { servePodLog } from './pod-log.js';
 import { serveProxy, type InferenceTarget } from './proxy.js';
 import { servePortForward } from './portforward.js';
@@ -91,6 +92,10 @@ export function createKubeApi(ctx: SandboxContext, opts: KubeApiOptions): KubeAp
     const method = req.method ?? 'GET';
     const present = (o: KObject) => registry.present(r, version, o);
 
+    if (r.kind === 'SelfSubjectAccessReview') {
+      if (method !== 'POST' || name) throw methodNotAllowed();
+      return sendJSON(res, 201, reviewSelfAccess(parseBody(await readBody(req), req.headers['content-type'])));
+    }
     if (sub === 'log' && r.kind === 'Pod' && name) return servePodLog(ctx, req, res, namespace!, name, q);
     if (sub === 'proxy' && name && (r.kind === 'Service' || r.kind === 'Pod')) return serveProxy(ctx, opts.inference, req, res, r.kind, namespace!, name, route.rest ?? '', url.search);
     if (sub === 'portforward') throw new ApiError(400, 'BadRequest', 'port-forward needs a WebSocket upgrade (v4.channel.k8s.io); SPDY is not supported by the sandbox');

@@ -52,10 +52,12 @@ export const RESOURCES: ResourceDef[] = [
   def('kaito.sh', ['v1beta1', 'v1alpha1'], 'Workspace', 'workspaces', true, { shortNames: ['wk', 'wks'], categories: ['all', 'kaito'], subresources: ['status'] }),
   def('karpenter.sh', ['v1'], 'NodeClaim', 'nodeclaims', false, { categories: ['karpenter'], subresources: ['status'] }),
   def('apiextensions.k8s.io', ['v1'], 'CustomResourceDefinition', 'customresourcedefinitions', false, { shortNames: ['crd', 'crds'], subresources: ['status'] }),
+  // a question, not a stored object: POST only, answered by access-review.ts
+  def('authorization.k8s.io', ['v1'], 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, { verbs: ['create'] }),
 ];
 
 /** Preferred group order in /apis (the core group is served under /api). */
-export const GROUPS = ['apps', 'batch', 'apiextensions.k8s.io', 'kaito.sh', 'karpenter.sh'];
+export const GROUPS = ['apps', 'batch', 'apiextensions.k8s.io', 'authorization.k8s.io', 'kaito.sh', 'karpenter.sh'];
 
 export function findResource(group: string, version: string, plural: string): ResourceDef | undefined {
   return RESOURCES.find((r) => r.group === group && r.plural === plural && r.versions.includes(version));
