@@ -99,6 +99,8 @@ export function rowBuilder(plans: FieldPlan[], data: Map<string, ArrayLike<unkno
     for (let f = 0; f < plans.length; f++) {
       const p = plans[f];
       record[p.name] = p.kind === 'leaf' ? str(columns[f][0][r]) : listOfStruct(p, columns[f], r);
+      // drop the row's decoded pages as soon as its record exists, so they need not wait for the whole group
+      for (const c of columns[f]) if (Array.isArray(c)) c[r] = undefined;
     }
     return record;
   };
