@@ -3,6 +3,7 @@
 // FQDN is the host of the current kube context's server (as `az aks get-credentials` writes it).
 import type { CommandContext } from '../cli/context.js';
 import { OperationError, UsageError } from '../errors.js';
+import { validateClusterName, validateResourceGroup, validateSubscriptionId } from '../config/validators.js';
 import { toAzureError } from './errors.js';
 import type { AzureSession } from './session.js';
 
@@ -64,6 +65,17 @@ export async function resolveAksTarget(ctx: CommandContext, session: AzureSessio
   const t = ctx.target();
   if (!t.subscription)
     throw new UsageError('no Azure subscription given', 'pass --subscription ID, set AZURE_SUBSCRIPTION_ID, or run `kaito init`');
+  // checked before they become ARM URL segments: "../../x" or "rg;rm" must not reach Azure as a path
+  const problems = [
+    ['--subscription', t.subscription, validateSubscriptionId],
+    ['--resource-group', t.resourceGroup, validateResourceGroup],
+    ['--cluster', t.cluster, validateClusterName],
+  ].flatMap(([flag, v, check]) => {
+    const p = v ? (check as (x: string) => string | undefined)(v as string) : undefined;
+    return p ? [`${flag} ${JSON.stringify(v)}: ${p}`] : [];
+  });
+  if (problems.length === 1) throw new UsageError(problems[0], 'fix the value (flag, environment or kaito.yaml)');
+  if (problems.length) throw new UsageError('the AKS cluster target is not valid', 'fix the values (flags, environment or kaito.yaml)', problems);
   const subscription = t.subscription;
   const what = 'finding the AKS cluster';
   if (t.resourceGroup && t.cluster) {
