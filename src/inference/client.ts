@@ -180,7 +180,22 @@ export class ChatClient {
         if (!isConnectionError(e)) throw new OperationError(`cannot reach the inference server (${this.transport.description}): ${(e as Error).message}`, undefined, { cause: e });
         failure = e;
       }
-      if (res && !isRetryableStatus(res.status)) return res;
+      if (res && !isRetryableStatus(res.status)) {
+        // a 5xx that the Kubernetes API server (not the model) answered: the request never reached the
+        // inference server, so asking again is safe; any other answer goes back to the caller as it came
+        if (res.status < 500 || !(headerValue(res.headers, 'content-type') ?? '').includes('json')) return res;
+        const text = await readText(res.body, 1024 * 1024).catch(() => '');
+        if (!isKubeStatus(text)) return { ...res, body: bodyOf(text) };
+        const delay = nextRetryDelay(attempt, undefined, this.now() - started, { ...this.retry, maxAttempts: Math.min(this.retry.maxAttempts, CONNECT_ATTEMPTS) }, this.random);
+        if (delay === undefined) return { ...res, body: bodyOf(text) };
+        this.opts.onRetry?.({ status: res.status, attempt: attempt + 1, delayMs: delay });
+        try {
+          await this.sleep(delay, req.signal);
+        } catch {
+          throw new InterruptedError();
+        }
+        continue;
+      }
       const retryAfter = res ? parseRetryAfter(headerValue(res.headers, 'retry-after')) : undefined;
       // a refused connection rarely heals within seconds (unlike a full queue): fewer attempts
       const policy = res ? this.retry : { ...this.retry, maxAttempts: Math.min(this.retry.maxAttempts, CONNECT_ATTEMPTS) };
@@ -219,6 +234,14 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 export function promptFromMessages(messages: ChatMessage[]): string {
   if (messages.length === 1) return messages[0].content;
   return messages.map((m) => `${m.role}: ${m.content}`).join('\n') + '\nassistant:';
+}
+
+/** A body already read, served again. */
+function bodyOf(text: string): UpstreamResponse['body'] {
+  const chunks = [Buffer.from(text)];
+  return Object.assign((async function* () {
+    yield* chunks;
+  })(), { destroy: () => undefined });
 }
 
 function isKubeStatus(text: string): boolean {
