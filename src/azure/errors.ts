@@ -30,8 +30,12 @@ export function toAzureError(e: unknown, what: string, endpoint?: string): Kaito
   if (r?.name && CREDENTIAL_ERRORS.has(r.name) && isBrokenConnection(e))
     return new OperationError(`${what}: the connection to Entra ID${endpoint ? ` / ${endpoint}` : ''} kept breaking while getting a token`, 'check the network and the proxy settings, then run the command again', { cause: e });
   if (r?.name && CREDENTIAL_ERRORS.has(r.name)) {
+    // a chain only says "ChainedTokenCredential authentication failed."; the reason is in its inner errors
+    const inner = ((r as { errors?: Array<{ message?: string }> }).errors ?? []).map((x) => firstLine(x?.message)).find(Boolean);
+    // Entra wraps its one useful sentence ("AADSTS700211: No matching federated identity ...") in trace ids
+    const aadsts = /AADSTS\d+: [^.]*\./.exec(inner ?? '')?.[0];
     return new AuthError(
-      `${what}: no Azure credential worked: ${firstLine(r.message).replace(/^[A-Za-z]+Credential: /, '')}`,
+      `${what}: no Azure credential worked: ${(aadsts ?? inner ?? firstLine(r.message)).replace(/^[A-Za-z]+Credential: /, '')}`,
       'sign in with `az login` (then --auth cli), or set AZURE_CLIENT_ID/AZURE_TENANT_ID with a secret, certificate or federated token (--auth env|workload)',
       { cause: e },
     );

@@ -1,22 +1,33 @@
-// kaito doctor: runs every check group (Kubernetes here; Azure joins via checks-azure.ts) and prints
-// ✓/✗ per check with a fix hint. -o json: {ok, checks: [{group, id, title, status, detail, hint?}]}.
-// Exit 1 when any check fails.
+// kaito doctor: runs every check group (Kubernetes in checks-kube.ts, Azure in checks-azure.ts) and prints
+// ✓/✗ per check with a fix hint. Exit 1 when any check fails (warnings and skips do not fail).
+//
+// -o json|yaml prints one document (docs/output.md):
+//   { ok: boolean,                       // false when any check has status "fail"
+//     checks: [ { group: "kubernetes" | "azure",
+//                 id: string,            // stable: kube-access, kube-version, kaito-crd, kaito-controller,
+//                                        //   tuning-templates, rbac, azure-credential, aks-cluster,
+//                                        //   ai-toolchain-operator, gpu-quota
+//                 title: string,
+//                 status: "ok" | "fail" | "warn" | "skip",
+//                 detail: string,        // what was found, one line
+//                 hint?: string } ] }    // how to fix it (or, for a skip, how to enable it)
 import type { CommandContext } from '../../cli/context.js';
 import { InterruptedError } from '../../errors.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import type { CheckGroup, CheckReport } from './check.js';
+import { azureChecks, type AzureCheckOptions } from './checks-azure.js';
 import { kubeChecks } from './checks-kube.js';
 
 /** Check groups, in order. Add a group here to extend doctor. */
-export function checkGroups(): CheckGroup<any>[] {
-  return [kubeChecks()];
+export function checkGroups(opts: AzureCheckOptions = {}): CheckGroup<any>[] {
+  return [kubeChecks(), azureChecks(opts)];
 }
 
-export async function run(ctx: CommandContext): Promise<number> {
+export async function run(ctx: CommandContext, opts: AzureCheckOptions = {}): Promise<number> {
   const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml'], 'table');
   const reports: CheckReport[] = [];
   const human = format === 'table';
-  for (const group of checkGroups()) {
+  for (const group of checkGroups(opts)) {
     const state = group.init();
     for (const c of group.checks) {
       if (ctx.signal.aborted) throw new InterruptedError();
@@ -32,7 +43,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       if (human) {
         const mark = r.status === 'ok' ? ctx.io.color.green('✓') : r.status === 'fail' ? ctx.io.color.red('✗') : r.status === 'warn' ? ctx.io.color.yellow('!') : ctx.io.color.dim('-');
         ctx.io.print(`${mark} ${c.title}: ${r.detail}\n`);
-        if (r.hint && r.status !== 'ok') ctx.io.print(`    fix: ${r.hint}\n`);
+        if (r.hint && r.status !== 'ok') ctx.io.print(`    ${r.status === 'skip' ? 'to enable' : 'fix'}: ${r.hint}\n`);
       }
     }
   }
