@@ -8,7 +8,7 @@
 // streams in at start; the require/__dirname shim goes only into the files that use it; and
 // dist/catalog.json holds the parsed presets and templates (scripts/catalog-snapshot.mjs).
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { statSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { catalogSnapshot } from './catalog-snapshot.mjs';
@@ -64,7 +64,14 @@ for (const f of [join(tmp, 'main.js'), ...readdirSync(join(tmp, 'chunks')).filte
 }
 writeFileSync(join(tmp, 'catalog.json'), JSON.stringify(catalogSnapshot(root)));
 mkdirSync(join(dist, 'chunks'), { recursive: true });
-for (const f of readdirSync(join(tmp, 'chunks'))) renameSync(join(tmp, 'chunks', f), join(dist, 'chunks', f));
+const fresh = new Set(readdirSync(join(tmp, 'chunks')));
+for (const f of fresh) renameSync(join(tmp, 'chunks', f), join(dist, 'chunks', f));
+// chunks of earlier builds go once no process started from those builds can still load them lazily
+const stale = Date.now() - 15 * 60_000;
+for (const f of readdirSync(join(dist, 'chunks'))) {
+  const p = join(dist, 'chunks', f);
+  if (!fresh.has(f) && statSync(p).mtimeMs < stale) rmSync(p, { force: true });
+}
 renameSync(join(tmp, 'catalog.json'), join(dist, 'catalog.json'));
 renameSync(join(tmp, 'main.js.map'), join(dist, 'main.js.map'));
 renameSync(join(tmp, 'main.js'), join(dist, 'main.js'));
