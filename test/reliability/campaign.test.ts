@@ -28,8 +28,10 @@ describe('fault campaign (CI size)', () => {
   });
 
   it('without a fault, and under faults a client can retry through, every run succeeds', () => {
-    // resets cut streams mid-body (chat answers, proxy SSE) that cannot be replayed without duplicating output
-    const mustSucceed = result.cells.filter((c) => c.fault !== 'reset');
+    // resets cut streams mid-body (chat answers, proxy SSE) that cannot be replayed without duplicating output;
+    // KAITO_CAMPAIGN_STRICT=1 holds the reset cells to the same bar (it reproduces the open kube-client bug:
+    // a GET whose body is cut, "read secret/X: terminated", is not retried)
+    const mustSucceed = result.cells.filter((c) => process.env.KAITO_CAMPAIGN_STRICT === '1' || c.fault !== 'reset');
     expect(mustSucceed.filter((c) => c.ok !== c.runs).map((c) => `${c.command} x ${c.fault}: ${c.ok}/${c.runs} ${c.examples.join(' / ')}`)).toEqual([]);
   });
 
