@@ -10,7 +10,8 @@
 import { build } from 'esbuild';
 import { statSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { catalogSnapshot } from './catalog-snapshot.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -19,6 +20,13 @@ const dist = join(root, 'dist');
 const tmp = join(root, `.dist-tmp-${process.pid}`);
 if (process.argv.includes('--clean')) rmSync(dist, { recursive: true, force: true });
 rmSync(tmp, { recursive: true, force: true });
+
+// The root help, as commander prints it to a pipe (80 columns, no colour), so `kaito --help` in scripts
+// and benchmarks is served by bin/kaito.js without loading the command tree (see the launcher).
+const help = spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(dist, 'main.js')).href)}).then((m) => process.stdout.write(m.buildProgram().helpInformation()))`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+if (help.status !== 0 || !help.stdout.startsWith('Usage: kaito')) throw new Error('could not render the root help');
+writeFileSync(join(dist, 'help.txt.tmp'), help.stdout);
+renameSync(join(dist, 'help.txt.tmp'), join(dist, 'help.txt'));
 
 // CommonJS dependencies inside an ESM bundle need require/__dirname.
 const SHIM =

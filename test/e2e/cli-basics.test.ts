@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kaito } from '../support/cli.js';
+import { baseEnv, kaito } from '../support/cli.js';
 
 describe('kaito (built binary) basics', () => {
   it('--help lists every command of the SPEC and exits 0', async () => {
@@ -7,6 +7,15 @@ describe('kaito (built binary) basics', () => {
     expect(r.code).toBe(0);
     for (const c of ['init', 'presets', 'render', 'tune', 'deploy', 'wait', 'status', 'list', 'logs', 'delete', 'chat', 'proxy', 'nodepool', 'dataset', 'doctor', 'sandbox', 'demo', 'completion', 'version'])
       expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+  });
+
+  it('the cached root help (fast path for pipes) is exactly what commander prints', async () => {
+    const cached = await kaito(['--help']);
+    const live = await kaito(['--help'], { env: baseEnv({ KAITO_NO_HELP_CACHE: '1' }) });
+    expect(cached.code).toBe(0);
+    expect(live.code).toBe(0);
+    expect(cached.stdout).toBe(live.stdout);
+    expect((await kaito(['-h'])).stdout).toBe(live.stdout);
   });
 
   it('version prints the package version; -o json is a document', async () => {
