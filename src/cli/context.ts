@@ -1,6 +1,8 @@
 // What every command's run() receives: the terminal, the global flags, the project file and the
 // resolved cluster target, plus an AbortSignal that fires on Ctrl-C.
 import { loadProjectConfig, type LoadedProject } from '../config/project.js';
+import { validateNamespace } from '../config/validators.js';
+import { UsageError } from '../errors.js';
 import type { IOStreams } from '../ui/iostreams.js';
 import { redact } from '../ui/redact.js';
 import type { GlobalOptions } from './globals.js';
@@ -53,6 +55,11 @@ export function createContext(io: IOStreams, globals: GlobalOptions, signal: Abo
 export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, p: LoadedProject): ClusterTarget {
   const c = p.config.cluster ?? {};
   const pick = (...vals: Array<string | undefined>) => vals.find((v) => v !== undefined && v !== '');
+  // kaito.yaml is validated when loaded; the flag and the environment are checked here, before any request
+  // (otherwise `-n 'bad ns'` "succeeds" with "no workspaces in namespace bad ns")
+  const ns = pick(g.namespace, env.KAITO_NAMESPACE);
+  const nsProblem = ns !== undefined ? validateNamespace(ns) : undefined;
+  if (nsProblem) throw new UsageError(`${g.namespace !== undefined && g.namespace !== '' ? '--namespace' : 'KAITO_NAMESPACE'} ${JSON.stringify(ns)}: ${nsProblem}`, 'a namespace is a DNS-1123 label: lower-case letters, digits and "-", at most 63 characters');
   return {
     kubeconfig: pick(g.kubeconfig),
     context: pick(g.context, env.KAITO_CONTEXT, c.kubeContext),
