@@ -70,6 +70,24 @@ describe('kaito doctor (NAP sandbox, Kaito 0.12)', () => {
     }
   });
 
+  it('kaito.yaml placing on a node pool: the quota of the pool\'s vmSize; short quota only warns (its nodes exist)', async () => {
+    const add = await kaito(['nodepool', 'add', 'gpq', '--instance-type', A10], { env: sb.cliEnv, timeoutMs: 120_000 });
+    expect(add.code, add.stderr).toBe(0);
+    const cfg = join(sb.home, 'pool.kaito.yaml');
+    writeFileSync(cfg, 'tune:\n  preset: phi-3-mini-128k-instruct\n  nodepool: gpq\n');
+    const ok = await kaito(['doctor', '--config', cfg, '-o', 'json'], { env: sb.cliEnv });
+    expect(byId(JSON.parse(ok.stdout), 'gpu-quota')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^Standard_NV36ads_A10_v5 \(from node pool gpq \(kaito\.yaml\)\): one node needs 36 vCPUs/) });
+    sb.ctx.faults.quota.standardNVADSA10v5Family = 0;
+    try {
+      const short = await kaito(['doctor', '--config', cfg, '-o', 'json'], { env: sb.cliEnv });
+      expect(short.code).toBe(0);
+      expect(byId(JSON.parse(short.stdout), 'gpu-quota')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/its nodes exist, but one more needs 36 vCPUs of standardNVADSA10v5Family/) });
+    } finally {
+      delete sb.ctx.faults.quota.standardNVADSA10v5Family;
+    }
+    expect((await kaito(['nodepool', 'delete', 'gpq'], { env: sb.cliEnv, timeoutMs: 120_000 })).code).toBe(0);
+  });
+
   it('a credential Entra rejects: ✗ with the reason, the rest of Azure skipped, exit 1, no token anywhere (even with --debug)', async () => {
     const bad = join(sb.home, 'bad-federated-token');
     writeFileSync(bad, 'bogus-assertion-6f1c2d', { mode: 0o600 });
