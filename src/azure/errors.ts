@@ -28,7 +28,7 @@ export function toAzureError(e: unknown, what: string, endpoint?: string): Kaito
   if (r?.name === 'AbortError') return new InterruptedError();
   // a connection that kept breaking is a network problem, not a sign-in problem (exit 1, not 4)
   if (r?.name && CREDENTIAL_ERRORS.has(r.name) && isBrokenConnection(e))
-    return new OperationError(`${what}: the connection to Entra ID${endpoint ? ` / ${endpoint}` : ''} kept breaking while getting a token`, 'check the network and the proxy settings, then run the command again', { cause: e });
+    return new OperationError(`${what}: could not get a token: the connection to Entra ID was refused or broke, again and again`, 'check the network and the proxy settings, then run the command again', { cause: e });
   if (r?.name && CREDENTIAL_ERRORS.has(r.name)) {
     // a chain only says "ChainedTokenCredential authentication failed."; the reason is in its inner errors
     const inner = ((r as { errors?: Array<{ message?: string }> }).errors ?? []).map((x) => firstLine(x?.message)).find(Boolean);
@@ -51,7 +51,8 @@ export function toAzureError(e: unknown, what: string, endpoint?: string): Kaito
   }
   if (status === 429 || code === 'TooManyRequests')
     return new OperationError(`${what}: Azure Resource Manager kept throttling the requests (${code ?? '429'}) after retrying`, 'wait a minute and run the command again', { cause: e });
-  if (isBrokenConnection(e)) return new OperationError(`${what}: the connection to Azure Resource Manager${endpoint ? ` at ${endpoint}` : ''} kept breaking mid-answer`, 'check the network and the proxy settings, then run the command again', { cause: e });
+  // a socket error code (ECONNREFUSED, ...) gets the more precise "cannot reach" line below
+  if (isBrokenConnection(e) && !(code && /^E[A-Z]+$/.test(code))) return new OperationError(`${what}: the connection to Azure Resource Manager${endpoint ? ` at ${endpoint}` : ''} was refused or broke, again and again`, 'check the network and the proxy settings, then run the command again', { cause: e });
   if (status !== undefined || code) {
     const net = code && /^E[A-Z]+$/.test(code);
     if (net) return new OperationError(`${what}: cannot reach Azure Resource Manager${endpoint ? ` at ${endpoint}` : ''} (${code})`, 'check the network, --arm-endpoint and the proxy settings', { cause: e });

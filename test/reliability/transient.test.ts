@@ -42,6 +42,14 @@ describe('broken connections on the Azure path', () => {
     expect(calls).toBe(1);
   });
 
+  it('an ARM answer cut mid-body is a network failure (exit 1); a refused connection keeps its precise line', () => {
+    const cut = toAzureError(aborted, 'reading node pool p');
+    expect(cut.exitCode).toBe(1);
+    expect(cut.message).toMatch(/refused or broke/);
+    const refused = toAzureError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 'reading node pool p', 'https://127.0.0.1:1');
+    expect(refused.message).toMatch(/cannot reach Azure Resource Manager at https:\/\/127.0.0.1:1 \(ECONNREFUSED\)/);
+  });
+
   it('a credential failure caused by a broken connection is exit 1, a real one exit 4', () => {
     expect(toAzureError({ name: 'AggregateAuthenticationError', message: 'ChainedTokenCredential authentication failed.', errors: [{ message: 'endpoints_resolution_error' }] }, 'reading AKS cluster').exitCode).toBe(1);
     expect(toAzureError({ name: 'AggregateAuthenticationError', message: 'ChainedTokenCredential authentication failed.', errors: [{ message: 'AADSTS7000215: invalid client secret' }] }, 'reading AKS cluster').exitCode).toBe(4);
