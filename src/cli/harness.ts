@@ -14,6 +14,19 @@ export interface Harness {
   lazy(load: () => Promise<CommandModule>): (...params: unknown[]) => Promise<void>;
 }
 
+// Commands whose code reaches the yaml library only through the cases needsYaml() checks (kaito.yaml, -o yaml,
+// and the files render reads itself): they start without it. Every other command gets it preloaded, as
+// before, so their synchronous parsers and printers never find it missing.
+const YAML_FREE = new Set(['render tune', 'render deploy', 'presets list', 'presets show', 'version']);
+
+async function needsYaml(cmd: Command, globals: GlobalOptions, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const parent = cmd.parent?.parent ? `${cmd.parent.name()} ` : '';
+  if (!YAML_FREE.has(parent + cmd.name())) return true;
+  if (globals.output === 'yaml') return true;
+  const [{ existsSync }, { projectConfigPath }] = await Promise.all([import('node:fs'), import('../config/project.js')]);
+  return existsSync(projectConfigPath(globals.config ?? env.KAITO_CONFIG));
+}
+
 export function createHarness(signal: AbortSignal, env: NodeJS.ProcessEnv = process.env): Harness {
   const h: Harness = {
     exitCode: 0,
@@ -24,6 +37,7 @@ export function createHarness(signal: AbortSignal, env: NodeJS.ProcessEnv = proc
         const globals = cmd.optsWithGlobals() as GlobalOptions;
         // loaded here, not at the top: chalk and the kaito.yaml loader (yaml) are not needed for --help
         const [{ createIOStreams }, { createContext }] = await Promise.all([import('../ui/iostreams.js'), import('./context.js')]);
+        if (await needsYaml(cmd, globals, env)) await (await import('../core/yaml-lib.js')).loadYaml();
         const io = createIOStreams({ env, noColor: globals.color === false, noInput: globals.input === false });
         const ctx = createContext(io, globals, signal);
         const mod = await load();

@@ -2,7 +2,8 @@
 // flag > environment > kaito.yaml > built-in default. It never holds a secret.
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import YAML, { LineCounter, isMap, isScalar, isSeq, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { yamlLib } from '../core/yaml-lib.js';
 import { UsageError } from '../errors.js';
 import {
   validateArmEndpoint,
@@ -146,8 +147,10 @@ export function loadProjectConfig(configFlag: string | undefined, cwd = process.
 }
 
 export function parseProjectConfig(text: string, file = DEFAULT_CONFIG_FILE): ProjectConfig {
+  // the library is loaded only when there is a kaito.yaml (the harness preloads it then)
+  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = yamlLib();
   const lc = new LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const at = (node: Node | null | undefined) => {
     const off = node?.range?.[0];
     return off === undefined ? '' : `:${lc.linePos(off).line}`;
@@ -211,7 +214,7 @@ export function parseProjectConfig(text: string, file = DEFAULT_CONFIG_FILE): Pr
 }
 
 function keyText(node: Node | null | undefined): string {
-  if (node && isScalar(node)) return String(node.value);
+  if (node && yamlLib().isScalar(node)) return String(node.value);
   return String(node);
 }
 
@@ -222,6 +225,7 @@ function describeYamlError(code: string, message: string): string {
 
 /** Checks one value against its kind and returns it normalised (numbers as strings, one dataset as a list). */
 function checkValue(key: string, kind: FieldKind, node: Node | null, where: (n?: Node) => string, problems: string[]): unknown {
+  const { isMap, isScalar, isSeq } = yamlLib();
   if (node === null || node === undefined || (isScalar(node) && node.value === null)) return undefined;
   const scalarString = (n: Node): string | undefined => {
     if (!isScalar(n)) return undefined;

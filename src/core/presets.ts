@@ -3,9 +3,9 @@
 // results are cached, so every other core module stays a pure function of its inputs.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import YAML from 'yaml';
 import { presetsDir } from '../paths.js';
 import { snapshotDoc } from './snapshot.js';
+import { yamlLib } from './yaml-lib.js';
 
 export type TuningMethod = 'lora' | 'qlora';
 export type Runtime = 'vllm' | 'transformers';
@@ -86,7 +86,7 @@ function fail(file: string, what: string): never {
 /** YAML.parse, or the build-time snapshot's document for exactly this text of one of the package's own files. */
 function parseYaml(text: string, file: string, own: boolean): unknown {
   const hit = own ? snapshotDoc(`presets/${file}`, text) : null;
-  return hit ? hit.doc : YAML.parse(text);
+  return hit ? hit.doc : yamlLib().parse(text);
 }
 
 /** `own`: the file is one of the package's presets/ (its parse may come from the build-time snapshot). */

@@ -2,10 +2,10 @@
 // Cached; callers get a deep copy they may mutate.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import YAML from 'yaml';
 import { templatesDir } from '../paths.js';
 import type { KObject } from './render/types.js';
 import { snapshotDoc } from './snapshot.js';
+import { yamlLib } from './yaml-lib.js';
 
 export type TemplateName = 'workspace-tuning' | 'workspace-inference' | 'configmap';
 const cache = new Map<TemplateName, KObject>();
@@ -15,7 +15,7 @@ export function loadTemplate(name: TemplateName): KObject {
   if (!t) {
     const text = readFileSync(join(templatesDir(), `${name}.yaml`), 'utf8');
     // the build-time snapshot spares the YAML parse when the file is unchanged (see core/snapshot.ts)
-    t = (snapshotDoc(`templates/${name}.yaml`, text)?.doc ?? YAML.parse(text)) as KObject;
+    t = (snapshotDoc(`templates/${name}.yaml`, text)?.doc ?? yamlLib().parse(text)) as KObject;
     cache.set(name, t);
   }
   return structuredClone(t);

@@ -1,6 +1,7 @@
 // training_config.yaml: the method defaults (KAITO.md §3), the CLI's overrides and the checks Kaito's
 // webhook applies to a tuning ConfigMap (KAITO.md §1). Pure: the caller reads files.
-import YAML from 'yaml';
+import { emitYAML } from './yaml-emit.js';
+import { yamlLib } from './yaml-lib.js';
 import type { TuningMethod } from './presets.js';
 
 export const TRAINING_SECTIONS = ['ModelConfig', 'QuantizationConfig', 'LoraConfig', 'TrainingArguments', 'DatasetConfig', 'DataCollator'] as const;
@@ -56,8 +57,9 @@ export function applyOverrides(cfg: TrainingConfig, o: TrainingOverrides): Train
 /** Parses a user's training_config.yaml; problems are appended (prefixed with `where`), null when unusable. */
 export function parseTrainingConfig(text: string, where: string, problems: string[]): TrainingConfig | null {
   let doc: unknown;
+  const { parse } = yamlLib(); // outside the try: a library that is not loaded is not the user's YAML error
   try {
-    doc = YAML.parse(text, { uniqueKeys: true });
+    doc = parse(text, { uniqueKeys: true });
   } catch (e) {
     problems.push(`${where}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
     return null;
@@ -108,6 +110,7 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 export function trainingConfigToYAML(cfg: TrainingConfig): string {
-  // YAML 1.1 style so Python's yaml (the trainer) reads "no", "on", "y" as strings, not booleans
-  return YAML.stringify(cfg, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
+  // YAML 1.1 style so Python's yaml (the trainer) reads "no", "on", "y" as strings, not booleans; the small
+  // emitter writes the same bytes for the usual shapes without the library's cold start
+  return emitYAML(cfg) ?? yamlLib().stringify(cfg, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
 }

@@ -2,9 +2,9 @@
 // create. The CLI runs them on everything it renders (a failure there is a CLI bug); the sandbox may run
 // them to emulate the webhook. The CLI's own, stricter rules (tunable presets, SKUs, fit, secrets) live
 // in render/flags.ts because they are about flags and name them.
-import YAML from 'yaml';
+import { yamlLib } from './yaml-lib.js';
 import { checkDatasetUrl, checkDnsLabel, isReservedLabelKey } from './names.js';
-import { checkTrainingConfig, parseTrainingConfig } from './training-config.js';
+import { checkTrainingConfig, parseTrainingConfig, type TrainingConfig } from './training-config.js';
 import type { KObject, NodeProvisioning } from './render/types.js';
 import { TUNING_CONFIG_KEY } from './render/types.js';
 
@@ -74,22 +74,27 @@ export function workspaceAdmissionProblems(ws: KObject, opts: AdmissionOptions =
   return p;
 }
 
-/** The webhook's checks of a tuning ConfigMap referenced by a Workspace of this method. */
-export function tuningConfigMapProblems(cm: KObject, method: 'lora' | 'qlora'): string[] {
+/**
+ * The webhook's checks of a tuning ConfigMap referenced by a Workspace of this method. `rendered`: the
+ * config object the ConfigMap's text was just written from (the renderer passes it, so the text need not be
+ * parsed back: the emitter writes what the library would, and the library round-trips).
+ */
+export function tuningConfigMapProblems(cm: KObject, method: 'lora' | 'qlora', rendered?: TrainingConfig): string[] {
   const data = isObj(cm.data) ? cm.data : {};
   const text = data[TUNING_CONFIG_KEY];
   if (typeof text !== 'string') return [`ConfigMap ${cm.metadata.name}: key ${TUNING_CONFIG_KEY} is missing`];
   const problems: string[] = [];
   const where = `ConfigMap ${cm.metadata.name}`;
-  const cfg = parseTrainingConfig(text, where, problems);
+  const cfg = rendered ?? parseTrainingConfig(text, where, problems);
   if (cfg) problems.push(...checkTrainingConfig(cfg, method, where));
   return problems;
 }
 
 /** inference_config.yaml: Kaito reads it as YAML; the CLI insists that it parses to a mapping. */
 export function inferenceConfigProblems(text: string, where: string): string[] {
+  const { parse } = yamlLib(); // outside the try: a library that is not loaded is not the user's YAML error
   try {
-    const doc = YAML.parse(text, { uniqueKeys: true });
+    const doc = parse(text, { uniqueKeys: true });
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return [`${where}: must be a YAML mapping`];
     return [];
   } catch (e) {

@@ -1,5 +1,5 @@
 // The one printer path behind every command's -o flag.
-import YAML from 'yaml';
+import { yamlLib } from '../core/yaml-lib.js';
 import { UsageError } from '../errors.js';
 import type { IOStreams } from './iostreams.js';
 
@@ -37,7 +37,8 @@ export function toJSON(doc: unknown): string {
 }
 
 export function toYAML(doc: unknown): string {
-  return YAML.stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  // the command harness preloads the library for -o yaml
+  return yamlLib().stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 export function printResult<T>(io: IOStreams, format: OutputFormat, spec: PrintSpec<T>): void {

@@ -2,17 +2,22 @@
 import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
 import { deployInputFromFlags, renderInference, type DeployFlags } from '../../core/render/index.js';
+import { withYamlLib } from '../../core/yaml-lib.js';
 import { emitObjects } from './output.js';
 
 export async function run(ctx: CommandContext, opts: DeployFlags & { outputDir?: string }): Promise<void> {
   const project = ctx.project().config;
-  const { input, warnings } = deployInputFromFlags(opts, project.deploy, {
-    namespace: ctx.target().namespace,
-    detectedNodeProvisioning: project.cluster?.nodeProvisioning === 'byo' ? 'byo' : 'nap',
-    renderOnly: true,
-    readFile: (p) => readFileSync(p, 'utf8'),
-  });
+  // pure steps: they are run again if a user's file needs the yaml library (not loaded at start-up)
+  const { input, warnings } = await withYamlLib(() =>
+    deployInputFromFlags(opts, project.deploy, {
+      namespace: ctx.target().namespace,
+      detectedNodeProvisioning: project.cluster?.nodeProvisioning === 'byo' ? 'byo' : 'nap',
+      renderOnly: true,
+      readFile: (p) => readFileSync(p, 'utf8'),
+    }),
+  );
   for (const w of warnings) ctx.io.warn(w);
   if (input.createModelAccessSecret) ctx.io.info(`note: \`kaito deploy\` creates the Secret ${input.createModelAccessSecret.name} (key HF_TOKEN) from stdin; it is referenced here by name only`);
-  emitObjects(ctx, renderInference(input), opts.outputDir);
+  const objects = await withYamlLib(() => renderInference(input));
+  await emitObjects(ctx, objects, opts.outputDir);
 }

@@ -3,17 +3,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { objectFileName, objectsToJSON, objectsToYAML, type KObject } from '../../core/render/index.js';
+import { withYamlLib } from '../../core/yaml-lib.js';
 import { OperationError } from '../../errors.js';
 import { parseOutputFormat } from '../../ui/printer.js';
 
-export function emitObjects(ctx: CommandContext, objects: KObject[], outputDir: string | undefined): void {
+export async function emitObjects(ctx: CommandContext, objects: KObject[], outputDir: string | undefined): Promise<void> {
   const format = parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
   if (outputDir !== undefined) {
+    // every text is made before the first file is written (making YAML may have to load the library first)
+    const texts = await withYamlLib(() =>
+      objects.map((o) => (format === 'json' ? JSON.stringify(JSON.parse(objectsToJSON([o])).items[0], null, 2) + '\n' : objectsToYAML([o]))),
+    );
     try {
       mkdirSync(outputDir, { recursive: true });
-      for (const o of objects) {
+      for (const [i, o] of objects.entries()) {
         const path = join(outputDir, objectFileName(o));
-        writeFileSync(path, format === 'json' ? JSON.stringify(JSON.parse(objectsToJSON([o])).items[0], null, 2) + '\n' : objectsToYAML([o]));
+        writeFileSync(path, texts[i]);
         ctx.io.info(`wrote ${path}`);
       }
     } catch (e) {
@@ -23,5 +28,5 @@ export function emitObjects(ctx: CommandContext, objects: KObject[], outputDir: 
   }
   if (format === 'json') ctx.io.print(objectsToJSON(objects));
   else if (format === 'name') for (const o of objects) ctx.io.print(`${o.kind.toLowerCase()}${o.kind === 'Workspace' ? '.kaito.sh' : ''}/${o.metadata.name}\n`);
-  else ctx.io.print(objectsToYAML(objects));
+  else ctx.io.print(await withYamlLib(() => objectsToYAML(objects)));
 }

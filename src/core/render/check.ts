@@ -2,8 +2,12 @@
 // prune) and Kaito's admission rules. Flag validation should have caught everything a user can cause,
 // so a failure here is a CLI bug and is thrown as a plain Error.
 import { objectSchemaProblems } from '../schema.js';
+import type { TrainingConfig } from '../training-config.js';
 import { tuningConfigMapProblems, workspaceAdmissionProblems } from '../validate.js';
 import type { KObject, NodeProvisioning } from './types.js';
+
+/** ConfigMap -> the training config object its text was written from, so the check need not parse it back. */
+export const renderedTrainingConfigs = new WeakMap<KObject, TrainingConfig>();
 
 export function renderedProblems(objects: KObject[], mode: NodeProvisioning): string[] {
   const problems: string[] = [];
@@ -13,7 +17,7 @@ export function renderedProblems(objects: KObject[], mode: NodeProvisioning): st
     problems.push(...workspaceAdmissionProblems(ws, { nodeProvisioning: mode }).map((p) => `Workspace ${ws.metadata.name}: ${p}`));
     const tuning = ws.tuning as { method?: 'lora' | 'qlora'; config?: string } | undefined;
     const cm = tuning?.config ? objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === tuning.config) : undefined;
-    if (cm && tuning?.method) problems.push(...tuningConfigMapProblems(cm, tuning.method));
+    if (cm && tuning?.method) problems.push(...tuningConfigMapProblems(cm, tuning.method, renderedTrainingConfigs.get(cm)));
   }
   return problems;
 }

@@ -1,7 +1,7 @@
 // Deterministic serialisation: apiVersion, kind, metadata first, then the fields in a fixed order; maps
 // whose keys are data (labels, annotations, matchLabels, ConfigMap data) sorted. Same input, same bytes.
-import YAML from 'yaml';
 import { emitYAML } from '../yaml-emit.js';
+import { yamlLib } from '../yaml-lib.js';
 import type { KObject } from './types.js';
 
 const ORDER = [
@@ -36,7 +36,7 @@ export function objectsToYAML(objects: KObject[]): string {
   return objects
     .map((o) => {
       const c = canonical(o);
-      return emitYAML(c) ?? YAML.stringify(c, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
+      return emitYAML(c) ?? yamlLib().stringify(c, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
     })
     .join('---\n');
 }

@@ -1,9 +1,8 @@
 // TuneInput -> [ConfigMap <ws>-tuning (when the CLI renders the training config)], Workspace.
 import { loadTemplate } from '../templates.js';
 import { trainingConfigToYAML } from '../training-config.js';
-import { emitYAML } from '../yaml-emit.js';
 import { baseMetadata, renderConfigMap, renderResource } from './common.js';
-import { assertRenderable } from './check.js';
+import { assertRenderable, renderedTrainingConfigs } from './check.js';
 import { canonical } from './serialize.js';
 import { TUNING_CONFIG_KEY, tuningConfigMapName, type KObject, type TuneInput } from './types.js';
 
@@ -19,9 +18,10 @@ export function renderTuning(input: TuneInput): KObject[] {
   if (input.tuningConfig.kind === 'rendered') {
     const cmName = tuningConfigMapName(input.name);
     tuning.config = cmName;
-    // the small emitter writes the same bytes as trainingConfigToYAML without the yaml library's cold start
-    const text = emitYAML(input.tuningConfig.config) ?? trainingConfigToYAML(input.tuningConfig.config);
-    objects.push(renderConfigMap(cmName, input.namespace, TUNING_CONFIG_KEY, text));
+    const text = trainingConfigToYAML(input.tuningConfig.config);
+    const cm = renderConfigMap(cmName, input.namespace, TUNING_CONFIG_KEY, text);
+    renderedTrainingConfigs.set(cm, input.tuningConfig.config);
+    objects.push(cm);
   }
   const d = input.dataset;
   if (d.kind === 'urls') tuning.input = { urls: [...d.urls] };
