@@ -9,15 +9,15 @@
 // the manifests like `kaito render deploy`.
 import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
-import { parseDuration } from '../../core/duration.js';
-import { deployInputFromFlags, objectsToJSON, objectsToYAML, renderInference, type DeployFlags, type DeployInput, type FlagContext } from '../../core/render/index.js';
+import { applyAndReport, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
+import { deployInputFromFlags, renderInference, type DeployFlags, type DeployInput, type FlagContext } from '../../core/render/index.js';
 import { UsageError } from '../../errors.js';
 import { kubeFromContext, type KubeClient, type KubeObject } from '../../kube/index.js';
 import { readSecretFromStdin } from '../../kube/secrets.js';
 import { waitWithProgress } from '../../kube/wait-display.js';
 import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
-import { applyWorkspaceObjects, discoverKaitoApi, exists, resolveProvisioningMode, type AppliedObject } from '../../kube/workspace.js';
-import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import { discoverKaitoApi, exists, resolveProvisioningMode } from '../../kube/workspace.js';
+import { parseOutputFormat } from '../../ui/printer.js';
 import { registerSecret } from '../../ui/redact.js';
 import { nodepoolVmSize } from '../tune/nodepool.js';
 import { resolveFromTuning } from './from-tuning.js';
@@ -31,7 +31,7 @@ interface Opts extends DeployFlags {
 export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const project = ctx.project().config;
   const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
-  const timeoutMs = parseTimeout(opts.timeout);
+  const timeoutMs = parseDurationFlag('--timeout', opts.timeout);
   if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run', 'drop one of them');
   const readFile = (p: string) => readFileSync(p, 'utf8');
 
@@ -51,10 +51,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
       fromTuning,
     });
     for (const w of warnings) ctx.io.warn(w);
-    const objects = renderInference(input);
-    if (format === 'json') ctx.io.print(objectsToJSON(objects));
-    else if (format === 'name') ctx.io.print(`workspace.kaito.sh/${input.name}\n`);
-    else ctx.io.print(objectsToYAML(objects));
+    printManifests(ctx, format, renderInference(input), input.name);
     return 0;
   }
 
@@ -93,16 +90,14 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
       fromTuning: fromTuning ?? (opts.fromTuning !== undefined ? { workspace: opts.fromTuning, preset: opts.preset!, image: 'unresolved.invalid/x:1' } : undefined),
     });
   } catch (e) {
-    if (!(e instanceof UsageError) || problems.length === 0) throw e;
-    const all = [...problems, ...(e.problems.length ? e.problems : [e.message])];
-    throw new UsageError(`${all.length} problems found before creating anything:`, e.hint, all);
+    throw withClusterProblems(e, problems);
   }
   const { input, warnings } = parsed;
   if (!api.served.includes(input.apiVersion.split('/')[1])) problems.push(`--api-version ${input.apiVersion} is not served by this cluster (it serves kaito.sh/${api.served.join(', kaito.sh/')})`);
 
   // 3. the Secrets the workspace refers to must exist
   await preflightReferences(kube, input, Boolean(opts.adapterPullSecret), problems, ctx.signal);
-  if (problems.length > 0) throw new UsageError(problems.length === 1 ? problems[0] : `${problems.length} problems found before creating anything:`, 'fix them and run again (nothing was changed)', problems.length === 1 ? [] : problems);
+  throwIfProblems(problems);
   for (const w of warnings) ctx.io.warn(w);
   if (fromTuning) ctx.io.info(`adapter ${fromTuning.workspace} from ${fromTuning.image}${input.adapterPullSecret ? ` (pull secret ${input.adapterPullSecret})` : ''}`);
 
@@ -116,12 +111,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   for (const o of renderInference(input)) objects.push({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns } } as KubeObject);
 
   const dry = opts.dryRun === 'server';
-  const applied = await applyWorkspaceObjects(kube, objects, {
-    dryRun: dry ? 'server' : undefined,
-    signal: ctx.signal,
-    onApplied: (a) => ctx.io.info(`${ctx.io.color.green('✓')} ${a.kind.toLowerCase()}/${a.name} ${a.action}${dry ? ' (server dry run)' : ''}${a.note ? `: ${a.note}` : ''}`),
-  });
-  const wsApplied = applied.find((a) => a.kind === 'Workspace') as AppliedObject;
+  const { applied, workspace } = await applyAndReport(ctx, kube, objects, dry);
 
   let waited: WaitResult | undefined;
   if (opts.wait) {
@@ -129,18 +119,10 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     if (!format) ctx.io.info(`chat with it: \`kaito chat --workspace ${input.name}\`, or serve it locally: \`kaito proxy ${input.name}\``);
   } else if (!format && !dry) ctx.io.info(`follow it with \`kaito wait ${input.name}\`; then \`kaito chat --workspace ${input.name}\``);
 
-  const doc = {
-    workspace: input.name,
-    namespace: ns,
-    apiVersion: input.apiVersion,
-    action: wsApplied.action,
-    ...(dry ? { dryRun: 'server' } : {}),
+  printSubmitResult(ctx, format, { name: input.name, namespace: ns, apiVersion: input.apiVersion, workspace, applied, dry, waited }, {
     preset: input.preset,
     adapters: input.adapters.map((a) => ({ name: a.name, image: a.image })),
-    objects: applied.map((a) => ({ kind: a.kind, name: a.name, action: a.action, ...(a.note ? { note: a.note } : {}) })),
-    ...(waited ? { wait: { for: waited.for, phase: waited.phase, message: waited.message, elapsedMs: waited.elapsedMs } } : {}),
-  };
-  if (format) printResult(ctx.io, format, { document: doc, rows: [doc], name: () => `workspace.kaito.sh/${input.name}` });
+  });
   return 0;
 }
 
@@ -155,13 +137,6 @@ export function hfTokenSecret(name: string, namespace: string, token: string): K
     type: 'Opaque',
     data: { HF_TOKEN: data },
   };
-}
-
-function parseTimeout(t: string | undefined): number | undefined {
-  if (t === undefined) return undefined;
-  const ms = parseDuration(t);
-  if (ms === undefined || ms <= 0) throw new UsageError(`--timeout ${t} is not a duration`, 'use e.g. --timeout 90m or 1h30m');
-  return ms;
 }
 
 async function preflightReferences(kube: KubeClient, input: DeployInput, explicitPullSecret: boolean, problems: string[], signal: AbortSignal): Promise<void> {

@@ -8,15 +8,15 @@
 // -o name prints workspace.kaito.sh/NAME; -o yaml the same document as YAML. Without -o: human lines on stderr only.
 import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
-import { parseDuration } from '../../core/duration.js';
-import { objectsToJSON, objectsToYAML, renderTuning, tuneInputFromFlags, type TuneFlags, type TuneInput } from '../../core/render/index.js';
+import { applyAndReport, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
+import { renderTuning, tuneInputFromFlags, type TuneFlags, type TuneInput } from '../../core/render/index.js';
 import { UsageError } from '../../errors.js';
 import { kubeFromContext, type KubeClient, type KubeObject } from '../../kube/index.js';
 import { dockerConfigSecret, readSecretFromStdin } from '../../kube/secrets.js';
 import { waitWithProgress } from '../../kube/wait-display.js';
 import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
-import { applyWorkspaceObjects, discoverKaitoApi, exists, resolveProvisioningMode, type AppliedObject } from '../../kube/workspace.js';
-import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import { discoverKaitoApi, exists, resolveProvisioningMode } from '../../kube/workspace.js';
+import { parseOutputFormat } from '../../ui/printer.js';
 import { nodepoolVmSize } from './nodepool.js';
 
 interface Opts extends TuneFlags {
@@ -29,7 +29,7 @@ interface Opts extends TuneFlags {
 export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const project = ctx.project().config;
   const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
-  const timeoutMs = parseTimeout(opts.timeout);
+  const timeoutMs = parseDurationFlag('--timeout', opts.timeout);
   if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run', 'drop one of them');
 
   // --dry-run=client is `kaito render tune`: no cluster needed
@@ -41,10 +41,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
       readFile: (p) => readFileSync(p, 'utf8'),
     });
     for (const w of warnings) ctx.io.warn(w);
-    const objects = renderTuning(input);
-    if (format === 'json') ctx.io.print(objectsToJSON(objects));
-    else if (format === 'name') ctx.io.print(`workspace.kaito.sh/${input.name}\n`);
-    else ctx.io.print(objectsToYAML(objects));
+    printManifests(ctx, format, renderTuning(input), input.name);
     return 0;
   }
 
@@ -71,16 +68,14 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     });
   } catch (e) {
     // report the cluster's findings together with the flag problems
-    if (!(e instanceof UsageError) || problems.length === 0) throw e;
-    const all = [...problems, ...(e.problems.length ? e.problems : [e.message])];
-    throw new UsageError(`${all.length} problems found before creating anything:`, e.hint, all);
+    throw withClusterProblems(e, problems);
   }
   const { input, warnings } = parsed;
   if (!api.served.includes(input.apiVersion.split('/')[1])) problems.push(`--api-version ${input.apiVersion} is not served by this cluster (it serves kaito.sh/${api.served.join(', kaito.sh/')})`);
 
   // 3. the things the workspace refers to must exist
   await preflightReferences(kube, input, problems, ctx.signal);
-  if (problems.length > 0) throw new UsageError(problems.length === 1 ? problems[0] : `${problems.length} problems found before creating anything:`, 'fix them and run again (nothing was changed)', problems.length === 1 ? [] : problems);
+  throwIfProblems(problems);
   for (const w of warnings) ctx.io.warn(w);
   if (input.dataset.kind === 'urls' && !opts.skipDatasetCheck) await checkDataset(ctx, input);
 
@@ -93,35 +88,14 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   for (const o of renderTuning(input)) objects.push({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns } } as KubeObject);
 
   const dry = opts.dryRun === 'server';
-  const applied = await applyWorkspaceObjects(kube, objects, {
-    dryRun: dry ? 'server' : undefined,
-    signal: ctx.signal,
-    onApplied: (a) => ctx.io.info(`${ctx.io.color.green('✓')} ${a.kind.toLowerCase()}/${a.name} ${a.action}${dry ? ' (server dry run)' : ''}${a.note ? `: ${a.note}` : ''}`),
-  });
-  const wsApplied = applied.find((a) => a.kind === 'Workspace') as AppliedObject;
+  const { applied, workspace } = await applyAndReport(ctx, kube, objects, dry);
 
   let waited: WaitResult | undefined;
   if (opts.wait) waited = await waitWithProgress(ctx, kube, { name: input.name, namespace: ns, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS.tuning, apiVersion: input.apiVersion });
   else if (!format && !dry) ctx.io.info(`follow it with \`kaito wait ${input.name}\` or \`kaito logs ${input.name} -f --progress\``);
 
-  const doc = {
-    workspace: input.name,
-    namespace: ns,
-    apiVersion: input.apiVersion,
-    action: wsApplied.action,
-    ...(dry ? { dryRun: 'server' } : {}),
-    objects: applied.map((a) => ({ kind: a.kind, name: a.name, action: a.action, ...(a.note ? { note: a.note } : {}) })),
-    ...(waited ? { wait: { for: waited.for, phase: waited.phase, message: waited.message, elapsedMs: waited.elapsedMs } } : {}),
-  };
-  if (format) printResult(ctx.io, format, { document: doc, rows: [doc], name: () => `workspace.kaito.sh/${input.name}` });
+  printSubmitResult(ctx, format, { name: input.name, namespace: ns, apiVersion: input.apiVersion, workspace, applied, dry, waited });
   return 0;
-}
-
-function parseTimeout(t: string | undefined): number | undefined {
-  if (t === undefined) return undefined;
-  const ms = parseDuration(t);
-  if (ms === undefined || ms <= 0) throw new UsageError(`--timeout ${t} is not a duration`, 'use e.g. --timeout 90m, 6h or 1h30m');
-  return ms;
 }
 
 async function preflightReferences(kube: KubeClient, input: TuneInput, problems: string[], signal: AbortSignal): Promise<void> {

@@ -1,0 +1,68 @@
+// The steps `kaito tune` and `kaito deploy` share: --timeout parsing, the client dry run (what render
+// prints), reporting every preflight problem at once, applying with one line per object, and the -o document.
+import type { CommandContext } from '../../cli/context.js';
+import { parseDuration } from '../../core/duration.js';
+import { objectsToJSON, objectsToYAML, type KObject } from '../../core/render/index.js';
+import { UsageError } from '../../errors.js';
+import type { KubeClient, KubeObject } from '../../kube/index.js';
+import type { WaitResult } from '../../kube/wait.js';
+import { applyWorkspaceObjects, type AppliedObject } from '../../kube/workspace.js';
+import { printResult, type OutputFormat } from '../../ui/printer.js';
+
+/** --timeout (and the like) as milliseconds; a bad value is a usage error naming the flag. */
+export function parseDurationFlag(flag: string, value: string | undefined, example = '90m, 6h or 1h30m'): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) throw new UsageError(`${flag} ${value} is not a duration`, `use e.g. ${flag} ${example}`);
+  return ms;
+}
+
+/** --dry-run=client: exactly what `kaito render` prints. */
+export function printManifests(ctx: CommandContext, format: OutputFormat | undefined, objects: KObject[], name: string): void {
+  if (format === 'json') ctx.io.print(objectsToJSON(objects));
+  else if (format === 'name') ctx.io.print(`workspace.kaito.sh/${name}\n`);
+  else ctx.io.print(objectsToYAML(objects));
+}
+
+/** Flag problems found by the renderer join what the cluster preflight already found: one error for all. */
+export function withClusterProblems(e: unknown, problems: string[]): unknown {
+  if (!(e instanceof UsageError) || problems.length === 0) return e;
+  const all = [...problems, ...(e.problems.length ? e.problems : [e.message])];
+  return new UsageError(`${all.length} problems found before creating anything:`, e.hint, all);
+}
+
+export function throwIfProblems(problems: string[]): void {
+  if (problems.length > 0)
+    throw new UsageError(problems.length === 1 ? problems[0] : `${problems.length} problems found before creating anything:`, 'fix them and run again (nothing was changed)', problems.length === 1 ? [] : problems);
+}
+
+/** Server-side apply of every object, one `✓ kind/name action` line each on stderr. */
+export async function applyAndReport(ctx: CommandContext, kube: KubeClient, objects: KubeObject[], dry: boolean): Promise<{ applied: AppliedObject[]; workspace: AppliedObject }> {
+  const applied = await applyWorkspaceObjects(kube, objects, {
+    dryRun: dry ? 'server' : undefined,
+    signal: ctx.signal,
+    onApplied: (a) => ctx.io.info(`${ctx.io.color.green('✓')} ${a.kind.toLowerCase()}/${a.name} ${a.action}${dry ? ' (server dry run)' : ''}${a.note ? `: ${a.note}` : ''}`),
+  });
+  return { applied, workspace: applied.find((a) => a.kind === 'Workspace') as AppliedObject };
+}
+
+/** The -o document of tune and deploy (docs/output.md); `extra` holds the command's own keys. */
+export function printSubmitResult(
+  ctx: CommandContext,
+  format: OutputFormat | undefined,
+  r: { name: string; namespace: string; apiVersion: string; workspace: AppliedObject; applied: AppliedObject[]; dry: boolean; waited?: WaitResult },
+  extra: Record<string, unknown> = {},
+): void {
+  if (!format) return;
+  const doc = {
+    workspace: r.name,
+    namespace: r.namespace,
+    apiVersion: r.apiVersion,
+    action: r.workspace.action,
+    ...(r.dry ? { dryRun: 'server' } : {}),
+    ...extra,
+    objects: r.applied.map((a) => ({ kind: a.kind, name: a.name, action: a.action, ...(a.note ? { note: a.note } : {}) })),
+    ...(r.waited ? { wait: { for: r.waited.for, phase: r.waited.phase, message: r.waited.message, elapsedMs: r.waited.elapsedMs } } : {}),
+  };
+  printResult(ctx.io, format, { document: doc, rows: [doc], name: () => `workspace.kaito.sh/${r.name}` });
+}
