@@ -3,7 +3,7 @@
 // agentpool=POOL), only when the CLI created that pool (`kaito nodepool add`) and no other workspace uses it.
 // -o json: {workspace, namespace, deleted, waited, nodepool?: {name, deleted}}.
 import type { CommandContext } from '../../cli/context.js';
-import { parseDuration } from '../../core/duration.js';
+import { parseDurationFlag } from '../shared/submit.js';
 import { UsageError } from '../../errors.js';
 import { kubeFromContext, resourcePath, type KubeClient, type KubeObject } from '../../kube/index.js';
 import { discoverKaitoApi } from '../../kube/kaito.js';
@@ -13,12 +13,7 @@ import { parseOutputFormat, printResult } from '../../ui/printer.js';
 export async function run(ctx: CommandContext, opts: { wait?: boolean; timeout?: string; withNodepool?: boolean }, args: unknown[]): Promise<number> {
   const name = args[0] as string;
   const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['json', 'yaml', 'name'], 'json');
-  let timeoutMs = 10 * 60_000;
-  if (opts.timeout !== undefined) {
-    const t = parseDuration(opts.timeout);
-    if (t === undefined || t <= 0) throw new UsageError(`--timeout ${opts.timeout} is not a duration`, 'use e.g. --timeout 10m');
-    timeoutMs = t;
-  }
+  const timeoutMs = parseDurationFlag('--timeout', opts.timeout, '10m') ?? 10 * 60_000;
   const kube = kubeFromContext(ctx);
   const api = await discoverKaitoApi(kube, ctx.signal);
   const path = resourcePath('Workspace', kube.namespace, name, api.apiVersion);

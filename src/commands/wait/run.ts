@@ -1,8 +1,7 @@
 // kaito wait [WS]: block until --for is met; exit 3 with the root cause when it cannot be, 5 on timeout.
 // -o json prints {workspace, namespace, for, phase, message, elapsedMs}; -o name workspace.kaito.sh/NAME.
 import type { CommandContext } from '../../cli/context.js';
-import { parseDuration } from '../../core/duration.js';
-import { UsageError } from '../../errors.js';
+import { parseDurationFlag } from '../shared/submit.js';
 import { kubeFromContext } from '../../kube/index.js';
 import { resolveWorkspace } from '../../kube/resolve.js';
 import { waitWithProgress } from '../../kube/wait-display.js';
@@ -12,11 +11,7 @@ import { parseOutputFormat, printResult } from '../../ui/printer.js';
 export async function run(ctx: CommandContext, opts: { for?: string; timeout?: string }, args: unknown[]): Promise<number> {
   const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['json', 'yaml', 'name'], 'json');
   const target = parseWaitFor(opts.for);
-  let timeoutMs: number | undefined;
-  if (opts.timeout !== undefined) {
-    timeoutMs = parseDuration(opts.timeout);
-    if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout ${opts.timeout} is not a duration`, 'use e.g. --timeout 90m, 6h, 1h30m or 45s');
-  }
+  const timeoutMs = parseDurationFlag('--timeout', opts.timeout, '90m, 6h, 1h30m or 45s');
   const kube = kubeFromContext(ctx);
   const ws = await resolveWorkspace(ctx, kube, args[0] as string | undefined);
   const r = await waitWithProgress(ctx, kube, { name: ws.name, namespace: ws.namespace, for: target, timeoutMs, apiVersion: ws.apiVersion });
