@@ -1,7 +1,7 @@
 // The answers `kaito init` collects, where each can come from, and the checks a flag value must pass
 // before any question is asked (a bad flag is a usage error, nothing is written).
 import { getPreset, getSku, loadPresets } from '../../core/presets.js';
-import { validateStoredDatasetUrl } from '../../config/project.js';
+import { validateStoredDatasetUrl, type ProjectConfig } from '../../config/project.js';
 import {
   validateArmEndpoint,
   validateClusterName,
@@ -15,25 +15,18 @@ import {
   type Validator,
 } from '../../config/validators.js';
 
-export interface InitAnswers {
+type TuneDefaults = NonNullable<ProjectConfig['tune']>;
+
+/** Cluster target answers, plus the kaito.yaml tune defaults init asks for, plus the current workspace. */
+export type InitAnswers = {
   subscription?: string;
   resourceGroup?: string;
   cluster?: string;
   context?: string;
   namespace?: string;
   armEndpoint?: string;
-  preset?: string;
-  method?: 'lora' | 'qlora';
-  dataset?: string[];
-  datasetImage?: string;
-  datasetPvc?: string;
-  outputImage?: string;
-  pushSecret?: string;
-  outputPvc?: string;
-  instanceType?: string;
-  nodepool?: string;
   workspace?: string;
-}
+} & Pick<TuneDefaults, 'preset' | 'method' | 'dataset' | 'datasetImage' | 'datasetPvc' | 'outputImage' | 'pushSecret' | 'outputPvc' | 'instanceType' | 'nodepool'>;
 
 export type AnswerKey = keyof InitAnswers;
 

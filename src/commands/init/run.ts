@@ -15,22 +15,12 @@ import { nextSteps } from './next-steps.js';
 import type { InitSources } from './sources.js';
 import { runWizard, type WizardResult } from './wizard.js';
 
-export interface InitOptions {
-  preset?: string;
-  method?: 'lora' | 'qlora';
-  dataset?: string[];
-  datasetImage?: string;
-  datasetPvc?: string;
-  outputImage?: string;
-  pushSecret?: string;
-  outputPvc?: string;
-  instanceType?: string;
-  nodepool?: string;
-  workspace?: string;
+/** The flags of `kaito init` (def.ts): one per answer that is not a global flag, and how to run. */
+export type InitOptions = Pick<InitAnswers, 'preset' | 'method' | 'dataset' | 'datasetImage' | 'datasetPvc' | 'outputImage' | 'pushSecret' | 'outputPvc' | 'instanceType' | 'nodepool' | 'workspace'> & {
   force?: boolean;
   auth?: string;
   skipDatasetCheck?: boolean;
-}
+};
 
 /** Test seams: a scripted prompter and fake lookups instead of the terminal and the network. */
 export interface InitDeps {
