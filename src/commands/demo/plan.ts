@@ -11,8 +11,6 @@ export const DEFAULT_SPEED = 100;
 export const DEMO = {
   pool: 'gpu',
   sku: 'Standard_NV36ads_A10_v5',
-  /** the pool's nodes carry it and both workspaces select it, so Kaito reuses the pool's node */
-  label: 'app=kaito-demo',
   preset: 'phi-3-mini-128k-instruct',
   tuneWs: 'demo-tune',
   chatWs: 'demo-chat',
@@ -56,10 +54,10 @@ export function nodepoolAddStep(): StepPlan {
     why: [
       `One ${DEMO.sku} node (1x A10, 24 GiB): enough for QLoRA on a ~4B model. The CLI checks the SKU and the`,
       `regional quota first, then creates the pool through Azure Resource Manager (a long-running operation).`,
-      `The nodes get the label ${DEMO.label}: Kaito reuses existing nodes only when they carry all the labels`,
-      'a workspace selects, so both workspaces below land on this pool instead of Kaito provisioning another node.',
+      'Both workspaces below select it with --nodepool (agentpool=gpu), so Kaito runs them on its node instead',
+      'of provisioning another one.',
     ],
-    args: ['nodepool', 'add', DEMO.pool, '--instance-type', DEMO.sku, '--labels', DEMO.label],
+    args: ['nodepool', 'add', DEMO.pool, '--instance-type', DEMO.sku],
   };
 }
 
@@ -76,7 +74,7 @@ export function tuneStep(dataset: string): StepPlan {
     args: [
       'tune', '--preset', DEMO.preset, '--method', 'qlora', '--name', DEMO.tuneWs, '--dataset', dataset,
       '--output-image', DEMO.outputImage, '--registry-username', DEMO.registryUser, '--registry-password-stdin',
-      '--nodepool', DEMO.pool, '--labels', DEMO.label,
+      '--nodepool', DEMO.pool,
     ],
     stdinShown: 'printf %s "$REGISTRY_PASSWORD"',
   };
@@ -112,7 +110,7 @@ export function deployStep(timeout: string): StepPlan {
       '--from-tuning reads the finished tuning workspace: its preset and the adapter image it pushed (and the',
       'pull secret). The inference Workspace runs vLLM with the adapter loaded; --wait returns once it answers.',
     ],
-    args: ['deploy', '--from-tuning', DEMO.tuneWs, '--name', DEMO.chatWs, '--nodepool', DEMO.pool, '--labels', DEMO.label, '--wait', '--timeout', timeout],
+    args: ['deploy', '--from-tuning', DEMO.tuneWs, '--name', DEMO.chatWs, '--nodepool', DEMO.pool, '--wait', '--timeout', timeout],
   };
 }
 
