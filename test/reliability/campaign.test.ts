@@ -22,7 +22,7 @@ describe('fault campaign (CI size)', () => {
     expect(bad.map((c) => `${c.command} x ${c.fault}: ${JSON.stringify(c)}`)).toEqual([]);
   });
 
-  it('no wrong outcome: every run either did the job or failed with exit 1 and a clear line', () => {
+  it('no wrong outcome: every run either did the job or failed cleanly (exit 1, or 3 for a pod caught restarting)', () => {
     const wrong = result.records.filter((r) => r.verdict === 'wrong');
     expect(wrong.map((r) => `${r.command} x ${r.fault} #${r.run}: ${r.why}`)).toEqual([]);
   });
@@ -31,7 +31,8 @@ describe('fault campaign (CI size)', () => {
     // resets cut streams mid-body (chat answers, proxy SSE) that cannot be replayed without duplicating output;
     // KAITO_CAMPAIGN_STRICT=1 holds the reset cells to the same bar (it reproduces the open kube-client bug:
     // a GET whose body is cut, "read secret/X: terminated", is not retried)
-    const mustSucceed = result.cells.filter((c) => process.env.KAITO_CAMPAIGN_STRICT === '1' || c.fault !== 'reset');
+    // and a pod caught mid-restart makes chat/proxy refuse with exit 3 "not ready" (the SPEC's answer)
+    const mustSucceed = result.cells.filter((c) => process.env.KAITO_CAMPAIGN_STRICT === '1' || (c.fault !== 'reset' && !(c.fault === 'pod-restart' && (c.command === 'chat' || c.command === 'proxy'))));
     expect(mustSucceed.filter((c) => c.ok !== c.runs).map((c) => `${c.command} x ${c.fault}: ${c.ok}/${c.runs} ${c.examples.join(' / ')}`)).toEqual([]);
   });
 

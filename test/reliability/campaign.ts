@@ -106,13 +106,19 @@ interface Ctx {
   debug(i: number): string[];
 }
 
+/** SPEC exit 3 "inference not ready for a named reason": caught mid-restart (pod-restart fault), chat and
+ * proxy refuse a workspace whose pods are not ready at that instant, naming the state. Honest, not a bug. */
+function notReadyNow(stderr: string): boolean {
+  return /is not ready to answer: state NotReady/.test(stderr);
+}
+
 function judge(r: ProcResult, ok: () => string | undefined, debug = false): { verdict: Verdict; why?: string } {
   if (r.hung) return { verdict: 'hang', why: `killed at the deadline; stderr: ${r.stderr.slice(-300)}` };
   if (r.code === 0) {
     const bad = ok();
     return bad ? { verdict: 'wrong', why: bad } : { verdict: 'ok' };
   }
-  if (r.code === 1 && cleanError(r.stderr, debug)) return { verdict: 'clean-fail', why: r.stderr.split('\n').find((l) => l.startsWith('error: ')) };
+  if ((r.code === 1 || (r.code === 3 && notReadyNow(r.stderr))) && cleanError(r.stderr, debug)) return { verdict: 'clean-fail', why: r.stderr.split('\n').find((l) => l.startsWith('error: ')) };
   return { verdict: 'wrong', why: `exit ${r.code ?? r.signal}: ${r.stderr.trim().slice(-400)}` };
 }
 
@@ -241,6 +247,7 @@ const SCENARIOS: Record<CommandName, Scenario> = {
       p.child.kill('SIGINT');
       const r = keep(c, await p.done);
       if (r.hung) return { r, verdict: 'hang', why: 'proxy did not stop' };
+      if (!url && r.code === 3 && notReadyNow(r.stderr) && cleanError(r.stderr, c.debug(i).length > 0)) return { r, verdict: 'clean-fail', why: r.stderr.split('\n').find((l) => l.startsWith('error: ')) };
       if (r.code !== 0 || (STACK_FRAME.test(r.stderr) && !c.debug(i).length)) return { r, verdict: 'wrong', why: `exit ${r.code}: ${r.stderr.slice(-300)}` };
       const hard = problems.filter((x) => !x.startsWith('clean:'));
       if (hard.length) return { r, verdict: 'wrong', why: hard.join('; ') };
