@@ -94,7 +94,7 @@ describe('network exposure and TLS', () => {
     const path = join(dir, `kc-${Math.random().toString(36).slice(2)}`);
     writeFileSync(path, YAML.stringify(kc), { mode: 0o600 });
     // NODE_EXTRA_CA_CERTS would trust the sandbox CA behind the kubeconfig's back
-    const env = { ...sb.cliEnv, KUBECONFIG: path };
+    const env: NodeJS.ProcessEnv = { ...sb.cliEnv, KUBECONFIG: path };
     delete env.NODE_EXTRA_CA_CERTS;
     return env;
   };
