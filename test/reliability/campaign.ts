@@ -240,7 +240,9 @@ const SCENARIOS: Record<CommandName, Scenario> = {
         const anon = await fetch(`${url}/models`, { signal: AbortSignal.timeout(20_000) }).then((x) => x.status).catch(() => 0);
         if (anon !== 401) problems.push(`a request without the API key got ${anon}, not 401`);
         for (let k = 0; k < 3; k++) problems.push(...(await proxyExchange(url, k, c.planted.proxyApiKey)));
-        // the proxy's upstream connections are pooled: a handful at most, whatever happened
+        // the proxy's upstream connections are pooled: a handful at most once closing ones are gone
+        const until = Date.now() + 2000;
+        while (c.sb.connections() > 6 && Date.now() < until) await new Promise((res) => setTimeout(res, 50));
         const open = c.sb.connections();
         if (open > 6) problems.push(`leak:${open} connections open to the sandbox after 9 requests`);
       } else problems.push('no URL printed');
@@ -303,7 +305,11 @@ async function proxyExchange(base: string, k: number, key: string): Promise<stri
     if (!/data: \[DONE\]/.test(s)) return [/"error"/.test(s) ? 'clean: stream ended with an error event' : `stream: ended without [DONE] or an error event`];
     return [];
   } catch (e) {
-    return [`request failed: ${(e as Error).message}`];
+    // an answer whose upstream broke after its headers went out can only be cut short towards the client
+    // too (the proxy must not end it as if complete); the proxy itself must live on (checked by the caller)
+    const msg = (e as Error).message;
+    if (/terminated|other side closed|socket/i.test(msg) || /terminated|other side closed|socket/i.test(String((e as { cause?: Error }).cause?.message))) return [`clean: answer cut (${msg})`];
+    return [`request failed: ${msg}`];
   }
 }
 
