@@ -172,13 +172,26 @@ export class KubeClient {
 
   /** JSON request; non-2xx answers throw KubeApiError with the Status. */
   async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const res = await this.fetch(method, path, opts);
-    const text = await res.text();
-    if (res.status >= 400) {
-      const ra = Number(res.headers.get('retry-after'));
-      throw new KubeApiError(res.status, parseStatus(text), Number.isFinite(ra) ? ra : undefined);
+    const retry = opts.retry ?? method === 'GET';
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.fetch(method, path, opts);
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (e) {
+        // the connection broke after the headers: an idempotent request is simply asked again
+        if (opts.signal?.aborted) throw new InterruptedError();
+        if (!retry || attempt >= this.attempts - 1) throw e;
+        this.debug(`${method.toUpperCase()} ${path}: the answer broke off (${(e as Error).message}); asking again`);
+        await this.backoff(attempt, undefined, opts.signal);
+        continue;
+      }
+      if (res.status >= 400) {
+        const ra = Number(res.headers.get('retry-after'));
+        throw new KubeApiError(res.status, parseStatus(text), Number.isFinite(ra) ? ra : undefined);
+      }
+      return (text ? JSON.parse(text) : undefined) as T;
     }
-    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   get<T = KubeObject>(path: string, opts: RequestOptions = {}): Promise<T> {
