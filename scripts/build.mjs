@@ -21,13 +21,6 @@ const tmp = join(root, `.dist-tmp-${process.pid}`);
 if (process.argv.includes('--clean')) rmSync(dist, { recursive: true, force: true });
 rmSync(tmp, { recursive: true, force: true });
 
-// The root help, as commander prints it to a pipe (80 columns, no colour), so `kaito --help` in scripts
-// and benchmarks is served by bin/kaito.js without loading the command tree (see the launcher).
-const help = spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(dist, 'main.js')).href)}).then((m) => process.stdout.write(m.buildProgram().helpInformation()))`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-if (help.status !== 0 || !help.stdout.startsWith('Usage: kaito')) throw new Error('could not render the root help');
-writeFileSync(join(dist, 'help.txt.tmp'), help.stdout);
-renameSync(join(dist, 'help.txt.tmp'), join(dist, 'help.txt'));
-
 // CommonJS dependencies inside an ESM bundle need require/__dirname.
 const SHIM =
   "import { createRequire as __kaitoCreateRequire } from 'node:module'; import { fileURLToPath as __kaitoFileURLToPath } from 'node:url'; import { dirname as __kaitoDirname } from 'node:path'; const require = __kaitoCreateRequire(import.meta.url); const __filename = __kaitoFileURLToPath(import.meta.url); const __dirname = __kaitoDirname(__filename);";
@@ -84,3 +77,10 @@ renameSync(join(tmp, 'catalog.json'), join(dist, 'catalog.json'));
 renameSync(join(tmp, 'main.js.map'), join(dist, 'main.js.map'));
 renameSync(join(tmp, 'main.js'), join(dist, 'main.js'));
 rmSync(tmp, { recursive: true, force: true });
+
+// The root help, as commander prints it to a pipe (80 columns, no colour), so `kaito --help` in scripts
+// and benchmarks is served by bin/kaito.js without loading the command tree (see the launcher).
+const help = spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(dist, 'main.js')).href)}).then((m) => process.stdout.write(m.buildProgram().helpInformation()))`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+if (help.status !== 0 || !help.stdout.startsWith('Usage: kaito')) throw new Error('could not render the root help');
+writeFileSync(join(dist, 'help.txt.tmp'), help.stdout);
+renameSync(join(dist, 'help.txt.tmp'), join(dist, 'help.txt'));
