@@ -2,12 +2,11 @@
 // speed; (2) watch event delivery latency from write (the create request leaving the client) to the event
 // arriving on an open watch. Bundles src/sandbox/index.ts with esbuild first, so it needs no build.
 // Usage: node bench/sandbox.mjs [--workspaces N] [--events N]
-import { build } from 'esbuild';
+import { loadStartSandbox } from './lib.mjs';
 import { Agent, request } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,22 +15,8 @@ const arg = (name, def) => {
 const WORKSPACES = arg('workspaces', 200);
 const EVENTS = arg('events', 500);
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'kaito-bench-sbx-'));
-// inside the package, so the bundle finds presets/ and datasets/ by walking up to package.json
-const bundle = join(root, 'node_modules', '.cache', 'kaito-bench', 'sandbox.mjs');
-await build({
-  entryPoints: [join(root, 'src/sandbox/index.ts')],
-  outfile: bundle,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  external: ['bufferutil', 'utf-8-validate'],
-});
-const { startSandbox } = await import(pathToFileURL(bundle).href);
+const startSandbox = await loadStartSandbox('sandbox');
 const sb = await startSandbox({ port: 0, stateDir: join(tmp, 'state'), speed: 1e7, faults: ['quota=standardNCADSA100v4Family:100000'] }); // room for 200 A100 nodes
 const agent = new Agent({ keepAlive: true, maxSockets: 16, ca: sb.caPem });
 const headers = { Authorization: `Bearer ${sb.token}`, 'Content-Type': 'application/json' };

@@ -4,12 +4,11 @@
 // (2) Idle traffic: every request a waiting `kaito wait` makes over 60 seconds in which nothing changes
 // (from its --debug trace, which logs each request when its response headers arrive).
 // Usage: npm run build && node bench/wait.mjs [--rounds N] [--idle SECONDS]
-import { build } from 'esbuild';
+import { loadStartSandbox, root } from './lib.mjs';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,22 +18,9 @@ const ROUNDS = arg('rounds', 21);
 const IDLE_S = arg('idle', 60);
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'kaito.js');
 const tmp = mkdtempSync(join(tmpdir(), 'kaito-bench-wait-'));
-const bundle = join(root, 'node_modules', '.cache', 'kaito-bench', 'sandbox-wait.mjs');
-await build({
-  entryPoints: [join(root, 'src/sandbox/index.ts')],
-  outfile: bundle,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  external: ['bufferutil', 'utf-8-validate'],
-});
-const { startSandbox } = await import(pathToFileURL(bundle).href);
+const startSandbox = await loadStartSandbox('sandbox-wait');
 const sb = await startSandbox({ port: 0, stateDir: join(tmp, 'state'), speed: 600 });
 const home = join(tmp, 'home');
 mkdirSync(home);
