@@ -249,8 +249,9 @@ const SCENARIOS: Record<CommandName, Scenario> = {
       p.child.kill('SIGINT');
       const r = keep(c, await p.done);
       if (r.hung) return { r, verdict: 'hang', why: 'proxy did not stop' };
-      if (!url && r.code === 3 && notReadyNow(r.stderr) && cleanError(r.stderr, c.debug(i).length > 0)) return { r, verdict: 'clean-fail', why: r.stderr.split('\n').find((l) => l.startsWith('error: ')) };
-      if (r.code !== 0 || (STACK_FRAME.test(r.stderr) && !c.debug(i).length)) return { r, verdict: 'wrong', why: `exit ${r.code}: ${r.stderr.slice(-300)}` };
+      // refused to start (the workspace could not be read, or its pod is restarting): the chat rules apply
+      if (!url && (r.code === 1 || (r.code === 3 && notReadyNow(r.stderr))) && cleanError(r.stderr, c.debug(i).length > 0)) return { r, verdict: 'clean-fail', why: r.stderr.split('\n').find((l) => l.startsWith('error: ')) };
+      if (r.code !== 0 || (STACK_FRAME.test(r.stderr) && !c.debug(i).length)) return { r, verdict: 'wrong', why: `exit ${r.code}${url ? ' after serving' : ' before serving'}: ${r.stderr.split('\n').filter((l) => !/^\s+at /.test(l)).slice(-4).join(' | ').slice(0, 400)}` };
       const hard = problems.filter((x) => !x.startsWith('clean:'));
       if (hard.length) return { r, verdict: 'wrong', why: hard.join('; ') };
       if (problems.length) return { r, verdict: 'clean-fail', why: problems.join('; ') };
