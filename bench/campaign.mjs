@@ -3,6 +3,7 @@
 // `npm run build`), writes bench/campaign-results.json and, with --write, the "## Reliability" section of
 // bench/README.md (other sections are kept).
 //   node bench/campaign.mjs [--n 50] [--concurrency 3] [--faults a,b] [--commands a,b] [--write]
+//   node bench/campaign.mjs --report-only     (rewrite the README section from campaign-results.json)
 import { build } from 'esbuild';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -20,6 +21,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 if (!existsSync(join(root, 'dist'))) throw new Error('run `npm run build` first: the campaign drives bin/kaito.js');
 process.env.KAITO_BIN = join(root, 'bin', 'kaito.js');
 
+let results;
+if (argv.includes('--report-only')) results = JSON.parse(readFileSync(join(root, 'bench', 'campaign-results.json'), 'utf8'));
+else {
 // inside the package, so the bundle finds presets/ and datasets/ by walking up to package.json
 const bundle = join(root, 'node_modules', '.cache', 'kaito-bench', 'campaign.mjs');
 const entry = join(root, 'node_modules', '.cache', 'kaito-bench', 'campaign-entry.ts');
@@ -59,7 +63,7 @@ await sb.dispose();
 
 const leaks = m.secretHits([...campaign.outputs, ...bad.flatMap((b) => [b.r.stdout, b.r.stderr])], [...campaign.secrets, secret]);
 const byCode = (code) => m.BAD_INPUTS.filter((e) => e.code === code).length;
-const results = {
+results = {
   date: new Date().toISOString(),
   node: process.version,
   cpus: cpus().length,
@@ -95,7 +99,9 @@ const results = {
 writeFileSync(join(root, 'bench', 'campaign-results.json'), JSON.stringify(results, null, 2) + '\n');
 console.error(`wrote bench/campaign-results.json (${results.totals.runs} runs in ${results.campaignSeconds} s)`);
 
-if (argv.includes('--write')) {
+}
+
+if (argv.includes('--write') || argv.includes('--report-only')) {
   const t = results.totals;
   const faultNames = Object.keys(results.faults);
   const rows = [...new Set(results.cells.map((c) => c.command))].map((cmd) => {
@@ -105,13 +111,13 @@ if (argv.includes('--write')) {
   const section = [
     '## Reliability',
     '',
-    `Run: \`npm run build && node bench/campaign.mjs --n ${N} --write\` (bench/campaign.mjs; CI runs the same campaign at N=2 in`,
+    `Run: \`npm run build && node bench/campaign.mjs --n ${results.n} --write\` (bench/campaign.mjs; CI runs the same campaign at N=2 in`,
     '`test/reliability/`). Each command runs N times per fault against an in-process sandbox injecting it, as child',
-    `processes of bin/kaito (${CONCURRENCY} at a time, the proxy one at a time), each with a hard 60 s deadline. Faults: ${faultNames.map((f) => `\`${f}\`${results.faults[f].length ? ` (${results.faults[f].join(' ')})` : ''}`).join(', ')}.`,
+    `processes of bin/kaito (${results.concurrency} at a time, the proxy one at a time), each with a hard 60 s deadline. Faults: ${faultNames.map((f) => `\`${f}\`${results.faults[f].length ? ` (${results.faults[f].join(' ')})` : ''}`).join(', ')}.`,
     '',
-    `${results.date.slice(0, 10)}, Node ${results.node}, ${results.cpus} cores (load average ${results.loadavg[0]}), N=${N}: ${t.runs} runs in ${results.campaignSeconds} s.`,
-    'A cell reads ok/runs; (+k) are clean failures: exit 1 with one clear line, nothing duplicated (only where a',
-    'fault cuts something that cannot be replayed; see below).',
+    `${results.date.slice(0, 10)}, Node ${results.node}, ${results.cpus} cores (load average ${results.loadavg[0]}), N=${results.n}: ${t.runs} runs in ${results.campaignSeconds} s.`,
+    'A cell reads ok/runs; (+k) are clean failures: exit 1 with one clear line and nothing duplicated, exit 3 "not',
+    'ready" from chat/proxy caught while the pod restarts, or a proxied answer cut because its upstream was cut.',
     '',
     `| command | ${faultNames.join(' | ')} |`,
     `|---|${faultNames.map(() => '---').join('|')}|`,
@@ -130,6 +136,7 @@ if (argv.includes('--write')) {
     `| objects created by bad inputs | ${results.badInputs.changesInSandbox} |`,
     '',
     ...(results.badInputs.knownBugs.length ? ['Bad inputs not yet rejected as specified (reported to their owners):', ...results.badInputs.knownBugs.map((k) => `- ${k.id}: ${k.problems.join(', ') || 'fixed since'}`), ''] : []),
+    ...(results.badInputs.otherFailures.length ? ['Bad inputs answered wrongly:', ...results.badInputs.otherFailures.map((k) => `- ${k.id}: ${k.problems.join(', ')}`), ''] : []),
     ...(results.examples.length ? ['Clean failures and what they said (first of each cell):', ...results.examples.map((e) => `- ${e.cell}: \`${String(e.examples[0]).slice(0, 160)}\``), ''] : []),
     'Details: docs/reliability.md.',
     '',
