@@ -126,7 +126,7 @@ if (argv.includes('--write') || argv.includes('--report-only')) {
     '| figure | value |',
     '|---|---|',
     `| runs that did the job (exit 0, right objects) | ${t.ok} / ${t.runs} |`,
-    `| clean failures (exit 1, one line, no duplicate) | ${t.cleanFailures} |`,
+    `| clean failures (one clear line, nothing duplicated; see above) | ${t.cleanFailures} |`,
     `| wrong outcomes | ${t.wrong} |`,
     `| hangs (killed at the deadline) | ${t.hangs} |`,
     `| duplicate objects | ${t.duplicates} |`,
