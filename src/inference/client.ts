@@ -244,7 +244,7 @@ function bodyOf(text: string): UpstreamResponse['body'] {
   })(), { destroy: () => undefined });
 }
 
-function isKubeStatus(text: string): boolean {
+export function isKubeStatus(text: string): boolean {
   try {
     return (JSON.parse(text) as { kind?: string }).kind === 'Status';
   } catch {

@@ -7,10 +7,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { pipeline } from 'node:stream';
-import { isConnectionError } from './client.js';
+import { pipeline, Readable } from 'node:stream';
+import { isConnectionError, isKubeStatus } from './client.js';
 import { nextRetryDelay, parseRetryAfter, PROXY_RETRY, sleep, type RetryPolicy } from './retry.js';
-import { discard, headerValue, type Transport, type UpstreamResponse } from './transport.js';
+import { discard, headerValue, readText, type Transport, type UpstreamResponse } from './transport.js';
 
 export interface ProxyOptions {
   transport: Transport;
@@ -139,8 +139,22 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
         if (!isConnectionError(e)) throw e;
         failure = e;
       }
+      // a 5xx that the Kubernetes API server answered itself (a Status, not the model's answer): the request
+      // never reached the model, so it is sent again like a 503 (found by the campaign's api-5xx fault)
+      let apiServerFailure = false;
+      if (res && res.status >= 500 && res.status !== 502 && res.status !== 503 && (headerValue(res.headers, 'content-type') ?? '').includes('json')) {
+        try {
+          const text = await readText(res.body, 1024 * 1024);
+          res = { ...res, body: Readable.from([Buffer.from(text)]) as unknown as UpstreamResponse['body'] };
+          apiServerFailure = isKubeStatus(text);
+        } catch (e) {
+          // the error answer itself broke off: nothing reached the client yet, so it is a connection failure
+          res = undefined;
+          failure = e;
+        }
+      }
       // 429 goes straight back: the client's own retry logic (OpenAI SDKs have one) decides
-      const unavailable = failure !== undefined || res!.status === 502 || res!.status === 503;
+      const unavailable = failure !== undefined || apiServerFailure || res!.status === 502 || res!.status === 503;
       if (!unavailable) return res;
       const delay = nextRetryDelay(attempt, res ? parseRetryAfter(headerValue(res.headers, 'retry-after')) : undefined, performance.now() - t0, retry);
       if (delay === undefined) {
