@@ -106,7 +106,7 @@ if (argv.includes('--write') || argv.includes('--report-only')) {
   const faultNames = Object.keys(results.faults);
   const rows = [...new Set(results.cells.map((c) => c.command))].map((cmd) => {
     const cells = faultNames.map((f) => results.cells.find((c) => c.command === cmd && c.fault === f));
-    return `| ${cmd} | ${cells.map((c) => (c ? `${c.ok}/${c.runs}${c.cleanFail ? ` (+${c.cleanFail})` : ''}${c.wrong ? ` **${c.wrong} wrong**` : ''}` : '-')).join(' | ')} |`;
+    return `| ${cmd} | ${cells.map((c) => (c ? `${c.ok}/${c.runs}${c.cleanFail ? ` (+${c.cleanFail})` : ''}${c.wrong ? ` **${c.wrong} wrong**` : ''}${c.rerun ? ' *' : ''}` : '-')).join(' | ')} |`;
   });
   const section = [
     '## Reliability',
@@ -122,6 +122,8 @@ if (argv.includes('--write') || argv.includes('--report-only')) {
     `| command | ${faultNames.join(' | ')} |`,
     `|---|${faultNames.map(() => '---').join('|')}|`,
     ...rows,
+    ...results.cells.filter((c) => c.rerun).map((c) => `\\* ${c.command} x ${c.fault}: re-run ${c.rerun}.`),
+    ...(results.note ? [`(${results.note}.)`] : []),
     '',
     '| figure | value |',
     '|---|---|',
