@@ -58,8 +58,20 @@ export class ChatClient {
 
   /** GET /v1/models; 404 means the legacy API (and switches this client to it). */
   async listModels(signal?: AbortSignal): Promise<ModelInfo[] | 'legacy'> {
-    const res = await this.send({ method: 'GET', path: '/v1/models', headers: { accept: 'application/json' }, signal });
-    const text = await readText(res.body);
+    let res: UpstreamResponse;
+    let text: string;
+    // a GET whose answer breaks off mid-body is simply asked again (bounded)
+    for (let attempt = 1; ; attempt++) {
+      res = await this.send({ method: 'GET', path: '/v1/models', headers: { accept: 'application/json' }, signal });
+      try {
+        text = await readText(res.body);
+        break;
+      } catch (e) {
+        if (signal?.aborted) throw new InterruptedError();
+        if (attempt < 3) continue;
+        throw new OperationError(`list models through ${this.transport.description}: the answer broke off (${(e as Error).message})`, 'try again; `kaito status` shows whether the inference pod restarted');
+      }
+    }
     if (res.status === 404 || res.status === 405) {
       if (isKubeStatus(text)) throw new OperationError(`cannot reach the inference service through ${this.transport.description}: ${kubeMessage(text)}`, 'check that the workspace and its Service exist: `kaito status`');
       this.flavour = 'legacy';
@@ -117,7 +129,13 @@ export class ChatClient {
         throw new OperationError('the answer stream ended before the answer was complete', 'try again; `kaito status` shows whether the inference pod restarted');
       }
     } else {
-      const text = await readText(res.body);
+      let text: string;
+      try {
+        text = await readText(res.body);
+      } catch (e) {
+        if (req.signal?.aborted) throw new InterruptedError();
+        throw new OperationError(`the answer broke off: ${(e as Error).message}`, 'try again; `kaito status` shows whether the inference pod restarted');
+      }
       let doc: { model?: string; usage?: Usage; choices?: Array<{ message?: { content?: string | null }; text?: string; finish_reason?: string | null }> };
       try {
         doc = JSON.parse(text);

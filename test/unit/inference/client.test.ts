@@ -105,3 +105,39 @@ describe('ChatClient', () => {
     await expect(c.listModels()).rejects.toThrow(/services "ws" not found/);
   });
 });
+
+describe('ChatClient: answers that break off mid-body', () => {
+  /** 'broken': a 200 whose body errors after the first bytes, like a connection reset */
+  function brokenTransport(replies: Array<Reply | 'broken'>) {
+    const t = fakeTransport([]);
+    t.request = async (req) => {
+      t.seen.push(req);
+      const r = replies.shift();
+      if (r === 'broken') {
+        const body = (async function* () {
+          yield Buffer.from('{"data":[');
+          throw new Error('other side closed');
+        })();
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: body as never };
+      }
+      if (!r || r instanceof Error) throw r ?? new Error('no more replies');
+      return { status: r.status, headers: r.headers ?? {}, body: Readable.from([Buffer.from(r.body as string)]) as never };
+    };
+    return new ChatClient(t, { sleep: async () => {}, now: () => 0, random: () => 0 });
+  }
+
+  it('GET /v1/models is asked again and succeeds', async () => {
+    const c = brokenTransport(['broken', { status: 200, body: '{"data":[{"id":"m"}]}' }]);
+    expect(await c.listModels()).toEqual([{ id: 'm' }]);
+  });
+
+  it('three broken answers end in one line that says what was being done', async () => {
+    const c = brokenTransport(['broken', 'broken', 'broken']);
+    await expect(c.listModels()).rejects.toThrow(/^list models through fake: the answer broke off \(other side closed\)$/);
+  });
+
+  it('a non-streamed chat answer that breaks off is one clear line, not retried', async () => {
+    const c = brokenTransport(['broken', { status: 200, body: '{}' }]);
+    await expect(c.chat({ model: 'm', messages: [{ role: 'user', content: 'q' }], stream: false })).rejects.toThrow(/^the answer broke off: other side closed$/);
+  });
+});
