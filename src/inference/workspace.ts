@@ -2,6 +2,7 @@
 // kaito.yaml's current workspace, else the only inference workspace in the namespace. A workspace that
 // is not ready is refused with its state and the reason Kaito gives (exit 3, SPEC: "inference not
 // ready for a named reason"), so nobody waits on a request that cannot be served.
+import { checkWorkspaceName } from '../kube/resolve.js';
 import { UsageError, WorkspaceFailedError } from '../errors.js';
 import type { KubeClient, KubeList, KubeObject } from '../kube/client.js';
 import { resourcePath } from '../kube/client.js';
@@ -56,10 +57,11 @@ function toInference(o: KubeObject, namespace: string): InferenceWorkspace {
  * `current` is kaito.yaml's workspace.
  */
 export async function resolveInferenceWorkspace(kube: KubeClient, requested: string | undefined, current: string | undefined, signal?: AbortSignal): Promise<InferenceWorkspace> {
+  const name = requested ?? current;
+  if (name) checkWorkspaceName(name, requested ? '--workspace' : 'workspace (kaito.yaml)');
   const ns = kube.namespace;
   const api = await discoverKaitoApi(kube, signal);
   let obj: KubeObject | undefined;
-  const name = requested ?? current;
   if (name) {
     try {
       obj = await kube.getOptional<KubeObject>(resourcePath('Workspace', ns, name, api.apiVersion), { signal });

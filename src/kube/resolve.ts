@@ -1,6 +1,7 @@
 // Which workspace a command means: the argument, else kaito.yaml's `workspace`, else the only one in
 // the namespace, else a usage error naming the candidates.
 import type { CommandContext } from '../cli/context.js';
+import { checkDnsLabel } from '../core/names.js';
 import { UsageError } from '../errors.js';
 import type { KubeClient, KubeList, KubeObject } from './client.js';
 import { resourcePath } from './client.js';
@@ -8,10 +9,17 @@ import { discoverKaitoApi } from './kaito.js';
 
 export interface ResolvedWorkspace { name: string; namespace: string; apiVersion: string }
 
+/** A workspace name from the command line is a DNS-1123 label, or no request is made (exit 2). */
+export function checkWorkspaceName(name: string, where = 'workspace name'): void {
+  const why = checkDnsLabel(name);
+  if (why) throw new UsageError(`${where} "${name}" ${why}`, 'workspace names are DNS-1123 labels, e.g. phi-3-mini-128k-instruct-qlora; see `kaito list`');
+}
+
 export async function resolveWorkspace(ctx: CommandContext, kube: KubeClient, arg: string | undefined, filter?: (ws: KubeObject) => boolean): Promise<ResolvedWorkspace> {
+  const named = arg ?? ctx.project().config.workspace;
+  if (named) checkWorkspaceName(named);
   const api = await discoverKaitoApi(kube, ctx.signal);
   const ns = kube.namespace;
-  const named = arg ?? ctx.project().config.workspace;
   if (named) return { name: named, namespace: ns, apiVersion: api.apiVersion };
   let list: KubeList;
   try {

@@ -4,6 +4,7 @@
 // -o json: {workspace, namespace, deleted, waited, nodepool?: {name, deleted}}.
 import type { CommandContext } from '../../cli/context.js';
 import { parseDurationFlag } from '../shared/submit.js';
+import { checkWorkspaceName } from '../../kube/resolve.js';
 import { UsageError } from '../../errors.js';
 import { kubeFromContext, resourcePath, type KubeClient, type KubeObject } from '../../kube/index.js';
 import { discoverKaitoApi } from '../../kube/kaito.js';
@@ -12,6 +13,7 @@ import { parseOutputFormat, printResult } from '../../ui/printer.js';
 
 export async function run(ctx: CommandContext, opts: { wait?: boolean; timeout?: string; withNodepool?: boolean }, args: unknown[]): Promise<number> {
   const name = args[0] as string;
+  checkWorkspaceName(name);
   const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['json', 'yaml', 'name'], 'json');
   const timeoutMs = parseDurationFlag('--timeout', opts.timeout, '10m') ?? 10 * 60_000;
   const kube = kubeFromContext(ctx);
