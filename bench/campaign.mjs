@@ -4,11 +4,11 @@
 // bench/README.md (other sections are kept).
 //   node bench/campaign.mjs [--n 50] [--concurrency 3] [--faults a,b] [--commands a,b] [--write]
 //   node bench/campaign.mjs --report-only     (rewrite the README section from campaign-results.json)
-import { build } from 'esbuild';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { importBundled } from './lib.mjs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const argv = process.argv.slice(2);
 const arg = (name, def) => {
@@ -24,27 +24,15 @@ process.env.KAITO_BIN = join(root, 'bin', 'kaito.js');
 let results;
 if (argv.includes('--report-only')) results = JSON.parse(readFileSync(join(root, 'bench', 'campaign-results.json'), 'utf8'));
 else {
-// inside the package, so the bundle finds presets/ and datasets/ by walking up to package.json
-const bundle = join(root, 'node_modules', '.cache', 'kaito-bench', 'campaign.mjs');
 const entry = join(root, 'node_modules', '.cache', 'kaito-bench', 'campaign-entry.ts');
+mkdirSync(dirname(entry), { recursive: true });
 writeFileSync(entry, [
   `export { runCampaign, secretHits, FAULTS, COMMANDS } from ${JSON.stringify(join(root, 'test/reliability/campaign.ts'))};`,
   `export { BAD_INPUTS } from ${JSON.stringify(join(root, 'test/reliability/bad-inputs.ts'))};`,
   `export { runBadInputs } from ${JSON.stringify(join(root, 'test/reliability/bad-runner.ts'))};`,
   `export { startCampaignSandbox, snapshot, mutations } from ${JSON.stringify(join(root, 'test/reliability/sandbox.ts'))};`,
 ].join('\n'));
-await build({
-  entryPoints: [entry],
-  outfile: bundle,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  external: ['bufferutil', 'utf-8-validate'],
-});
-const m = await import(pathToFileURL(bundle).href);
+const m = await importBundled(entry, 'campaign');
 
 const started = Date.now();
 const faults = arg('faults')?.split(',');
