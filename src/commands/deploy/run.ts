@@ -9,6 +9,7 @@
 // the manifests like `kaito render deploy`.
 import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
+import { renderOnlyContext } from '../shared/render-context.js';
 import { applyAndReport, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
 import { deployInputFromFlags, renderInference, type DeployFlags, type DeployInput, type FlagContext } from '../../core/render/index.js';
 import { UsageError } from '../../errors.js';
@@ -43,13 +44,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
       const api = await discoverKaitoApi(kube, ctx.signal);
       fromTuning = await resolveFromTuning(kube, opts.fromTuning, api.apiVersion, ctx.signal);
     }
-    const { input, warnings } = deployInputFromFlags(opts, project.deploy, {
-      namespace: ctx.target().namespace,
-      detectedNodeProvisioning: project.cluster?.nodeProvisioning === 'byo' ? 'byo' : 'nap',
-      renderOnly: true,
-      readFile,
-      fromTuning,
-    });
+    const { input, warnings } = deployInputFromFlags(opts, project.deploy, renderOnlyContext(ctx, { fromTuning }));
     for (const w of warnings) ctx.io.warn(w);
     printManifests(ctx, format, renderInference(input), input.name);
     return 0;

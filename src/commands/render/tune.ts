@@ -1,6 +1,6 @@
 // kaito render tune: the manifests `kaito tune` would apply, without a cluster.
-import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
+import { renderOnlyContext } from '../shared/render-context.js';
 import { renderTuning, tuneInputFromFlags, type TuneFlags } from '../../core/render/index.js';
 import { withYamlLib } from '../../core/yaml-lib.js';
 import { emitObjects } from './output.js';
@@ -9,12 +9,7 @@ export async function run(ctx: CommandContext, opts: TuneFlags & { outputDir?: s
   const project = ctx.project().config;
   // pure steps: they are run again if a user's file needs the yaml library (not loaded at start-up)
   const { input, warnings } = await withYamlLib(() =>
-    tuneInputFromFlags(opts, project.tune, {
-      namespace: ctx.target().namespace,
-      detectedNodeProvisioning: project.cluster?.nodeProvisioning === 'byo' ? 'byo' : 'nap',
-      renderOnly: true,
-      readFile: (p) => readFileSync(p, 'utf8'),
-    }),
+    tuneInputFromFlags(opts, project.tune, renderOnlyContext(ctx)),
   );
   for (const w of warnings) ctx.io.warn(w);
   if (input.createPushSecret) ctx.io.info(`note: \`kaito tune\` creates the docker-registry Secret ${input.createPushSecret.name} from --registry-username and the password on stdin; it is referenced here by name only`);

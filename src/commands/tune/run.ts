@@ -8,6 +8,7 @@
 // -o name prints workspace.kaito.sh/NAME; -o yaml the same document as YAML. Without -o: human lines on stderr only.
 import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
+import { renderOnlyContext } from '../shared/render-context.js';
 import { applyAndReport, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
 import { renderTuning, tuneInputFromFlags, type TuneFlags, type TuneInput } from '../../core/render/index.js';
 import { UsageError } from '../../errors.js';
@@ -34,12 +35,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
 
   // --dry-run=client is `kaito render tune`: no cluster needed
   if (opts.dryRun === 'client') {
-    const { input, warnings } = tuneInputFromFlags(opts, project.tune, {
-      namespace: ctx.target().namespace,
-      detectedNodeProvisioning: project.cluster?.nodeProvisioning === 'byo' ? 'byo' : 'nap',
-      renderOnly: true,
-      readFile: (p) => readFileSync(p, 'utf8'),
-    });
+    const { input, warnings } = tuneInputFromFlags(opts, project.tune, renderOnlyContext(ctx));
     for (const w of warnings) ctx.io.warn(w);
     printManifests(ctx, format, renderTuning(input), input.name);
     return 0;
