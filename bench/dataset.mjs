@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { messagesParquet } from '../scripts/parquet-messages.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
@@ -42,18 +42,7 @@ try {
   await writeJsonl(files.jsonl50k, 50_000);
   await writeJsonl(files.jsonl200k, 200_000);
   const rows = Array.from({ length: 200_000 }, (_, i) => record(i).messages);
-  writeFileSync(files.parquet200k, new Uint8Array(parquetWriteBuffer({
-    rowGroupSize: 10_000,
-    schema: [
-      { name: 'root', num_children: 1 },
-      { name: 'messages', repetition_type: 'OPTIONAL', num_children: 1, converted_type: 'LIST' },
-      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-      { name: 'element', repetition_type: 'OPTIONAL', num_children: 2 },
-      { name: 'role', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
-      { name: 'content', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
-    ],
-    columnData: [{ name: 'messages', data: rows }],
-  })));
+  writeFileSync(files.parquet200k, messagesParquet(rows, { rowGroupSize: 10_000 }));
   rows.length = 0;
 
   const child = `

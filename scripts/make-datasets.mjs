@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { messagesParquet } from './parquet-messages.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outIdx = process.argv.indexOf('--out');
@@ -80,15 +81,7 @@ write('kaito-ops-messages.jsonl', messagesRows.map((r) => JSON.stringify(r)).joi
 write('kaito-ops-prompt-completion.jsonl', pcRows.map((r) => JSON.stringify(r)).join('\n') + '\n');
 
 const opts = { createdBy: 'kaito scripts/make-datasets.mjs', rowGroupSize: 1000 };
-const messagesSchema = [
-  { name: 'root', num_children: 1 },
-  { name: 'messages', repetition_type: 'OPTIONAL', num_children: 1, converted_type: 'LIST' },
-  { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-  { name: 'element', repetition_type: 'OPTIONAL', num_children: 2 },
-  { name: 'role', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
-  { name: 'content', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
-];
-write('kaito-ops-messages.parquet', Buffer.from(parquetWriteBuffer({ ...opts, schema: messagesSchema, columnData: [{ name: 'messages', data: messagesRows.map((r) => r.messages) }] })));
+write('kaito-ops-messages.parquet', Buffer.from(messagesParquet(messagesRows.map((r) => r.messages), opts)));
 write('kaito-ops-prompt-completion.parquet', Buffer.from(parquetWriteBuffer({
   ...opts,
   columnData: [

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { messagesParquet as writeMessagesParquet } from '../../../../scripts/parquet-messages.mjs';
 
 export function tempDir(): { dir: string; file(name: string, data: string | Buffer | Uint8Array): string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'kaito-ds-'));
@@ -23,18 +24,9 @@ export const chat = (...turns: Array<[string, unknown]>) => ({ messages: turns.m
 
 export const GOOD = chat(['user', 'How do I list workspaces?'], ['assistant', 'kubectl get workspaces']);
 
-const MESSAGES_SCHEMA = [
-  { name: 'root', num_children: 1 },
-  { name: 'messages', repetition_type: 'OPTIONAL', num_children: 1, converted_type: 'LIST' },
-  { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-  { name: 'element', repetition_type: 'OPTIONAL', num_children: 2 },
-  { name: 'role', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
-  { name: 'content', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
-] as const;
-
 /** messages records (role/content strings or null) as parquet */
 export function messagesParquet(rows: Array<{ messages: Array<{ role: string | null; content: string | null }> | null }>, rowGroupSize = 1000): Uint8Array {
-  return new Uint8Array(parquetWriteBuffer({ schema: [...MESSAGES_SCHEMA] as never, rowGroupSize, columnData: [{ name: 'messages', data: rows.map((r) => r.messages) }] }));
+  return writeMessagesParquet(rows.map((r) => r.messages), { rowGroupSize });
 }
 
 export function promptCompletionParquet(rows: Array<{ prompt: string | null; completion: string | null }>): Uint8Array {
