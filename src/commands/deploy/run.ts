@@ -10,17 +10,16 @@
 import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
 import { renderOnlyContext } from '../shared/render-context.js';
-import { applyAndReport, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
+import { applyAndReport, clusterFacts, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
 import { deployInputFromFlags, renderInference, type DeployFlags, type DeployInput, type FlagContext } from '../../core/render/index.js';
 import { UsageError } from '../../errors.js';
 import { kubeFromContext, type KubeClient, type KubeObject } from '../../kube/index.js';
 import { readSecretFromStdin } from '../../kube/secrets.js';
 import { waitWithProgress } from '../../kube/wait-display.js';
 import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
-import { discoverKaitoApi, exists, resolveProvisioningMode } from '../../kube/workspace.js';
+import { discoverKaitoApi, exists } from '../../kube/workspace.js';
 import { parseOutputFormat } from '../../ui/printer.js';
 import { registerSecret } from '../../ui/redact.js';
-import { nodepoolVmSize } from '../tune/nodepool.js';
 import { resolveFromTuning } from './from-tuning.js';
 
 interface Opts extends DeployFlags {
@@ -53,9 +52,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const kube = kubeFromContext(ctx);
   const ns = kube.namespace;
   // 1. what the cluster runs, and what --from-tuning / --nodepool refer to
-  const api = await discoverKaitoApi(kube, ctx.signal);
-  const requested = opts.nodeProvisioning ?? project.cluster?.nodeProvisioning;
-  const { mode } = await resolveProvisioningMode(kube, requested, ctx.signal);
+  const { api, mode, vmSize, problems: clusterProblems } = await clusterFacts(ctx, kube, opts, project.deploy);
   const problems: string[] = [];
   let fromTuning: FlagContext['fromTuning'];
   if (opts.fromTuning !== undefined) {
@@ -68,9 +65,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
       if (opts.preset === undefined) throw e;
     }
   }
-  const pool = opts.nodepool ?? (opts.instanceType === undefined ? project.deploy?.nodepool : undefined);
-  const vmSize = pool ? await nodepoolVmSize(ctx, kube, pool) : undefined;
-  if (pool && !vmSize) problems.push(`--nodepool ${pool}: no such node pool (no Node labelled agentpool=${pool}); create it with \`kaito nodepool add ${pool} --instance-type SKU\` or list them with \`kaito nodepool list\``);
+  problems.push(...clusterProblems);
 
   // 2. flags -> input, the same path as render
   let parsed: ReturnType<typeof deployInputFromFlags> | undefined;
@@ -78,7 +73,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     parsed = deployInputFromFlags(opts, project.deploy, {
       namespace: ns,
       detectedNodeProvisioning: mode,
-      nodepoolVmSize: vmSize?.vmSize,
+      nodepoolVmSize: vmSize,
       defaultApiVersion: api.apiVersion,
       readFile,
       // an unresolvable --from-tuning is already reported above; do not report it twice

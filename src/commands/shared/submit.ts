@@ -6,7 +6,9 @@ import { objectsToJSON, objectsToYAML, type KObject } from '../../core/render/in
 import { UsageError } from '../../errors.js';
 import type { KubeClient, KubeObject } from '../../kube/index.js';
 import type { WaitResult } from '../../kube/wait.js';
-import { applyWorkspaceObjects, type AppliedObject } from '../../kube/workspace.js';
+import { applyWorkspaceObjects, discoverKaitoApi, resolveProvisioningMode, type AppliedObject } from '../../kube/workspace.js';
+import type { KaitoApi, ProvisioningMode } from '../../kube/kaito.js';
+import { nodepoolVmSize } from '../tune/nodepool.js';
 import { printResult, type OutputFormat } from '../../ui/printer.js';
 
 /** --timeout (and the like) as milliseconds; a bad value is a usage error naming the flag. */
@@ -65,4 +67,29 @@ export function printSubmitResult(
     ...(r.waited ? { wait: { for: r.waited.for, phase: r.waited.phase, message: r.waited.message, elapsedMs: r.waited.elapsedMs } } : {}),
   };
   printResult(ctx.io, format, { document: doc, rows: [doc], name: () => `workspace.kaito.sh/${r.name}` });
+}
+
+export interface ClusterFacts {
+  api: KaitoApi;
+  mode: ProvisioningMode;
+  /** the VM size of --nodepool (or the kaito.yaml pool), when one is named and found */
+  vmSize?: string;
+  /** what the preflight found wrong, reported together with the flag problems */
+  problems: string[];
+}
+
+/** What the cluster runs (Kaito API version, NAP or BYO) and what --nodepool refers to. */
+export async function clusterFacts(
+  ctx: CommandContext,
+  kube: KubeClient,
+  opts: { nodeProvisioning?: 'auto' | 'nap' | 'byo'; nodepool?: string; instanceType?: string },
+  defaults: { nodepool?: string } = {},
+): Promise<ClusterFacts> {
+  const api = await discoverKaitoApi(kube, ctx.signal);
+  const { mode } = await resolveProvisioningMode(kube, opts.nodeProvisioning ?? ctx.project().config.cluster?.nodeProvisioning, ctx.signal);
+  const problems: string[] = [];
+  const pool = opts.nodepool ?? (opts.instanceType === undefined ? defaults.nodepool : undefined);
+  const found = pool ? await nodepoolVmSize(ctx, kube, pool) : undefined;
+  if (pool && !found) problems.push(`--nodepool ${pool}: no such node pool (no Node labelled agentpool=${pool}); create it with \`kaito nodepool add ${pool} --instance-type SKU\` or list them with \`kaito nodepool list\``);
+  return { api, mode, vmSize: found?.vmSize, problems };
 }

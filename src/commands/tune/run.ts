@@ -9,16 +9,15 @@
 import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
 import { renderOnlyContext } from '../shared/render-context.js';
-import { applyAndReport, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
+import { applyAndReport, clusterFacts, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
 import { renderTuning, tuneInputFromFlags, type TuneFlags, type TuneInput } from '../../core/render/index.js';
 import { UsageError } from '../../errors.js';
 import { kubeFromContext, type KubeClient, type KubeObject } from '../../kube/index.js';
 import { dockerConfigSecret, readSecretFromStdin } from '../../kube/secrets.js';
 import { waitWithProgress } from '../../kube/wait-display.js';
 import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
-import { discoverKaitoApi, exists, resolveProvisioningMode } from '../../kube/workspace.js';
+import { exists } from '../../kube/workspace.js';
 import { parseOutputFormat } from '../../ui/printer.js';
-import { nodepoolVmSize } from './nodepool.js';
 
 interface Opts extends TuneFlags {
   dryRun?: 'client' | 'server';
@@ -44,13 +43,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const kube = kubeFromContext(ctx);
   const ns = kube.namespace;
   // 1. what the cluster runs
-  const api = await discoverKaitoApi(kube, ctx.signal);
-  const requested = opts.nodeProvisioning ?? project.cluster?.nodeProvisioning;
-  const { mode } = await resolveProvisioningMode(kube, requested, ctx.signal);
-  const pool = opts.nodepool ?? (opts.instanceType === undefined ? project.tune?.nodepool : undefined);
-  const vmSize = pool ? await nodepoolVmSize(ctx, kube, pool) : undefined;
-  const problems: string[] = [];
-  if (pool && !vmSize) problems.push(`--nodepool ${pool}: no such node pool (no Node labelled agentpool=${pool}); create it with \`kaito nodepool add ${pool} --instance-type SKU\` or list them with \`kaito nodepool list\``);
+  const { api, mode, vmSize, problems } = await clusterFacts(ctx, kube, opts, project.tune);
 
   // 2. flags -> input (same path as render), with the cluster's facts
   let parsed: ReturnType<typeof tuneInputFromFlags>;
@@ -58,7 +51,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     parsed = tuneInputFromFlags(opts, project.tune, {
       namespace: ns,
       detectedNodeProvisioning: mode,
-      nodepoolVmSize: vmSize?.vmSize,
+      nodepoolVmSize: vmSize,
       defaultApiVersion: api.apiVersion,
       readFile: (p) => readFileSync(p, 'utf8'),
     });
