@@ -4,8 +4,33 @@
 import type { PodLogs } from './logs.js';
 import type { ObjectStore } from './store.js';
 
-export type KaitoVersion = '0.12' | '0.6';
+/** The Kaito releases the sandbox emulates (KAITO.md; docs/kaito-compat.md has a column for each). */
+export const KAITO_VERSIONS = ['0.6', '0.10', '0.11', '0.12'] as const;
+export type KaitoVersion = (typeof KAITO_VERSIONS)[number];
+/** What the controller's `--node-provisioner` says (v0.11+); v0.10 has only the BYO gate; v0.6 has neither. */
+export const NODE_PROVISIONERS = ['azure-gpu-provisioner', 'karpenter', 'byo'] as const;
+export type NodeProvisioner = (typeof NODE_PROVISIONERS)[number];
+/** NAP (Kaito provisions GPU nodes: azure-gpu-provisioner or karpenter) or BYO (the user's nodes). */
 export type NodeProvisioning = 'nap' | 'byo';
+
+/** true when `v` is `min` or newer (0.6 < 0.10 < 0.11 < 0.12). */
+export function versionAtLeast(v: KaitoVersion, min: KaitoVersion): boolean {
+  const n = (x: string) => Number(x.split('.')[1]);
+  return n(v) >= n(min);
+}
+
+/**
+ * The provisioner a version can run, from --node-provisioner or the --node-provisioning alias.
+ * Throws an Error naming the impossible combination (v0.6: no BYO; karpenter: v0.11+).
+ */
+export function resolveNodeProvisioner(version: KaitoVersion, provisioner?: NodeProvisioner, provisioning?: NodeProvisioning): NodeProvisioner {
+  const p: NodeProvisioner = provisioner ?? (provisioning === 'byo' ? 'byo' : 'azure-gpu-provisioner');
+  if (provisioner && provisioning && (provisioning === 'byo') !== (provisioner === 'byo'))
+    throw new Error(`--node-provisioner ${provisioner} contradicts --node-provisioning ${provisioning}: give one of them`);
+  if (version === '0.6' && p === 'byo') throw new Error('Kaito 0.6 has no BYO mode (no disableNodeAutoProvisioning gate): use --kaito-version 0.10 or newer');
+  if (p === 'karpenter' && !versionAtLeast(version, '0.11')) throw new Error(`the karpenter node provisioner needs Kaito 0.11 or newer (not ${version})`);
+  return p;
+}
 
 export interface Faults {
   /** cut every watch stream after this many (real) seconds */
@@ -54,6 +79,9 @@ export interface SandboxContext {
   readonly clock: SandboxClock;
   readonly faults: Faults;
   readonly kaitoVersion: KaitoVersion;
+  /** which provisioner the emulated controller runs with (docs/kaito-compat.md "provisioning mode") */
+  readonly nodeProvisioner: NodeProvisioner;
+  /** derived from nodeProvisioner: 'byo' for byo, else 'nap' */
   readonly nodeProvisioning: NodeProvisioning;
   /** Azure facts of the emulated cluster */
   readonly azure: {

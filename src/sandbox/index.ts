@@ -10,7 +10,7 @@ import YAML from 'yaml';
 import { registerSecret } from '../ui/redact.js';
 import { armEnv, createArmEmulator } from './arm/index.js';
 import { createPki } from './certs.js';
-import { createClock, parseFaults, type KaitoVersion, type NodeProvisioning, type SandboxContext } from './context.js';
+import { createClock, parseFaults, resolveNodeProvisioner, type KaitoVersion, type NodeProvisioner, type NodeProvisioning, type SandboxContext } from './context.js';
 import { createKaitoController } from './controller/index.js';
 import { createInferenceEmulator } from './inference/index.js';
 import { createDatasetHost } from './datasets.js';
@@ -27,6 +27,9 @@ export interface SandboxOptions {
   /** default ~/.kaito/sandbox */
   stateDir?: string;
   kaitoVersion?: KaitoVersion;
+  /** v0.11+: azure-gpu-provisioner (default) | karpenter | byo; v0.10: azure-gpu-provisioner | byo (the gate); v0.6: azure-gpu-provisioner */
+  nodeProvisioner?: NodeProvisioner;
+  /** alias: nap = azure-gpu-provisioner, byo = byo */
   nodeProvisioning?: NodeProvisioning;
   /** emulated time runs this many times faster than real time (default 60) */
   speed?: number;
@@ -82,14 +85,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   setMaxListeners(0, ac.signal);
   let baseUrl = 'https://127.0.0.1:0';
   const speed = opts.speed ?? 60;
+  const kaitoVersion = opts.kaitoVersion ?? '0.12';
+  const nodeProvisioner = resolveNodeProvisioner(kaitoVersion, opts.nodeProvisioner, opts.nodeProvisioning);
   const pki = await createPki(['localhost', DATASET_HOST]);
   const ctx: SandboxContext = {
     store: new ObjectStore(),
     podLogs: new PodLogs(),
     clock: createClock(speed, ac.signal),
     faults: parseFaults(opts.faults),
-    kaitoVersion: opts.kaitoVersion ?? '0.12',
-    nodeProvisioning: opts.nodeProvisioning ?? 'nap',
+    kaitoVersion,
+    nodeProvisioner,
+    nodeProvisioning: nodeProvisioner === 'byo' ? 'byo' : 'nap',
     azure: {
       subscriptionId: '5a1d8b3e-0c2f-4e7a-9b61-7c0d5a17e001',
       resourceGroup: 'kaito-sandbox-rg',
@@ -141,7 +147,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const statePath = join(stateDir, STATE_FILE);
   writeFileSync(
     statePath,
-    JSON.stringify({ pid: process.pid, url: baseUrl, port: running.port, startedAt: new Date().toISOString(), kaitoVersion: ctx.kaitoVersion, nodeProvisioning: ctx.nodeProvisioning, speed, faults: opts.faults ?? [] }, null, 2) + '\n',
+    JSON.stringify({ pid: process.pid, url: baseUrl, port: running.port, startedAt: new Date().toISOString(), kaitoVersion: ctx.kaitoVersion, nodeProvisioner: ctx.nodeProvisioner, nodeProvisioning: ctx.nodeProvisioning, speed, faults: opts.faults ?? [] }, null, 2) + '\n',
   );
   ctx.log('sandbox', `serving on ${baseUrl} (state in ${stateDir})`);
 

@@ -8,8 +8,9 @@ export function register(program: Command, h: Harness): void {
     .description('start the sandbox in the foreground (Ctrl-C stops it)')
     .option('--port <n>', 'port of the HTTPS server (0 picks a free port)', '0')
     .option('--state-dir <dir>', 'where kubeconfig, env and certificates go (default ~/.kaito/sandbox)')
-    .addOption(new Option('--kaito-version <v>', 'Kaito semantics to emulate').choices(['0.12', '0.6']).default('0.12'))
-    .addOption(new Option('--node-provisioning <mode>', 'NAP (Kaito provisions nodes) or BYO').choices(['nap', 'byo']).default('nap'))
+    .addOption(new Option('--kaito-version <v>', 'Kaito release to emulate').choices(['0.6', '0.10', '0.11', '0.12']).default('0.12'))
+    .addOption(new Option('--node-provisioner <p>', 'the controller\'s node provisioner (karpenter: 0.11+; byo: 0.10+, on 0.10 the feature gate)').choices(['azure-gpu-provisioner', 'karpenter', 'byo']))
+    .addOption(new Option('--node-provisioning <mode>', 'alias: nap = azure-gpu-provisioner, byo = byo').choices(['nap', 'byo']))
     .option('--speed <x>', 'emulated time runs this many times faster than real time', '60')
     .option('--fault <spec>', 'inject a fault (repeatable): watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N, pod-restart=S, slow=MS, reset=P', collect)
     .action(h.lazy(() => import('./start.js')));

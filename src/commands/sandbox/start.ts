@@ -6,7 +6,8 @@ import { UsageError } from '../../errors.js';
 interface Opts {
   port?: string;
   stateDir?: string;
-  kaitoVersion?: '0.12' | '0.6';
+  kaitoVersion?: '0.6' | '0.10' | '0.11' | '0.12';
+  nodeProvisioner?: 'azure-gpu-provisioner' | 'karpenter' | 'byo';
   nodeProvisioning?: 'nap' | 'byo';
   speed?: string;
   fault?: string[];
@@ -18,9 +19,14 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`--port ${opts.port}: use a port number from 0 to 65535 (0 picks a free one)`);
   const speed = Number(opts.speed ?? '60');
   if (!Number.isFinite(speed) || speed <= 0 || speed > 1_000_000) problems.push(`--speed ${opts.speed}: use a positive number, e.g. 60 (one emulated minute per second)`);
-  const { parseFaults } = await import('../../sandbox/context.js');
+  const { parseFaults, resolveNodeProvisioner } = await import('../../sandbox/context.js');
   try {
     parseFaults(opts.fault);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  try {
+    resolveNodeProvisioner(opts.kaitoVersion ?? '0.12', opts.nodeProvisioner, opts.nodeProvisioning);
   } catch (e) {
     problems.push((e as Error).message);
   }
@@ -33,6 +39,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     port,
     stateDir: opts.stateDir,
     kaitoVersion: opts.kaitoVersion,
+    nodeProvisioner: opts.nodeProvisioner,
     nodeProvisioning: opts.nodeProvisioning,
     speed,
     faults: opts.fault,
@@ -42,7 +49,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     throw e;
   });
   const io = ctx.io;
-  io.info(`✓ sandbox running at ${sb.url} (Kaito ${sb.ctx.kaitoVersion}, ${sb.ctx.nodeProvisioning === 'nap' ? 'node auto-provisioning' : 'bring your own nodes'}, speed x${speed})`);
+  io.info(`✓ sandbox running at ${sb.url} (Kaito ${sb.ctx.kaitoVersion}, ${sb.ctx.nodeProvisioner === 'byo' ? 'bring your own nodes (byo)' : `node auto-provisioning (${sb.ctx.nodeProvisioner})`}, speed x${speed})`);
   io.info(`  state: ${sb.stateDir}`);
   io.info('');
   io.info('Point kaito and kubectl at it (in another shell):');

@@ -10,6 +10,8 @@ export interface SandboxState {
   startedAt: string;
   kaitoVersion: string;
   nodeProvisioning: string;
+  /** written since the sandbox emulates Kaito 0.10/0.11 and karpenter; absent in older state files */
+  nodeProvisioner?: string;
   speed: number;
   faults: string[];
 }

@@ -46,7 +46,7 @@ export async function run(ctx: CommandContext, opts: { stateDir?: string }): Pro
     document: doc,
     text: () =>
       running && state
-        ? `running: ${state.url} (pid ${state.pid}, Kaito ${state.kaitoVersion}, ${state.nodeProvisioning}, speed x${state.speed}${state.faults.length ? `, faults ${state.faults.join(' ')}` : ''})\nstate: ${dir}\n`
+        ? `running: ${state.url} (pid ${state.pid}, Kaito ${state.kaitoVersion}, ${state.nodeProvisioner ?? state.nodeProvisioning}, speed x${state.speed}${state.faults.length ? `, faults ${state.faults.join(' ')}` : ''})\nstate: ${dir}\n`
         : `not running (state dir ${dir})\n`,
   });
   return running ? 0 : 1;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientSecretCredential } from '@azure/identity';
 import { createArmEmulator, type ArmEmulator } from '../../../../src/sandbox/arm/index.js';
-import { createClock, parseFaults, type SandboxContext } from '../../../../src/sandbox/context.js';
+import { createClock, parseFaults, type KaitoVersion, type SandboxContext } from '../../../../src/sandbox/context.js';
 import { PodLogs } from '../../../../src/sandbox/logs.js';
 import { ObjectStore } from '../../../../src/sandbox/store.js';
 import { AzureSession } from '../../../../src/azure/session.js';
@@ -42,7 +42,7 @@ function makePki() {
   return pki;
 }
 
-export async function startArm(opts: { speed?: number; faults?: string[]; kaitoVersion?: '0.12' | '0.6' } = {}): Promise<ArmHarness> {
+export async function startArm(opts: { speed?: number; faults?: string[]; kaitoVersion?: KaitoVersion } = {}): Promise<ArmHarness> {
   const p = makePki();
   const ac = new AbortController();
   let base = '';
@@ -52,6 +52,7 @@ export async function startArm(opts: { speed?: number; faults?: string[]; kaitoV
     clock: createClock(opts.speed ?? 1000, ac.signal),
     faults: parseFaults(opts.faults ?? []),
     kaitoVersion: opts.kaitoVersion ?? '0.12',
+    nodeProvisioner: 'azure-gpu-provisioner',
     nodeProvisioning: 'nap',
     azure: { subscriptionId: '00000000-0000-0000-0000-0000000000aa', resourceGroup: 'kaito-rg', clusterName: 'kaito-aks', location: 'eastus', nodeResourceGroup: 'MC_kaito-rg_kaito-aks_eastus' },
     baseUrl: () => base,

@@ -1,11 +1,11 @@
 // A SandboxContext for driving the controller with the store directly (no HTTP), plus bounded waits.
-import { createClock, type Faults, type KaitoVersion, type NodeProvisioning, type SandboxContext } from '../../../../src/sandbox/context.js';
+import { createClock, type Faults, type KaitoVersion, type NodeProvisioner, type NodeProvisioning, type SandboxContext } from '../../../../src/sandbox/context.js';
 import { PodLogs } from '../../../../src/sandbox/logs.js';
 import { ObjectStore, type KObject } from '../../../../src/sandbox/store.js';
 
 export interface TestSandbox { ctx: SandboxContext; abort: AbortController; logs: string[] }
 
-export function testContext(opts: { version?: KaitoVersion; provisioning?: NodeProvisioning; faults?: Partial<Faults>; speed?: number; baseUrl?: string; datasetHost?: string; caPem?: string } = {}): TestSandbox {
+export function testContext(opts: { version?: KaitoVersion; provisioning?: NodeProvisioning; provisioner?: NodeProvisioner; faults?: Partial<Faults>; speed?: number; baseUrl?: string; datasetHost?: string; caPem?: string } = {}): TestSandbox {
   const abort = new AbortController();
   const logs: string[] = [];
   const ctx: SandboxContext = {
@@ -14,7 +14,8 @@ export function testContext(opts: { version?: KaitoVersion; provisioning?: NodeP
     clock: createClock(opts.speed ?? 3000, abort.signal),
     faults: { quota: {}, ...opts.faults },
     kaitoVersion: opts.version ?? '0.12',
-    nodeProvisioning: opts.provisioning ?? 'nap',
+    nodeProvisioner: opts.provisioner ?? (opts.provisioning === 'byo' ? 'byo' : 'azure-gpu-provisioner'),
+    nodeProvisioning: opts.provisioner ? (opts.provisioner === 'byo' ? 'byo' : 'nap') : (opts.provisioning ?? 'nap'),
     azure: { subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg-kaito', clusterName: 'aks-kaito', location: 'eastus', nodeResourceGroup: 'MC_rg-kaito_aks-kaito_eastus' },
     baseUrl: () => opts.baseUrl ?? 'https://127.0.0.1:1',
     datasetHost: opts.datasetHost ?? 'datasets.kaito.sandbox',
