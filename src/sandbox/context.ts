@@ -53,6 +53,8 @@ export interface Faults {
   reset?: number;
 }
 
+export interface AdapterImage { preset: string; method: string; r: number; alpha: number; targetModules?: string[] }
+
 export interface RequestLogEntry {
   time: number;
   /** 'kube' | 'arm' | 'dataset' | 'inference' */
@@ -99,6 +101,11 @@ export interface SandboxContext {
   /** the sandbox CA (PEM) that signs its serving certificate: in-sandbox HTTPS clients trust only it */
   readonly caPem: string;
   readonly requestLog: RequestLogEntry[];
+  /**
+   * Adapter images the emulated tuning pusher has pushed (image ref -> what training wrote into adapter_config.json);
+   * the inference emulator reads it to load (or, like vLLM, refuse) an adapter.
+   */
+  readonly adapterImages: Map<string, AdapterImage>;
   /** aborted when the sandbox stops: every timer and loop must end with it */
   readonly signal: AbortSignal;
   log(component: string, message: string): void;

@@ -107,6 +107,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     datasetHost: DATASET_HOST,
     caPem: pki.caPem,
     requestLog: [],
+    adapterImages: new Map(),
     signal: ac.signal,
     log: (component, message) => opts.log?.(`[${component}] ${message}`),
   };

@@ -9,7 +9,7 @@ import { runInferencePod } from './inference-pod.js';
 import { JOB_RES, ownerRef, patchStatus, podSuffix, POD_RES, STS_RES, tryCreate, WS_LABEL, WS_RES } from './objects.js';
 import { TaskSet } from './sleep.js';
 import { runTuningPod } from './tuning-pod.js';
-import { podReady } from './workspace.js';
+import { podReady } from './inference-reconcile.js';
 
 type PodPhase = { phase?: string; message?: string };
 

@@ -59,6 +59,7 @@ export async function startArm(opts: { speed?: number; faults?: string[]; kaitoV
     datasetHost: 'datasets.kaito.test',
     caPem: '',
     requestLog: [],
+    adapterImages: new Map(),
     signal: ac.signal,
     log: () => {},
   };

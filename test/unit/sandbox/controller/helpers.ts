@@ -20,6 +20,7 @@ export function testContext(opts: { version?: KaitoVersion; provisioning?: NodeP
     baseUrl: () => opts.baseUrl ?? 'https://127.0.0.1:1',
     datasetHost: opts.datasetHost ?? 'datasets.kaito.sandbox',
     requestLog: [],
+    adapterImages: new Map(),
     signal: abort.signal,
     log: (c, m) => void logs.push(`${c}: ${m}`),
     caPem: opts.caPem ?? '',
