@@ -3,7 +3,7 @@
 // modules are imported only when a lookup runs.
 import { KaitoError, UsageError } from '../../errors.js';
 import { registerSecret } from '../../ui/redact.js';
-import type { AzureLookups, DatasetVerdict, InitSources, KubeContexts } from './sources.js';
+import type { AzureLookups, DatasetVerdict, InitSources, KaitoPlacementFacts, KubeContexts } from './sources.js';
 
 export interface LiveSourceOptions {
   env: NodeJS.ProcessEnv;
@@ -22,6 +22,7 @@ export function liveSources(o: LiveSourceOptions): InitSources {
     azure: (subscription) => azureLookups(o, subscription),
     kubeContexts: () => kubeContexts(o),
     pushSecrets: (context, namespace) => pushSecrets(o, context, namespace),
+    kaito: (context, namespace) => kaitoFacts(o, context, namespace),
     checkDataset: o.skipDatasetCheck ? undefined : (url, preset) => checkDataset(o, url, preset),
   };
 }
@@ -74,6 +75,13 @@ async function kubeContexts(o: LiveSourceOptions): Promise<KubeContexts | undefi
     o.debug(`init: no kube contexts: ${(e as Error).message}`);
     return undefined;
   }
+}
+
+async function kaitoFacts(o: LiveSourceOptions, context: string | undefined, namespace: string): Promise<KaitoPlacementFacts | undefined> {
+  const [{ KubeClient }, { findKaitoController }] = await Promise.all([import('../../kube/index.js'), import('../../kube/kaito.js')]);
+  const kube = KubeClient.fromTarget({ kubeconfig: o.kubeconfig, context, namespace }, { env: o.env, debug: o.debug });
+  const c = await findKaitoController(kube);
+  return c ? { mode: c.mode, version: c.version } : undefined;
 }
 
 async function pushSecrets(o: LiveSourceOptions, context: string | undefined, namespace: string): Promise<string[] | undefined> {

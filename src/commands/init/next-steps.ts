@@ -20,7 +20,7 @@ export function nextSteps(r: WizardResult): string[] {
     ]);
   }
   if (a.nodepool && r.nodepoolIsNew) {
-    steps.push([`kaito nodepool add ${a.nodepool} --instance-type ${r.suggestedSku ?? 'SKU'}`, 'create the GPU node pool the job runs on']);
+    steps.push([`kaito nodepool add ${a.nodepool} --instance-type ${r.suggestedSku ?? 'SKU'}`, r.byo ? 'create the GPU node pool the job runs on (BYO: Kaito uses the nodes you give it)' : 'create the GPU node pool the job runs on']);
   }
   steps.push(['kaito tune --wait', `submit ${ws} and follow it to the end`]);
   steps.push([`kaito deploy --from-tuning ${ws} --wait`, 'serve the base model with the new adapter']);

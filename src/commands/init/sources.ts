@@ -42,7 +42,24 @@ export interface DatasetVerdict {
   note?: string;
 }
 
+/** What the cluster's Kaito controller says about node provisioning (docs/kaito-compat.md C rows). */
+export interface KaitoPlacementFacts {
+  /** nap: Kaito provisions GPU nodes; byo: the user's labelled nodes */
+  mode: 'nap' | 'byo';
+  /** controller image tag, e.g. 0.12.0 */
+  version?: string;
+}
+
+/** NAP on Kaito 0.11+ pins pods to the nodes it provisions for the workspace: a pre-created pool would idle (KAITO.md §7). */
+export function napIgnoresPools(f: KaitoPlacementFacts | undefined): boolean {
+  if (!f || f.mode !== 'nap' || !f.version) return false;
+  const m = /^(\d+)\.(\d+)/.exec(f.version);
+  return Boolean(m && (Number(m[1]) > 0 || Number(m[2]) >= 11));
+}
+
 export interface InitSources {
+  /** The cluster's node-provisioning facts, or undefined when the cluster cannot be reached. */
+  kaito?(context: string | undefined, namespace: string): Promise<KaitoPlacementFacts | undefined>;
   /** Azure lookups for this subscription, or undefined when no credential works. */
   azure?(subscription: string): Promise<AzureLookups | undefined>;
   /** The contexts of the kubeconfig, or undefined when there is none. */

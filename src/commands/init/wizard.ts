@@ -8,7 +8,7 @@ import { validateStoredDatasetUrl } from '../../config/project.js';
 import { validateKubeContext } from '../../config/validators.js';
 import type { Choice, Prompter } from '../../ui/prompts.js';
 import { CHECKS, FLAG_OF, checkGivenAnswers, type AnswerKey, type InitAnswers } from './answers.js';
-import { bestEffort, type AksClusterRef, type AzureLookups, type FamilyQuota, type InitSources, type KubeContexts } from './sources.js';
+import { bestEffort, napIgnoresPools, type AksClusterRef, type AzureLookups, type FamilyQuota, type InitSources, type KubeContexts } from './sources.js';
 
 export interface WizardInput {
   /** values given as flags: never asked */
@@ -37,6 +37,8 @@ export interface WizardResult {
   nodepoolIsNew: boolean;
   /** a VM size to suggest for a new node pool */
   suggestedSku?: string;
+  /** the cluster is BYO: a new pool is the only way to GPU nodes (next steps say so) */
+  byo?: boolean;
 }
 
 const TYPE_IT = '\u0000type'; // sentinel choice value: "none of these, let me type it"
@@ -127,17 +129,28 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
     }
   }
 
-  // 4. Placement
+  // 4. Placement: what the cluster's Kaito can do decides the question (docs/kaito-compat.md C rows; KAITO.md §7):
+  // NAP on 0.11+ provisions its own node (a pool would idle), BYO needs a labelled pool, else ask.
   if (!a.instanceType && !a.nodepool) {
     input.info('Placement');
-    const mode = await prompter.select<'instanceType' | 'nodepool'>({
-      message: 'Where should the tuning job run?',
-      choices: [
-        { value: 'instanceType', short: 'a node Kaito creates', name: 'a GPU node Kaito creates (pick a VM size)', description: 'node auto-provisioning: Kaito asks AKS for a node of this size and removes it with the workspace' },
-        { value: 'nodepool', short: 'an AKS node pool', name: 'an AKS node pool (existing, or one `kaito nodepool add` creates)', description: 'bring your own nodes: the job runs on the pool you name' },
-      ],
-      default: defaults.nodepool ? 'nodepool' : 'instanceType',
-    });
+    const facts = sources.kaito ? await bestEffort('Kaito controller', t.kube ?? 10_000, () => sources.kaito!(a.context, a.namespace ?? 'default'), input.debug) : undefined;
+    result.byo = facts?.mode === 'byo';
+    let mode: 'instanceType' | 'nodepool';
+    if (facts?.mode === 'byo') {
+      input.info('  this cluster brings its own GPU nodes (Kaito BYO mode): the job runs on a node pool you name');
+      mode = 'nodepool';
+    } else if (napIgnoresPools(facts)) {
+      input.info(`  Kaito ${facts!.version} provisions a GPU node for each workspace (node auto-provisioning): pick its VM size`);
+      mode = 'instanceType';
+    } else
+      mode = await prompter.select<'instanceType' | 'nodepool'>({
+        message: 'Where should the tuning job run?',
+        choices: [
+          { value: 'instanceType', short: 'a node Kaito creates', name: 'a GPU node Kaito creates (pick a VM size)', description: 'node auto-provisioning: Kaito asks AKS for a node of this size and removes it with the workspace' },
+          { value: 'nodepool', short: 'an AKS node pool', name: 'an AKS node pool (existing, or one `kaito nodepool add` creates)', description: 'BYO clusters, and NAP clusters up to Kaito 0.10: the job runs on the pool you name (Kaito 0.11+ in NAP mode ignores pools)' },
+        ],
+        default: defaults.nodepool ? 'nodepool' : 'instanceType',
+      });
     const quotas = azure?.quotas ? await bestEffort('GPU quota', t.azure ?? 20_000, () => azure!.quotas!(a.subscription!, a.resourceGroup!, a.cluster!, [...new Set(loadSkus().map((s) => s.quotaFamily))]), input.debug) : undefined;
     if (mode === 'instanceType') {
       a.instanceType = await ask.select('instanceType', 'GPU VM size', skuChoices(preset, a.method, quotas), defaults.instanceType ?? firstFitting(preset, a.method));

@@ -75,9 +75,10 @@ describe('kaito init in a terminal, against the sandbox', () => {
     expect(secrets).toMatch(/❯ acr-push/);
     expect(secrets).not.toMatch(/not-a-registry/);
     t.send('Enter');
-    await t.waitFor(/\? Where should the tuning job run\?/);
-    t.send('Enter');
+    // the sandbox is Kaito 0.12 in NAP mode: Kaito provisions its own node, so no node pool is offered (KAITO.md §7)
     const skus = await t.waitFor(/\? GPU VM size/, 30_000);
+    expect(skus).toMatch(/Kaito 0\.12\.0 provisions a GPU node for each workspace/);
+    expect(skus).not.toMatch(/Where should the tuning job run/);
     expect(skus).toMatch(/Standard_NV36ads_A10_v5\s+1x A10 24 GiB\s+fits\s+recommended\s+quota \d+\/\d+ vCPUs free/);
     t.send('Enter');
     const done = await t.waitFor(/EXIT=\d+/);
