@@ -34,6 +34,9 @@ export async function discoverKaitoApi(kube: KubeClient, signal?: AbortSignal): 
   return { served, apiVersion };
 }
 
+/** What the controller's --node-provisioner says (v0.11+), or what the feature gate implies before (compat C1). */
+export type NodeProvisionerName = 'azure-gpu-provisioner' | 'karpenter' | 'byo';
+
 export interface KaitoController {
   namespace: string;
   name: string;
@@ -43,42 +46,65 @@ export interface KaitoController {
   readyReplicas: number;
   replicas: number;
   mode: ProvisioningMode;
+  /** the node provisioner: azure-gpu-provisioner, karpenter or byo (compat C1) */
+  provisioner: NodeProvisionerName;
   /** how the mode was decided, for doctor */
   modeSource: string;
 }
 
-/** Where the controller lives: the AKS add-on (kube-system) and the helm chart (kaito-workspace). */
+/** a.b[.c] >= min (both dotted numbers); false when v is not a version. */
+export function kaitoVersionAtLeast(v: string | undefined, min: string): boolean {
+  const a = (v ?? '').replace(/^v/, '').split('.').map((x) => Number.parseInt(x, 10));
+  if (!a.length || a.some((n) => Number.isNaN(n))) return false;
+  const b = min.split('.').map((x) => Number.parseInt(x, 10));
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
+/** The Helm chart labels the controller Deployment app.kubernetes.io/name=workspace; its name follows the release (compat C1). */
+export const CONTROLLER_LABEL_SELECTOR = 'app.kubernetes.io/name=workspace';
+
+/** Known names, tried only when listing Deployments cluster-wide is forbidden: the AKS add-on and common Helm releases. */
 const CONTROLLER_LOCATIONS: Array<[string, string]> = [
   ['kube-system', 'kaito-workspace'],
   ['kaito-workspace', 'kaito-workspace'],
+  ['kaito-system', 'workspace'],
+  ['kaito-system', 'kaito-workspace'],
 ];
 
 const BYO_GATE = /disableNodeAutoProvisioning\s*=\s*true/i;
+const PROVISIONER_ARG = /^--node-provisioner=(.*)$/;
 
 interface Deployment extends KubeObject {
   spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ name: string; image?: string; args?: string[]; command?: string[]; env?: Array<{ name: string; value?: string }> }> } } };
   status?: { readyReplicas?: number; replicas?: number; availableReplicas?: number };
 }
 
-/** Finds the Kaito workspace controller Deployment; undefined when none is visible. */
+/** Finds the Kaito workspace controller Deployment by its chart label; undefined when none is visible (compat C1). */
 export async function findKaitoController(kube: KubeClient, signal?: AbortSignal): Promise<KaitoController | undefined> {
   let dep: Deployment | undefined;
-  for (const [ns, name] of CONTROLLER_LOCATIONS) {
-    try {
-      dep = await kube.getOptional<Deployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`, { signal });
-    } catch (e) {
-      if (statusOf(e)?.code === 403) continue;
-      throw kube.error(e, 'read the Kaito controller deployment');
-    }
-    if (dep) break;
+  let listed = false;
+  try {
+    const all = await kube.get<KubeList<Deployment>>('/apis/apps/v1/deployments', { query: { labelSelector: CONTROLLER_LABEL_SELECTOR }, signal });
+    listed = true;
+    // the controller is the one whose container runs the workspace image (the chart's other Deployments carry other names)
+    dep = all.items.find((d) => d.spec?.template?.spec?.containers?.some((c) => /workspace/.test(c.image ?? ''))) ?? all.items[0];
+  } catch (e) {
+    const code = statusOf(e)?.code;
+    if (!(e instanceof KubeApiError) || (code !== 403 && code !== 401 && code !== 404)) throw kube.error(e, 'list deployments');
   }
-  if (!dep) {
-    // other install layouts: any Deployment named like the controller, when we may list cluster-wide
-    try {
-      const all = await kube.get<KubeList<Deployment>>('/apis/apps/v1/deployments', { signal });
-      dep = all.items.find((d) => /kaito-workspace|kaito-controller/.test(d.metadata.name));
-    } catch (e) {
-      if (!(e instanceof KubeApiError)) throw kube.error(e, 'list deployments');
+  if (!dep && !listed) {
+    for (const [ns, name] of CONTROLLER_LOCATIONS) {
+      try {
+        dep = await kube.getOptional<Deployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`, { signal });
+      } catch (e) {
+        if (statusOf(e)?.code === 403) continue;
+        throw kube.error(e, 'read the Kaito controller deployment');
+      }
+      if (dep) break;
     }
   }
   if (!dep) return undefined;
@@ -90,8 +116,22 @@ export function describeController(dep: Deployment): KaitoController {
   const main = containers.find((c) => /workspace|manager|kaito/.test(c.name)) ?? containers[0];
   const image = main?.image;
   const tag = image?.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : undefined;
-  const flags = [...(main?.command ?? []), ...(main?.args ?? []), ...(main?.env ?? []).map((e) => `${e.name}=${e.value ?? ''}`)];
+  const flags = [...(main?.command ?? []), ...(main?.args ?? [])];
+  // compat C1: v0.11+ --node-provisioner decides; before it, the disableNodeAutoProvisioning feature gate
+  const arg = flags.map((f) => PROVISIONER_ARG.exec(f)?.[1]).find((x) => x !== undefined);
   const byo = flags.find((f) => BYO_GATE.test(f));
+  let provisioner: NodeProvisionerName;
+  let modeSource: string;
+  if (arg !== undefined) {
+    provisioner = arg === 'byo' || arg === 'karpenter' ? arg : 'azure-gpu-provisioner';
+    modeSource = `--node-provisioner=${arg}`;
+  } else if (byo) {
+    provisioner = 'byo';
+    modeSource = `feature gate ${byo.match(BYO_GATE)?.[0]}`;
+  } else {
+    provisioner = 'azure-gpu-provisioner';
+    modeSource = 'no --node-provisioner and no disableNodeAutoProvisioning feature gate';
+  }
   return {
     namespace: dep.metadata.namespace ?? '',
     name: dep.metadata.name,
@@ -99,8 +139,9 @@ export function describeController(dep: Deployment): KaitoController {
     version: tag && !tag.includes('/') ? tag.replace(/^v/, '') : undefined,
     readyReplicas: dep.status?.readyReplicas ?? 0,
     replicas: dep.spec?.replicas ?? 1,
-    mode: byo ? 'byo' : 'nap',
-    modeSource: byo ? `feature gate ${byo.match(BYO_GATE)?.[0]}` : 'no disableNodeAutoProvisioning feature gate',
+    mode: provisioner === 'byo' ? 'byo' : 'nap',
+    provisioner,
+    modeSource,
   };
 }
 

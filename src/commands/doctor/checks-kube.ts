@@ -72,10 +72,11 @@ const controller: Check<KubeState> = {
       return { status: 'fail', ...msg(e) };
     }
     const c = s.controller;
-    if (!c) return { status: 'fail', detail: 'no Kaito controller Deployment found (looked for kaito-workspace in kube-system and kaito-workspace)', hint: KAITO_NOT_INSTALLED_HINT };
+    if (!c) return { status: 'fail', detail: 'no Kaito controller Deployment found (none labelled app.kubernetes.io/name=workspace)', hint: KAITO_NOT_INSTALLED_HINT };
     const where = `${c.namespace}/${c.name}`;
     const mode = c.mode === 'byo' ? 'BYO (node auto-provisioning off: use --nodepool)' : 'NAP (Kaito provisions GPU nodes: use --instance-type)';
-    const detail = `${where} version ${c.version ?? 'unknown'}, ${c.readyReplicas}/${c.replicas} ready, mode ${mode}`;
+    // compat C1: provisioner and version as the controller Deployment found by label states them
+    const detail = `${where} version ${c.version ?? 'unknown'}, ${c.readyReplicas}/${c.replicas} ready, node provisioner ${c.provisioner} (${c.modeSource}), mode ${mode}`;
     if (c.readyReplicas < 1) return { status: 'fail', detail, hint: `the controller is not running: \`kubectl -n ${c.namespace} describe deployment ${c.name}\`` };
     return { status: 'ok', detail };
   },

@@ -7,7 +7,7 @@ import { UsageError } from '../../errors.js';
 import type { KubeClient, KubeObject } from '../../kube/index.js';
 import type { WaitResult } from '../../kube/wait.js';
 import { applyWorkspaceObjects, discoverKaitoApi, resolveProvisioningMode, type AppliedObject } from '../../kube/workspace.js';
-import type { KaitoApi, ProvisioningMode } from '../../kube/kaito.js';
+import { kaitoVersionAtLeast, type KaitoApi, type NodeProvisionerName, type ProvisioningMode } from '../../kube/kaito.js';
 import { nodepoolVmSize } from '../tune/nodepool.js';
 import { printResult, type OutputFormat } from '../../ui/printer.js';
 
@@ -72,24 +72,37 @@ export function printSubmitResult(
 export interface ClusterFacts {
   api: KaitoApi;
   mode: ProvisioningMode;
+  /** the controller's node provisioner and Kaito version, when its Deployment was found (compat C1) */
+  provisioner?: NodeProvisionerName;
+  version?: string;
   /** the VM size of --nodepool (or the kaito.yaml pool), when one is named and found */
   vmSize?: string;
   /** what the preflight found wrong, reported together with the flag problems */
   problems: string[];
 }
 
-/** What the cluster runs (Kaito API version, NAP or BYO) and what --nodepool refers to. */
+/** What the cluster runs (Kaito API version, NAP or BYO, provisioner and version) and what --nodepool refers to;
+ *  refuses what that Kaito cannot do (compat C2, C3). */
 export async function clusterFacts(
   ctx: CommandContext,
   kube: KubeClient,
-  opts: { nodeProvisioning?: 'auto' | 'nap' | 'byo'; nodepool?: string; instanceType?: string },
+  opts: { nodeProvisioning?: 'auto' | 'nap' | 'byo'; nodepool?: string; instanceType?: string; command?: 'tune' | 'deploy' },
   defaults: { nodepool?: string } = {},
 ): Promise<ClusterFacts> {
   const api = await discoverKaitoApi(kube, ctx.signal);
-  const { mode } = await resolveProvisioningMode(kube, opts.nodeProvisioning ?? ctx.project().config.cluster?.nodeProvisioning, ctx.signal);
+  const { mode, controller } = await resolveProvisioningMode(kube, opts.nodeProvisioning ?? ctx.project().config.cluster?.nodeProvisioning, ctx.signal);
+  const version = controller?.version;
   const problems: string[] = [];
   const pool = opts.nodepool ?? (opts.instanceType === undefined ? defaults.nodepool : undefined);
+  // compat C2: Kaito 0.8+ sizes a tuning Job from the SKU table via instanceType only; BYO has none, so no Job is ever made
+  if (opts.command === 'tune' && mode === 'byo' && kaitoVersionAtLeast(version, '0.8'))
+    problems.push(`Kaito ${version} in BYO mode cannot run tuning (it finds no GPU count without an instance type and never creates the Job): tune on a cluster whose Kaito runs a node provisioner (azure-gpu-provisioner or karpenter)`);
+  // compat C3: Kaito 0.11+ in NAP mode pins pods to nodes labelled for the workspace: a pre-created pool idles and a new GPU node is bought
+  const refusePool = Boolean(pool) && mode === 'nap' && kaitoVersionAtLeast(version, '0.11');
+  if (refusePool)
+    problems.push(`--nodepool ${pool}: Kaito ${version} in NAP mode ignores existing pools (it buys a new GPU node for the workspace): drop --nodepool and use --instance-type SKU, or use a cluster in BYO mode`);
+  if (pool && mode === 'nap' && !controller) ctx.io.warn(`--nodepool ${pool}: cannot tell the Kaito version (no controller Deployment labelled app.kubernetes.io/name=workspace found); Kaito 0.11+ in NAP mode would leave the pool idle and provision a new node`);
   const found = pool ? await nodepoolVmSize(ctx, kube, pool) : undefined;
-  if (pool && !found) problems.push(`--nodepool ${pool}: no such node pool (no Node labelled agentpool=${pool}); create it with \`kaito nodepool add ${pool} --instance-type SKU\` or list them with \`kaito nodepool list\``);
-  return { api, mode, vmSize: found?.vmSize, problems };
+  if (pool && !found && !refusePool) problems.push(`--nodepool ${pool}: no such node pool (no Node labelled agentpool=${pool}); create it with \`kaito nodepool add ${pool} --instance-type SKU\` or list them with \`kaito nodepool list\``);
+  return { api, mode, provisioner: controller?.provisioner, version, vmSize: found?.vmSize, problems };
 }
