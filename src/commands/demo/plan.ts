@@ -9,7 +9,6 @@
 export const DEFAULT_SPEED = 100;
 
 export const DEMO = {
-  pool: 'gpu',
   sku: 'Standard_NV36ads_A10_v5',
   preset: 'phi-3-mini-128k-instruct',
   tuneWs: 'demo-tune',
@@ -47,34 +46,22 @@ export function doctorStep(): StepPlan {
   };
 }
 
-export function nodepoolAddStep(): StepPlan {
-  return {
-    name: 'nodepool add',
-    title: 'create a GPU node pool in the AKS cluster',
-    why: [
-      `One ${DEMO.sku} node (1x A10, 24 GiB): enough for QLoRA on a ~4B model. The CLI checks the SKU and the`,
-      `regional quota first, then creates the pool through Azure Resource Manager (a long-running operation).`,
-      'Both workspaces below select it with --nodepool (agentpool=gpu), so Kaito runs them on its node instead',
-      'of provisioning another one.',
-    ],
-    args: ['nodepool', 'add', DEMO.pool, '--instance-type', DEMO.sku],
-  };
-}
-
 export function tuneStep(dataset: string): StepPlan {
   return {
     name: 'tune',
     title: `fine-tune ${DEMO.preset} with QLoRA on the sample dataset`,
     why: [
       'kaito tune validates the dataset (300 Kaito-on-AKS questions and answers), then applies a tuning Workspace.',
-      'Kaito runs a training Job on the pool and pushes the resulting LoRA adapter as an image to --output-image.',
+      `Kaito provisions one ${DEMO.sku} node (1x A10, 24 GiB, enough for QLoRA on a ~4B model) for it, runs a`,
+      'training Job there and pushes the resulting LoRA adapter as an image to --output-image.',
       `Pushing needs registry credentials: a throw-away password generated for this demo is piped on stdin`,
       '(never on the command line) and the CLI stores it in a docker-registry Secret.',
     ],
     args: [
       'tune', '--preset', DEMO.preset, '--method', 'qlora', '--name', DEMO.tuneWs, '--dataset', dataset,
       '--output-image', DEMO.outputImage, '--registry-username', DEMO.registryUser, '--registry-password-stdin',
-      '--nodepool', DEMO.pool,
+      // compat C3: Kaito 0.11+ in NAP mode provisions its own nodes; a pre-created pool would idle
+      '--instance-type', DEMO.sku,
     ],
     stdinShown: 'printf %s "$REGISTRY_PASSWORD"',
   };
@@ -110,7 +97,7 @@ export function deployStep(timeout: string): StepPlan {
       '--from-tuning reads the finished tuning workspace: its preset and the adapter image it pushed (and the',
       'pull secret). The inference Workspace runs vLLM with the adapter loaded; --wait returns once it answers.',
     ],
-    args: ['deploy', '--from-tuning', DEMO.tuneWs, '--name', DEMO.chatWs, '--nodepool', DEMO.pool, '--wait', '--timeout', timeout],
+    args: ['deploy', '--from-tuning', DEMO.tuneWs, '--name', DEMO.chatWs, '--instance-type', DEMO.sku, '--wait', '--timeout', timeout],
   };
 }
 
@@ -145,17 +132,8 @@ export function deleteStep(ws: string): StepPlan {
     why:
       ws === DEMO.chatWs
         ? ['Deleting a workspace removes its pods and services; --wait returns once Kaito has finished.']
-        : ['The tuning workspace goes too (the adapter image stays in the registry).'],
+        : ['The tuning workspace goes too (the adapter image stays in the registry); Kaito removes the GPU nodes it provisioned.'],
     args: ['delete', ws, '--wait', '--timeout', '5m'],
-  };
-}
-
-export function nodepoolDeleteStep(): StepPlan {
-  return {
-    name: 'nodepool delete',
-    title: 'delete the GPU node pool',
-    why: ['GPU nodes cost money while they exist. The CLI refuses to delete a pool a workspace still runs on.'],
-    args: ['nodepool', 'delete', DEMO.pool],
   };
 }
 

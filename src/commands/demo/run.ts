@@ -25,7 +25,7 @@ interface Opts {
 }
 
 /** numbered steps (the progress view runs inside "wait") */
-const TOTAL_STEPS = 10;
+const TOTAL_STEPS = 8;
 /** no step takes more than ~2 emulated hours; never less than 3 real minutes (a loaded machine) */
 const stepTimeoutMs = (speed: number) => Math.max(3 * 60_000, Math.ceil((2 * 3_600_000) / speed));
 /** how long the progress view may take to notice the trainer has ended, once wait is done */
@@ -160,7 +160,6 @@ class StepRunner {
 
   async lifecycle(dataset: string): Promise<void> {
     await this.simple(plan.doctorStep());
-    await this.simple(plan.nodepoolAddStep());
     const password = randomBytes(18).toString('base64url');
     registerSecret(password);
     await this.simple(plan.tuneStep(dataset), { input: password });
@@ -171,7 +170,6 @@ class StepRunner {
     await this.proxy();
     await this.simple(plan.deleteStep(plan.DEMO.chatWs));
     await this.simple(plan.deleteStep(plan.DEMO.tuneWs));
-    await this.simple(plan.nodepoolDeleteStep());
   }
 
   private args(p: plan.StepPlan): string[] {

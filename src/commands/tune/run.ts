@@ -43,7 +43,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const kube = kubeFromContext(ctx);
   const ns = kube.namespace;
   // 1. what the cluster runs
-  const { api, mode, vmSize, problems } = await clusterFacts(ctx, kube, opts, project.tune);
+  const { api, mode, vmSize, problems } = await clusterFacts(ctx, kube, { ...opts, command: 'tune' }, project.tune);
 
   // 2. flags -> input (same path as render), with the cluster's facts
   let parsed: ReturnType<typeof tuneInputFromFlags>;

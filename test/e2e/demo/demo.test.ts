@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseEnv, kaito, KAITO_BIN, type CliResult } from '../../support/cli.js';
 
-const STEPS = ['doctor', 'nodepool add', 'tune', 'wait', 'deploy', 'chat', 'proxy', 'delete demo-chat', 'delete demo-tune', 'nodepool delete'];
+const STEPS = ['doctor', 'tune', 'wait', 'deploy', 'chat', 'proxy', 'delete demo-chat', 'delete demo-tune'];
 
 /** a full demo takes ~25 s on an idle 2-core machine; the whole suite may be running next to it */
 const RUN_TIMEOUT_MS = 180_000;
@@ -70,9 +70,9 @@ function expectNothingLeft(r: Pick<CliResult, 'stderr'>, pids: number[] = []): v
 
 /** the part of the narration under step `name` (up to the next step header) */
 function section(stderr: string, name: string): string {
-  const start = stderr.search(new RegExp(`\\[\\d+/10\\] ${name} — `));
+  const start = stderr.search(new RegExp(`\\[\\d+/8\\] ${name} — `));
   if (start < 0) return '';
-  const next = stderr.slice(start + 1).search(/\n\[\d+\/10\] |\nSummary\n/);
+  const next = stderr.slice(start + 1).search(/\n\[\d+\/8\] |\nSummary\n/);
   return next < 0 ? stderr.slice(start) : stderr.slice(start, start + 1 + next);
 }
 
@@ -84,14 +84,13 @@ describe('kaito demo', () => {
     const r = await kaito(['demo'], { env: env(), cwd: project, timeoutMs: 150_000 }).finally(() => rmSync(project, { recursive: true, force: true }));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    STEPS.forEach((name, i) => expect(r.stderr).toContain(`[${i + 1}/10] ${name} — `));
+    STEPS.forEach((name, i) => expect(r.stderr).toContain(`[${i + 1}/8] ${name} — `));
     // the exact command lines, as a user would type them
     expect(r.stderr).toContain('$ kaito doctor --instance-type Standard_NV36ads_A10_v5');
-    expect(r.stderr).toMatch(/\$ printf %s "\$REGISTRY_PASSWORD" \| kaito tune --preset phi-3-mini-128k-instruct --method qlora .*--dataset https:\/\/datasets\.kaito-sandbox\.test:\d+\/kaito-ops-messages\.parquet .*--registry-username demo --registry-password-stdin --nodepool gpu/);
-    expect(r.stderr).toContain('$ kaito deploy --from-tuning demo-tune');
+    expect(r.stderr).toMatch(/\$ printf %s "\$REGISTRY_PASSWORD" \| kaito tune --preset phi-3-mini-128k-instruct --method qlora .*--dataset https:\/\/datasets\.kaito-sandbox\.test:\d+\/kaito-ops-messages\.parquet .*--registry-username demo --registry-password-stdin --instance-type Standard_NV36ads_A10_v5/);
+    expect(r.stderr).toContain('$ kaito deploy --from-tuning demo-tune --name demo-chat --instance-type Standard_NV36ads_A10_v5');
     expect(r.stderr).toContain('$ kaito proxy demo-chat --port 0');
     // the children's own output, indented under their step
-    expect(section(r.stderr, 'nodepool add')).toMatch(/│ ✓ node pool gpu .* created/);
     expect(section(r.stderr, 'tune')).toMatch(/│ ✓ secret\/demo-tune-push created/);
     expect(section(r.stderr, 'wait')).toMatch(/│ demo-tune: tuning succeeded/);
     expect(section(r.stderr, 'wait')).toMatch(/┆ .*step \d+\/\d+/);
@@ -100,10 +99,9 @@ describe('kaito demo', () => {
     expect(section(r.stderr, 'proxy')).toMatch(/← demo-tune: \[emulated\]/);
     expect(section(r.stderr, 'proxy')).toMatch(/│ POST \/v1\/chat\/completions 200/);
     expect(section(r.stderr, 'proxy')).toMatch(/│ proxy stopped/);
-    expect(section(r.stderr, 'nodepool delete')).toMatch(/│ ✓ node pool gpu deleted/);
     // the summary
     expect(r.stderr).toMatch(/Summary\n(.*\n)*\s+total\s+\S+/);
-    expect(r.stderr).toMatch(/✓ the demo passed: 10 steps in /);
+    expect(r.stderr).toMatch(/✓ the demo passed: 8 steps in /);
     // nothing of the user's environment reached the children, and no stack anywhere
     expect(r.stderr).not.toContain('nonexistent/kubeconfig-of-the-user');
     expect(r.stderr).not.toContain('users-own-subscription');
@@ -118,7 +116,7 @@ describe('kaito demo', () => {
     expect(doc).toMatchObject({ ok: true, speed: 300 });
     expect(doc.failedStep).toBeUndefined();
     expect(doc.totalMs).toBeGreaterThan(0);
-    expect(doc.steps.map((s: { name: string }) => s.name)).toEqual([...STEPS.slice(0, 4), 'progress', ...STEPS.slice(4)]);
+    expect(doc.steps.map((s: { name: string }) => s.name)).toEqual([...STEPS.slice(0, 3), 'progress', ...STEPS.slice(3)]);
     for (const s of doc.steps) {
       expect(Object.keys(s).sort()).toEqual(['command', 'exitCode', 'ms', 'name', 'pid']);
       expect(s).toMatchObject({ exitCode: 0 });
@@ -137,7 +135,7 @@ describe('kaito demo', () => {
     // the child's own error stays visible
     expect(section(r.stderr, 'wait')).toMatch(/│ error: tuning job demo-tune failed/);
     expect(r.stderr).toMatch(/✗ wait failed: exited with code 3/);
-    expect(r.stderr).not.toContain('[5/10] deploy');
+    expect(r.stderr).not.toContain('[4/8] deploy');
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ ok: false, failedStep: 'wait' });
     expect(doc.steps.find((s: { name: string }) => s.name === 'wait')).toMatchObject({ exitCode: 3 });
@@ -167,7 +165,7 @@ describe('kaito demo', () => {
     // interrupt while the tuning is being waited for
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
-        if (/\[4\/10\] wait/.test(stderr) || child.exitCode !== null) done();
+        if (/\[3\/8\] wait/.test(stderr) || child.exitCode !== null) done();
       }, 50);
       const limit = setTimeout(done, 60_000);
       function done() {
@@ -176,7 +174,7 @@ describe('kaito demo', () => {
         resolve();
       }
     });
-    expect(stderr).toContain('[4/10] wait');
+    expect(stderr).toContain('[3/8] wait');
     const dir = demoDir(stderr);
     expect(processesMentioning(dir).length).toBeGreaterThan(0); // the wait child is running now
     child.kill('SIGINT');

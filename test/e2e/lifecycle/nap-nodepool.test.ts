@@ -1,17 +1,19 @@
 // NAP mode placement on a CLI-made pool (BYO is covered in byo-doctor.test.ts): `kaito nodepool add`, then
 // `kaito tune --nodepool` selects the pool's nodes by agentpool only, instanceType is the pool's vmSize,
 // Kaito reuses those nodes (no NodeClaim), and `kaito delete --with-nodepool` removes workspace and pool.
+// Kaito 0.10 counts such nodes; 0.11+ pins pods to nodes labelled for the workspace, so there the CLI
+// refuses --nodepool in NAP mode (compat C3, test/e2e/lifecycle/provisioner.test.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kaito } from '../../support/cli.js';
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox.js';
 import { datasetUrl, kubectlFor } from './helpers.js';
 
-describe('NAP mode: tune --nodepool on a pool made by `kaito nodepool add`', () => {
+describe('Kaito 0.10 NAP mode: tune --nodepool on a pool made by `kaito nodepool add`', () => {
   let sb: TestSandbox;
   const kubectl = kubectlFor(() => sb);
   const SKU = 'Standard_NV36ads_A10_v5';
   beforeAll(async () => {
-    sb = await startTestSandbox();
+    sb = await startTestSandbox({ kaitoVersion: '0.10' });
   });
 
   it('runs on the pool without provisioning, then delete --with-nodepool removes both', async () => {
