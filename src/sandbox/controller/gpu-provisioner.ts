@@ -46,6 +46,8 @@ export class GpuProvisioner {
   constructor(
     private readonly ctx: SandboxContext,
     private readonly pools: AgentPoolBackend,
+    /** which NodeClaims this instance turns into nodes (gpu-provisioner: its own; karpenter: the NodePools') */
+    private readonly owns: (claim: KObject) => boolean = () => true,
   ) {}
 
   onEvent(e: StoreEvent): void {
@@ -66,6 +68,7 @@ export class GpuProvisioner {
 
   private onClaim(e: StoreEvent): void {
     const claim = e.object;
+    if (!this.owns(claim)) return;
     const name = claim.metadata.name;
     if (e.type === 'DELETED') {
       this.tasks.cancel(name);
@@ -136,7 +139,7 @@ export class GpuProvisioner {
   private syncRegistration(name: string): void {
     const { store } = this.ctx;
     const claim = store.get(NODECLAIM_RES, undefined, name);
-    if (!claim || claim.metadata.deletionTimestamp) return;
+    if (!claim || claim.metadata.deletionTimestamp || !this.owns(claim)) return;
     const status = (claim.status ?? {}) as { conditions?: Condition[]; nodeName?: string };
     if (status.conditions?.find((c) => c.type === 'Launched')?.status !== 'True') return;
     const node = store.list(NODE_RES, undefined, (n) => (n.metadata.labels?.agentpool ?? n.metadata.labels?.['kubernetes.azure.com/agentpool']) === name).items[0];

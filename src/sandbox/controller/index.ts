@@ -3,9 +3,12 @@
 // nothing polls. Everything stops with stop() or when the sandbox's signal aborts.
 import type { SandboxContext } from '../context.js';
 import type { StoreEvent } from '../store.js';
+import type { KObject } from '../store.js';
 import { GpuProvisioner } from './gpu-provisioner.js';
+import { GPU_PROVISIONER_POOL, KARPENTER_POOL_LABEL, KarpenterEmulator } from './karpenter.js';
+import { KARPENTER_WS_NAME, KARPENTER_WS_NAMESPACE, workspaceNodeSelector } from './placement.js';
 import { createLocalAgentPools } from './local-pools.js';
-import { labelsMatch, NODE_RES, NODECLAIM_RES, WS_LABEL, WS_NS_LABEL, WS_RES } from './objects.js';
+import { labelsMatch, NODE_RES, NODECLAIM_RES, NODEPOOL_RES, WS_LABEL, WS_NS_LABEL, WS_RES } from './objects.js';
 import { WorkQueue } from './queue.js';
 import type { ControllerOptions } from './types.js';
 import { WorkloadControllers } from './workloads.js';
@@ -24,12 +27,22 @@ export function createKaitoController(ctx: SandboxContext, opts: ControllerOptio
     },
     (key, err) => ctx.log('kaito', `reconcile ${key} failed: ${(err as Error)?.stack ?? String(err)}`),
   );
-  const provisioner = new GpuProvisioner(ctx, opts.agentPools ?? createLocalAgentPools(ctx));
+  // gpu-provisioner: NodeClaims of its `kaito` pool become AKS agent pools (compat N1); karpenter: NodePools
+  // become NodeClaims (compat N6) whose VMs Karpenter makes directly
+  const fromGpuProvisioner = (c: KObject) => (c.metadata.labels?.[KARPENTER_POOL_LABEL] ?? GPU_PROVISIONER_POOL) === GPU_PROVISIONER_POOL;
+  const karpenter = ctx.nodeProvisioner === 'karpenter' ? new KarpenterEmulator(ctx) : undefined;
+  const provisioner = new GpuProvisioner(ctx, opts.agentPools ?? createLocalAgentPools(ctx), fromGpuProvisioner);
+  const karpenterVms = karpenter ? new GpuProvisioner(ctx, createLocalAgentPools(ctx), (c) => !fromGpuProvisioner(c)) : undefined;
   const workloads = new WorkloadControllers(ctx);
 
   const enqueueWorkspacesFor = (e: StoreEvent) => {
     const o = e.object;
     if (e.resource === WS_RES) return queue.add(`${o.metadata.namespace}/${o.metadata.name}`);
+    const kws = o.metadata.labels?.[KARPENTER_WS_NAME];
+    if (kws && (e.resource === NODECLAIM_RES || e.resource === NODEPOOL_RES) && o.metadata.labels?.[KARPENTER_WS_NAMESPACE]) {
+      queue.add(`${o.metadata.labels[KARPENTER_WS_NAMESPACE]}/${kws}`);
+      return;
+    }
     const ws = o.metadata.labels?.[WS_LABEL];
     if (ws) {
       const ns = e.resource === NODECLAIM_RES ? o.metadata.labels?.[WS_NS_LABEL] : o.metadata.namespace;
@@ -39,7 +52,7 @@ export function createKaitoController(ctx: SandboxContext, opts: ControllerOptio
     if (e.resource === NODE_RES) {
       // a node appearing, becoming ready or going away matters to every workspace it could serve
       for (const w of ctx.store.list(WS_RES).items) {
-        if (labelsMatch(o.metadata.labels, viewWorkspace(w).matchLabels)) queue.add(`${w.metadata.namespace}/${w.metadata.name}`);
+        if (labelsMatch(o.metadata.labels, workspaceNodeSelector(ctx, viewWorkspace(w)))) queue.add(`${w.metadata.namespace}/${w.metadata.name}`);
       }
     }
   };
@@ -55,6 +68,8 @@ export function createKaitoController(ctx: SandboxContext, opts: ControllerOptio
     for (let e = buffered.shift(); e && !stopped; e = buffered.shift()) {
       try {
         provisioner.onEvent(e);
+        karpenter?.onEvent(e);
+        karpenterVms?.onEvent(e);
         workloads.onEvent(e);
         enqueueWorkspacesFor(e);
       } catch (err) {
@@ -74,6 +89,8 @@ export function createKaitoController(ctx: SandboxContext, opts: ControllerOptio
   // objects that were there before the controller started (a restored state dir)
   for (const w of ctx.store.list(WS_RES).items) queue.add(`${w.metadata.namespace}/${w.metadata.name}`);
   provisioner.resync();
+  karpenter?.resync();
+  karpenterVms?.resync();
   workloads.resync();
 
   const stop = () => {
@@ -82,6 +99,7 @@ export function createKaitoController(ctx: SandboxContext, opts: ControllerOptio
     unsubscribe();
     queue.stop();
     provisioner.stop();
+    karpenterVms?.stop();
     workloads.stop();
     ctx.signal.removeEventListener('abort', stop);
   };

@@ -1,6 +1,7 @@
 // What the tuning and inference manifests share: labels, annotations, image names, GPU tolerations and node affinity.
 // The Job lives in ./tuning-manifests.ts, the inference workload and Services in ./inference-manifests.ts.
 import type { SandboxContext } from '../context.js';
+import { workspaceNodeSelector } from './placement.js';
 import type { WorkspaceView } from './types.js';
 
 export const REVISION_ANNOTATION = 'workspace.kaito.io/revision';
@@ -9,12 +10,12 @@ export const BASE_IMAGE = 'mcr.microsoft.com/aks/kaito';
 
 export const gpuToleration = [{ key: 'sku', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }, { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }];
 
-/** Where a workspace's pods may run (owned by the node-placement rules: docs/kaito-compat.md, section N). */
-export function affinity(v: WorkspaceView, _ctx: SandboxContext) {
+/** Where a workspace's pods may run: the workspace node selector of ./placement.ts (compat N3). */
+export function affinity(v: WorkspaceView, ctx: SandboxContext) {
   return {
     nodeAffinity: {
       requiredDuringSchedulingIgnoredDuringExecution: {
-        nodeSelectorTerms: [{ matchExpressions: Object.entries(v.matchLabels).map(([key, value]) => ({ key, operator: 'In', values: [value] })) }],
+        nodeSelectorTerms: [{ matchExpressions: Object.entries(workspaceNodeSelector(ctx, v)).map(([key, value]) => ({ key, operator: 'In', values: [value] })) }],
       },
     },
   };

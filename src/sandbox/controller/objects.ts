@@ -5,6 +5,8 @@ import { StoreError, type KObject, type ObjectStore, type ResourceKey } from '..
 
 export const WS_RES = 'kaito.sh/workspaces';
 export const NODECLAIM_RES = 'karpenter.sh/nodeclaims';
+export const NODEPOOL_RES = 'karpenter.sh/nodepools';
+export const CRD_RES = 'apiextensions.k8s.io/customresourcedefinitions';
 export const NODE_RES = '/nodes';
 export const POD_RES = '/pods';
 export const JOB_RES = 'batch/jobs';

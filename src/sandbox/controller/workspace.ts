@@ -6,8 +6,9 @@ import type { SandboxContext } from '../context.js';
 import type { KObject } from '../store.js';
 import { getCondition, setCondition } from './conditions.js';
 import { reconcileInference } from './inference-reconcile.js';
-import { JOB_RES, NODECLAIM_RES, patchObject, patchStatus, POD_RES, STS_RES, SVC_RES, tryDelete, WS_LABEL, WS_RES } from './objects.js';
+import { JOB_RES, NODECLAIM_RES, NODEPOOL_RES, patchObject, patchStatus, POD_RES, STS_RES, SVC_RES, tryDelete, WS_LABEL, WS_RES } from './objects.js';
 import { reconcileTuning, trackRevision } from './tuning-reconcile.js';
+import { karpenterNodePoolName } from './placement.js';
 import { reconcileResources, workspaceClaims } from './resources.js';
 import type { Condition, WorkspaceView } from './types.js';
 import { viewWorkspace } from './workspace-view.js';
@@ -76,9 +77,12 @@ export class WorkspaceReconciler {
     this.writeStatus(ws, status);
     tryDelete(store, JOB_RES, v.namespace, v.name);
     tryDelete(store, STS_RES, v.namespace, v.name);
+    tryDelete(store, 'apps/deployments', v.namespace, v.name); // compat I1: Kaito 0.6's inference Deployment
     tryDelete(store, SVC_RES, v.namespace, v.name);
     tryDelete(store, SVC_RES, v.namespace, `${v.name}-headless`);
     for (const p of store.list(POD_RES, v.namespace, (o) => o.metadata.labels?.[WS_LABEL] === v.name).items) tryDelete(store, POD_RES, v.namespace, p.metadata.name);
+    // karpenter: Kaito deletes the workspace's NodePool and Karpenter its NodeClaims (v0.12 NP karpenter DeleteNodes; compat N6)
+    if (this.ctx.nodeProvisioner === 'karpenter') tryDelete(store, NODEPOOL_RES, undefined, karpenterNodePoolName(v.namespace, v.name));
     const claims = workspaceClaims(this.ctx, v);
     for (const c of claims) if (!c.metadata.deletionTimestamp) tryDelete(store, NODECLAIM_RES, undefined, c.metadata.name);
     if (workspaceClaims(this.ctx, v).length) return; // re-queued when the gpu-provisioner releases them

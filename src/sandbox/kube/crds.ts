@@ -67,6 +67,17 @@ function crd(group: string, kind: string, plural: string, scope: 'Namespaced' | 
   };
 }
 
+/** Karpenter's NodePool CRD: installed only on clusters whose Kaito runs the karpenter provisioner (compat N6). */
+export function karpenterNodePoolCrd(): KObject {
+  const cols: PrinterColumn[] = [
+    { name: 'NodeClass', type: 'string', jsonPath: '.spec.template.spec.nodeClassRef.name' },
+    { name: 'Nodes', type: 'string', jsonPath: '.status.resources.nodes' },
+    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    age,
+  ];
+  return crd('karpenter.sh', 'NodePool', 'nodepools', 'Cluster', ['v1'], nodeClaimSchema, cols, { categories: ['karpenter'] });
+}
+
 export function kaitoCrds(v: KaitoVersion): KObject[] {
   return [
     crd('kaito.sh', 'Workspace', 'workspaces', 'Namespaced', ['v1beta1', 'v1alpha1'], workspaceSchema, workspaceColumns(v), { shortNames: ['wk', 'wks'], categories: ['all', 'kaito'] }),

@@ -51,6 +51,7 @@ export const RESOURCES: ResourceDef[] = [
   def('batch', ['v1'], 'Job', 'jobs', true, { categories: ['all'], subresources: ['status'] }),
   def('kaito.sh', ['v1beta1', 'v1alpha1'], 'Workspace', 'workspaces', true, { shortNames: ['wk', 'wks'], categories: ['all', 'kaito'], subresources: ['status'] }),
   def('karpenter.sh', ['v1'], 'NodeClaim', 'nodeclaims', false, { categories: ['karpenter'], subresources: ['status'] }),
+  def('karpenter.sh', ['v1'], 'NodePool', 'nodepools', false, { categories: ['karpenter'], subresources: ['status'] }),
   def('apiextensions.k8s.io', ['v1'], 'CustomResourceDefinition', 'customresourcedefinitions', false, { shortNames: ['crd', 'crds'], subresources: ['status'] }),
   // a question, not a stored object: POST only, answered by access-review.ts
   def('authorization.k8s.io', ['v1'], 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, { verbs: ['create'] }),

@@ -40,8 +40,8 @@ describe('inference workspaces', () => {
     expect(ctx.podLogs.read('default', 'phi-0', 'phi').map((l) => l.text).join('\n')).toContain('Starting vLLM API server');
   });
 
-  it('reuses an existing matching node instead of creating a NodeClaim', async () => {
-    sb = testContext();
+  it('reuses an existing matching node instead of creating a NodeClaim (v0.10; from v0.11 NAP pins to its own nodes: placement.test.ts)', async () => {
+    sb = testContext({ version: '0.10' });
     const { ctx } = sb;
     const { makeAgentPoolNode } = await import('../../../../src/sandbox/controller/node-factory.js');
     ctx.store.create('/nodes', makeAgentPoolNode(ctx, { pool: 'gpu1', vmSize: 'Standard_NC24ads_A100_v4', index: 0, salt: '12345678', nodeLabels: { app: 'phi' }, nodeTaints: ['sku=gpu:NoSchedule'], ready: true }));
