@@ -27,8 +27,8 @@ export function createKaitoController(ctx: SandboxContext, opts: ControllerOptio
     },
     (key, err) => ctx.log('kaito', `reconcile ${key} failed: ${(err as Error)?.stack ?? String(err)}`),
   );
-  // gpu-provisioner: NodeClaims of its `kaito` pool become AKS agent pools (compat N1); karpenter: NodePools
-  // become NodeClaims (compat N6) whose VMs Karpenter makes directly
+  // gpu-provisioner: NodeClaims of its `kaito` pool become AKS agent pools (compat N25); karpenter: NodePools
+  // become NodeClaims (compat N21) whose VMs Karpenter makes directly
   const fromGpuProvisioner = (c: KObject) => (c.metadata.labels?.[KARPENTER_POOL_LABEL] ?? GPU_PROVISIONER_POOL) === GPU_PROVISIONER_POOL;
   const karpenter = ctx.nodeProvisioner === 'karpenter' ? new KarpenterEmulator(ctx) : undefined;
   const provisioner = new GpuProvisioner(ctx, opts.agentPools ?? createLocalAgentPools(ctx), fromGpuProvisioner);

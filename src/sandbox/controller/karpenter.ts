@@ -1,4 +1,4 @@
-// The emulated Karpenter (karpenter provisioner, Kaito v0.11+; compat N6): Kaito writes one karpenter.sh/v1 NodePool
+// The emulated Karpenter (karpenter provisioner, Kaito v0.11+; compat N21): Kaito writes one karpenter.sh/v1 NodePool
 // per workspace with static replicas; Karpenter keeps that many NodeClaims `<pool>-<suffix>` labelled
 // `karpenter.sh/nodepool=<pool>` plus the template's labels, and removes them when the NodePool goes.
 // Turning a NodeClaim into a Node is left to a GpuProvisioner over local VMs (Karpenter's Azure provider creates

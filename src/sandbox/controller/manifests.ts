@@ -10,7 +10,7 @@ export const BASE_IMAGE = 'mcr.microsoft.com/aks/kaito';
 
 export const gpuToleration = [{ key: 'sku', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }, { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }];
 
-/** Where a workspace's pods may run: the workspace node selector of ./placement.ts (compat N3). */
+/** Where a workspace's pods may run: the workspace node selector of ./placement.ts (compat N20). */
 export function affinity(v: WorkspaceView, ctx: SandboxContext) {
   return {
     nodeAffinity: {

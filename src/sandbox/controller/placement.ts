@@ -13,7 +13,7 @@ export const KARPENTER_WS_NAME = 'karpenter.kaito.sh/workspace-name';
 export const KARPENTER_WS_NAMESPACE = 'karpenter.kaito.sh/workspace-namespace';
 export const KARPENTER_MANAGED_BY = 'karpenter.kaito.sh/managed-by';
 
-/** The 8 label keys Kaito drops from matchLabels (v0.11+ API labels.go reservedSelectorLabelKeys; compat N5). */
+/** The 8 label keys Kaito drops from matchLabels (v0.11+ API labels.go reservedSelectorLabelKeys; compat N22). */
 export const RESERVED_SELECTOR_KEYS = new Set([
   'kaito.sh/workspace',
   'kaito.sh/workspacenamespace',
@@ -31,7 +31,7 @@ export function sanitizedMatchLabels(ctx: SandboxContext, v: WorkspaceView): Rec
   return Object.fromEntries(Object.entries(v.matchLabels).filter(([k]) => !RESERVED_SELECTOR_KEYS.has(k)));
 }
 
-/** The labels a node must carry to serve the workspace (compat N3). */
+/** The labels a node must carry to serve the workspace (compat N20). */
 export function workspaceNodeSelector(ctx: SandboxContext, v: WorkspaceView): Record<string, string> {
   const labels = sanitizedMatchLabels(ctx, v);
   if (!versionAtLeast(ctx.kaitoVersion, '0.11') || ctx.nodeProvisioner === 'byo') return labels;
@@ -39,7 +39,7 @@ export function workspaceNodeSelector(ctx: SandboxContext, v: WorkspaceView): Re
   return { ...labels, [WS_LABEL]: v.name, [WS_NS_LABEL]: v.namespace };
 }
 
-/** Karpenter NodePool name for a workspace: `<ns>-<ws>`, over 63 characters cut and suffixed with 9 hex of its sha256 (compat N6). */
+/** Karpenter NodePool name for a workspace: `<ns>-<ws>`, over 63 characters cut and suffixed with 9 hex of its sha256 (compat N21). */
 export function karpenterNodePoolName(namespace: string, name: string): string {
   const full = `${namespace}-${name}`;
   if (full.length <= 63) return full;

@@ -11,14 +11,14 @@ import type { Condition, WorkspaceView } from './types.js';
 
 export interface ResourceVerdict { ready: boolean; workerNodes: string[] }
 
-/** Nodes that count for the workspace: its node selector (v0.11+ NAP: only nodes provisioned for it; compat N3), in NAP of its instance type. */
+/** Nodes that count for the workspace: its node selector (v0.11+ NAP: only nodes provisioned for it; compat N20), in NAP of its instance type. */
 export function qualifiedNodes(ctx: SandboxContext, v: WorkspaceView): KObject[] {
   const byInstanceType = ctx.nodeProvisioning === 'nap' && v.instanceType;
   const selector = workspaceNodeSelector(ctx, v);
   return ctx.store.list(NODE_RES, undefined, (n) => !n.metadata.deletionTimestamp && labelsMatch(n.metadata.labels, selector) && (!byInstanceType || n.metadata.labels?.['node.kubernetes.io/instance-type'] === v.instanceType)).items;
 }
 
-/** The NodeClaims serving the workspace: the gpu-provisioner's by workspace labels, Karpenter's by NodePool (compat N1, N6). */
+/** The NodeClaims serving the workspace: the gpu-provisioner's by workspace labels, Karpenter's by NodePool (compat N1, N21). */
 export function workspaceClaims(ctx: SandboxContext, v: WorkspaceView): KObject[] {
   if (ctx.nodeProvisioner === 'karpenter') {
     const pool = karpenterNodePoolName(v.namespace, v.name);
@@ -27,7 +27,7 @@ export function workspaceClaims(ctx: SandboxContext, v: WorkspaceView): KObject[
   return ctx.store.list(NODECLAIM_RES, undefined, (c) => c.metadata.labels?.[WS_LABEL] === v.name && c.metadata.labels?.[WS_NS_LABEL] === v.namespace).items;
 }
 
-/** Kaito's per-workspace Karpenter NodePool (v0.12 pkg/nodeprovision/karpenter/nodepool.go generateNodePool; compat N6). */
+/** Kaito's per-workspace Karpenter NodePool (v0.12 pkg/nodeprovision/karpenter/nodepool.go generateNodePool; compat N21). */
 function ensureKarpenterNodePool(ctx: SandboxContext, ws: KObject, v: WorkspaceView, replicas: number): void {
   const name = karpenterNodePoolName(v.namespace, v.name);
   const existing = ctx.store.get(NODEPOOL_RES, undefined, name);
@@ -93,7 +93,7 @@ const claimCond = (c: KObject, type: string) => ((c.status as { conditions?: Con
 /** Creates missing NodeClaims (NAP) and writes the resource conditions into `conds`. */
 export function reconcileResources(ctx: SandboxContext, ws: KObject, v: WorkspaceView, status: Record<string, unknown>, conds: Condition[]): ResourceVerdict {
   const gen = v.generation;
-  // NodesReady and the v1beta1 targetNodeCount are v0.10+ here (compat N7); v0.6 keeps neither
+  // NodesReady and the v1beta1 targetNodeCount are v0.10+ here (compat N23); v0.6 keeps neither
   const v010 = versionAtLeast(ctx.kaitoVersion, '0.10');
   const target = v.count;
   if (v010) status.targetNodeCount = target;
@@ -120,7 +120,7 @@ export function reconcileResources(ctx: SandboxContext, ws: KObject, v: Workspac
     if (readyClaims + foreignReady < target) {
       claimOk = false;
       const failed = claims.find((c) => claimCond(c, 'Launched')?.status === 'False');
-      // compat N8: only v0.12 copies the NodeClaim's launch error (reason + truncated message) into the Workspace;
+      // compat N24: only v0.12 copies the NodeClaim's launch error (reason + truncated message) into the Workspace;
       // v0.10-v0.11 say NodeClaimNotReady and the cause stays on the NodeClaim
       if (failed && ctx.kaitoVersion === '0.12') {
         const launched = claimCond(failed, 'Launched');

@@ -81,7 +81,7 @@ export class WorkspaceReconciler {
     tryDelete(store, SVC_RES, v.namespace, v.name);
     tryDelete(store, SVC_RES, v.namespace, `${v.name}-headless`);
     for (const p of store.list(POD_RES, v.namespace, (o) => o.metadata.labels?.[WS_LABEL] === v.name).items) tryDelete(store, POD_RES, v.namespace, p.metadata.name);
-    // karpenter: Kaito deletes the workspace's NodePool and Karpenter its NodeClaims (v0.12 NP karpenter DeleteNodes; compat N6)
+    // karpenter: Kaito deletes the workspace's NodePool and Karpenter its NodeClaims (v0.12 NP karpenter DeleteNodes; compat N21)
     if (this.ctx.nodeProvisioner === 'karpenter') tryDelete(store, NODEPOOL_RES, undefined, karpenterNodePoolName(v.namespace, v.name));
     const claims = workspaceClaims(this.ctx, v);
     for (const c of claims) if (!c.metadata.deletionTimestamp) tryDelete(store, NODECLAIM_RES, undefined, c.metadata.name);

@@ -67,7 +67,7 @@ function crd(group: string, kind: string, plural: string, scope: 'Namespaced' | 
   };
 }
 
-/** Karpenter's NodePool CRD: installed only on clusters whose Kaito runs the karpenter provisioner (compat N6). */
+/** Karpenter's NodePool CRD: installed only on clusters whose Kaito runs the karpenter provisioner (compat N21). */
 export function karpenterNodePoolCrd(): KObject {
   const cols: PrinterColumn[] = [
     { name: 'NodeClass', type: 'string', jsonPath: '.spec.template.spec.nodeClassRef.name' },

@@ -1,4 +1,4 @@
-// Node provisioning per provisioner and release (docs/kaito-compat.md N3, N6): karpenter NodePools and their
+// Node provisioning per provisioner and release (docs/kaito-compat.md N20, N21): karpenter NodePools and their
 // NodeClaims, and v0.11+ pinning pods to the nodes provisioned for the workspace (a pre-created pool idles).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKaitoController } from '../../../../src/sandbox/controller/index.js';
