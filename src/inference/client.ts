@@ -156,20 +156,18 @@ export class ChatClient {
     return result;
   }
 
-  /** Kaito <= 0.8 Transformers: POST /chat {messages|prompt, generate_kwargs} -> {"Result": "..."}. */
+  /**
+   * Kaito <= 0.8 Transformers (compat I4): POST /chat {prompt, return_full_text, generate_kwargs} -> {"Result": "..."}.
+   * Every v0.6 preset runs the text-generation pipeline, which refuses `messages` (400): the conversation is
+   * flattened into `prompt`, and return_full_text=false keeps the server from echoing it back.
+   */
   private async chatLegacy(req: ChatRequest): Promise<ChatResult> {
     const p = req.params ?? {};
     const generate_kwargs = definedOnly({ temperature: p.temperature, top_p: p.top_p, max_new_tokens: p.max_tokens });
     const t0 = this.now();
-    const post = (payload: unknown) =>
-      this.send({ method: 'POST', path: '/chat', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(payload), signal: req.signal });
-    let res = await post({ messages: req.messages, generate_kwargs });
-    let text = await readText(res.body);
-    if (res.status === 400 || res.status === 422) {
-      // text-generation pipelines take a single prompt, not messages
-      res = await post({ prompt: promptFromMessages(req.messages), generate_kwargs });
-      text = await readText(res.body);
-    }
+    const payload = { prompt: promptFromMessages(req.messages), return_full_text: false, generate_kwargs };
+    const res = await this.send({ method: 'POST', path: '/chat', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(payload), signal: req.signal });
+    const text = await readText(res.body);
     if (res.status >= 400) throw httpError(res.status, text, 'chat', this.transport.description);
     let doc: { Result?: unknown };
     try {

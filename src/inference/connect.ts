@@ -1,8 +1,10 @@
 // Builds the Transport a command asked for: --endpoint URL, or a ready workspace through the API
-// server's service proxy (default) or a port-forward to pod <ws>-0 port 5000.
+// server's service proxy (default) or a port-forward to its inference pod port 5000: `<ws>-0` of the
+// StatefulSet (Kaito 0.8+), else a ready pod of Kaito 0.6's Deployment `<ws>-<hash>-<rand>` (compat I5).
 import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { kubeFromContext } from '../kube/index.js';
+import { resourcePath, type KubeClient, type KubeList, type KubeObject } from '../kube/client.js';
 import { PortForwardTransport } from './port-forward.js';
 import { ServiceProxyTransport } from './service-proxy.js';
 import { EndpointTransport, normalizeEndpoint, type Transport } from './transport.js';
@@ -37,7 +39,26 @@ export async function connect(ctx: CommandContext, o: ConnectOptions): Promise<C
   const ws = await resolveInferenceWorkspace(kube, o.workspace, ctx.project().config.workspace, ctx.signal);
   const transport =
     o.via === 'port-forward'
-      ? new PortForwardTransport(kube.kc, ws.namespace, `${ws.name}-0`, 5000)
+      ? new PortForwardTransport(kube.kc, ws.namespace, await inferencePod(kube, ws.namespace, ws.name, ctx.signal), 5000)
       : new ServiceProxyTransport(kube.kc, kube.server, ws.namespace, ws.name, 80);
   return { transport, workspace: ws };
+}
+
+const podIsReady = (p: KubeObject) => (((p.status ?? {}) as { conditions?: Array<{ type: string; status: string }> }).conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+
+/**
+ * compat I5: the pod to port-forward to. `<ws>-0` when the workspace has one (StatefulSet, Kaito 0.8+);
+ * otherwise the first ready pod, by name, labelled kaito.sh/workspace=<ws> (Kaito 0.6's Deployment).
+ */
+export async function inferencePod(kube: KubeClient, namespace: string, workspace: string, signal?: AbortSignal): Promise<string> {
+  const first = `${workspace}-0`;
+  let list: KubeList;
+  try {
+    list = await kube.get<KubeList>(`${resourcePath('Pod', namespace)}?labelSelector=${encodeURIComponent(`kaito.sh/workspace=${workspace}`)}`, { signal });
+  } catch (e) {
+    throw kube.error(e, `list the pods of workspace ${workspace}`);
+  }
+  const pods = list.items.filter((p) => !p.metadata.deletionTimestamp).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  if (pods.length === 0 || pods.some((p) => p.metadata.name === first)) return first;
+  return (pods.find(podIsReady) ?? pods[0]).metadata.name;
 }

@@ -22,9 +22,12 @@ export interface InferenceWorkspace {
 const conditions = (o: KubeObject) => (((o.status ?? {}) as { conditions?: Condition[] }).conditions ?? []);
 const stateOf = (o: KubeObject) => ((o.status ?? {}) as { state?: string }).state;
 
-/** Ready when status.state says so (Kaito v0.9+) or InferenceReady=True (every version). */
+/**
+ * compat W20: ready to answer when the InferenceReady condition is True, on every version. Not status.state
+ * (v0.10+ leaves NotReady after a failed benchmark while InferenceReady is True) and not pod readiness (the
+ * Service publishes unready pods).
+ */
 export function isInferenceReady(o: KubeObject): boolean {
-  if (stateOf(o) === 'Ready') return true;
   return conditions(o).some((c) => c.type === 'InferenceReady' && c.status === 'True');
 }
 

@@ -1,18 +1,51 @@
 // The inference workload and Services Kaito creates for an inference Workspace (KAITO.md §6).
-import type { SandboxContext } from '../context.js';
+import { versionAtLeast, type SandboxContext } from '../context.js';
 import type { KObject } from '../store.js';
 import { ADAPTERS_ANNOTATION, affinity, gpuToleration, presetImage } from './manifests.js';
 import { hex, ownerRef, WS_LABEL } from './objects.js';
+import { presetFacts } from './presets.js';
 import type { WorkspaceView } from './types.js';
 
 export function adaptersHash(v: WorkspaceView): string {
   return v.adapters.map((a) => `${a.name}=${a.image ?? ''}`).join(',');
 }
 
+export const DEPLOY_RES = 'apps/deployments';
+
+/**
+ * compat I1: Kaito 0.6 runs inference as a Deployment `<ws>` (replicas = nodes) unless it is multi-node vLLM;
+ * v0.8+ always a StatefulSet `<ws>` with pods `<ws>-0..n-1`.
+ */
+export function usesDeployment(v: WorkspaceView, ctx: SandboxContext): boolean {
+  return !versionAtLeast(ctx.kaitoVersion, '0.10') && !(v.runtime === 'vllm' && v.count > 1);
+}
+
+/**
+ * compat I3: the model name the server answers to. v0.6/v0.10 the preset name; v0.11+ the lower-cased
+ * last segment of the Hugging Face id (mistral-7b -> mistral-7b-v0.3).
+ */
+export function servedModelName(preset: string, version: SandboxContext['kaitoVersion']): string {
+  if (!versionAtLeast(version, '0.11')) return preset;
+  const id = presetFacts(preset).hfId;
+  return (id.split('/').pop() ?? id).toLowerCase();
+}
+
+/** The inference workload for this Kaito version: a Deployment (0.6) or a StatefulSet (compat I1). */
+export function inferenceWorkload(ws: KObject, v: WorkspaceView, ctx: SandboxContext): KObject {
+  const sts = inferenceStatefulSet(ws, v, ctx);
+  if (!usesDeployment(v, ctx)) return sts;
+  const spec = sts.spec as Record<string, unknown>;
+  return {
+    ...sts,
+    kind: 'Deployment',
+    spec: { replicas: spec.replicas, selector: spec.selector, template: spec.template, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 },
+  };
+}
+
 export function inferenceStatefulSet(ws: KObject, v: WorkspaceView, ctx: SandboxContext): KObject {
   const version = ctx.kaitoVersion;
   const args = v.runtime === 'vllm'
-    ? ['python3 /workspace/vllm/inference_api.py --served-model-name ' + v.preset + ' --port 5000' + (v.adapters.length ? ' --enable-lora' : '')]
+    ? ['python3 /workspace/vllm/inference_api.py --served-model-name ' + servedModelName(v.preset, version) + ' --port 5000' + (v.adapters.length ? ' --enable-lora' : '')]
     : ['accelerate launch /workspace/tfs/inference_api.py --pipeline text-generation --torch_dtype bfloat16'];
   return {
     apiVersion: 'apps/v1',
@@ -46,10 +79,13 @@ export function inferenceStatefulSet(ws: KObject, v: WorkspaceView, ctx: Sandbox
   };
 }
 
-export function inferenceServices(ws: KObject, v: WorkspaceView): KObject[] {
+// compat I2: the Service selects every workspace pod behind a 0.6 Deployment, else pod `<ws>-0`;
+// `<ws>-headless` exists only with a StatefulSet.
+export function inferenceServices(ws: KObject, v: WorkspaceView, ctx: SandboxContext): KObject[] {
   const lb = ws.metadata.annotations?.['kaito.sh/enablelb']?.toLowerCase() === 'true';
   const owner = [ownerRef(ws)];
-  return [
+  const deployment = usesDeployment(v, ctx);
+  const all: KObject[] = [
     {
       apiVersion: 'v1',
       kind: 'Service',
@@ -57,7 +93,7 @@ export function inferenceServices(ws: KObject, v: WorkspaceView): KObject[] {
       spec: {
         type: lb ? 'LoadBalancer' : 'ClusterIP',
         clusterIP: `10.0.${1 + (parseInt(hex(2), 16) % 254)}.${1 + (parseInt(hex(2), 16) % 254)}`,
-        selector: { [WS_LABEL]: v.name, 'statefulset.kubernetes.io/pod-name': `${v.name}-0` },
+        selector: deployment ? { [WS_LABEL]: v.name } : { [WS_LABEL]: v.name, 'statefulset.kubernetes.io/pod-name': `${v.name}-0` },
         ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 5000 }],
         publishNotReadyAddresses: true,
       },
@@ -69,4 +105,5 @@ export function inferenceServices(ws: KObject, v: WorkspaceView): KObject[] {
       spec: { clusterIP: 'None', selector: { [WS_LABEL]: v.name }, ports: [{ name: 'torchrun', port: 29500, protocol: 'TCP', targetPort: 29500 }], publishNotReadyAddresses: true },
     },
   ];
+  return deployment ? all.slice(0, 1) : all;
 }

@@ -3,7 +3,7 @@ import type { SandboxContext } from '../context.js';
 import type { KObject } from '../store.js';
 import { setCondition } from './conditions.js';
 import { recordEvent } from './events.js';
-import { adaptersHash, inferenceServices, inferenceStatefulSet } from './inference-manifests.js';
+import { adaptersHash, DEPLOY_RES, inferenceServices, inferenceWorkload, usesDeployment } from './inference-manifests.js';
 import { ADAPTERS_ANNOTATION } from './manifests.js';
 import { patchObject, patchStatus, POD_RES, STS_RES, SVC_RES, tryCreate, tryDelete, WS_LABEL } from './objects.js';
 import type { Condition, WorkspaceView } from './types.js';
@@ -11,21 +11,24 @@ import type { Condition, WorkspaceView } from './types.js';
 export function reconcileInference(ctx: SandboxContext, ws: KObject, v: WorkspaceView, status: Record<string, unknown>, conds: Condition[]): void {
   const { store } = ctx;
   const gen = v.generation;
-  for (const svc of inferenceServices(ws, v)) {
+  for (const svc of inferenceServices(ws, v, ctx)) {
     if (!store.get(SVC_RES, v.namespace, svc.metadata.name) && tryCreate(store, SVC_RES, svc) && (svc.spec as { type?: string }).type === 'LoadBalancer') {
       patchStatus(store, SVC_RES, v.namespace, svc.metadata.name, (s) => {
         s.loadBalancer = { ingress: [{ ip: `20.42.${(v.name.length * 7) % 250}.${(v.name.charCodeAt(0) * 3) % 250}`, ipMode: 'VIP' }] };
       });
     }
   }
-  let sts = store.get(STS_RES, v.namespace, v.name);
+  // compat I1: a Deployment on 0.6, a StatefulSet on 0.10+
+  const res = usesDeployment(v, ctx) ? DEPLOY_RES : STS_RES;
+  const kindWord = res === DEPLOY_RES ? 'deployment' : 'statefulset';
+  let sts = store.get(res, v.namespace, v.name);
   if (!sts) {
-    sts = tryCreate(store, STS_RES, inferenceStatefulSet(ws, v, ctx));
-    if (sts) recordEvent(store, ws, 'Normal', 'StatefulSetCreated', `Created inference statefulset ${v.name}`, 'kaito-workspace');
+    sts = tryCreate(store, res, inferenceWorkload(ws, v, ctx));
+    if (sts) recordEvent(store, ws, 'Normal', res === DEPLOY_RES ? 'DeploymentCreated' : 'StatefulSetCreated', `Created inference ${kindWord} ${v.name}`, 'kaito-workspace');
   } else if (sts.metadata.annotations?.[ADAPTERS_ANNOTATION] !== adaptersHash(v)) {
     // new adapter list: roll the pods so the server loads them
-    const next = inferenceStatefulSet(ws, v, ctx);
-    patchObject(store, STS_RES, v.namespace, v.name, (o) => {
+    const next = inferenceWorkload(ws, v, ctx);
+    patchObject(store, res, v.namespace, v.name, (o) => {
       o.metadata.annotations = next.metadata.annotations;
       o.spec = next.spec;
     });

@@ -1,5 +1,6 @@
 // The built-in controllers a real cluster would run for Kaito's objects: the Job controller (one pod per
-// tuning Job, Job status from that pod) and the StatefulSet controller (pods <sts>-0..n-1, ready counts),
+// tuning Job, Job status from that pod), the StatefulSet controller (pods <sts>-0..n-1, ready counts), the
+// Deployment controller for Kaito 0.6's inference Deployments (pods <deploy>-<hash>-<rand>, compat I1),
 // plus the "kubelet" that runs each pod (./tuning-pod.ts, ./inference-pod.ts).
 import type { SandboxContext } from '../context.js';
 import type { KObject, StoreEvent } from '../store.js';
@@ -10,6 +11,8 @@ import { JOB_RES, ownerRef, patchStatus, podSuffix, POD_RES, STS_RES, tryCreate,
 import { TaskSet } from './sleep.js';
 import { runTuningPod } from './tuning-pod.js';
 import { podReady } from './inference-reconcile.js';
+import { DEPLOY_RES } from './inference-manifests.js';
+import { createHash } from 'node:crypto';
 
 type PodPhase = { phase?: string; message?: string };
 
@@ -25,6 +28,8 @@ export class WorkloadControllers {
       if (e.type !== 'DELETED') this.syncJob(ns, o.metadata.name);
     } else if (e.resource === STS_RES) {
       if (e.type !== 'DELETED') this.syncStatefulSet(ns, o.metadata.name);
+    } else if (e.resource === DEPLOY_RES) {
+      if (e.type !== 'DELETED' && o.metadata.labels?.[WS_LABEL]) this.syncDeployment(ns, o.metadata.name);
     } else if (e.resource === POD_RES) {
       const key = `${ns}/${o.metadata.name}/${o.metadata.uid}`;
       if (e.type === 'DELETED') {
@@ -35,6 +40,8 @@ export class WorkloadControllers {
       if (jobName) this.syncJob(ns, jobName);
       const sts = o.metadata.ownerReferences?.find((r) => r.kind === 'StatefulSet')?.name;
       if (sts) this.syncStatefulSet(ns, sts);
+      const dep = o.metadata.ownerReferences?.find((r) => r.kind === 'Deployment')?.name;
+      if (dep) this.syncDeployment(ns, dep);
     }
   }
 
@@ -42,6 +49,7 @@ export class WorkloadControllers {
     for (const p of this.ctx.store.list(POD_RES).items) this.startPod(p, `${p.metadata.namespace}/${p.metadata.name}/${p.metadata.uid}`);
     for (const j of this.ctx.store.list(JOB_RES).items) this.syncJob(j.metadata.namespace ?? 'default', j.metadata.name);
     for (const s of this.ctx.store.list(STS_RES).items) this.syncStatefulSet(s.metadata.namespace ?? 'default', s.metadata.name);
+    for (const d of this.ctx.store.list(DEPLOY_RES, undefined, (o) => Boolean(o.metadata.labels?.[WS_LABEL])).items) this.syncDeployment(d.metadata.namespace ?? 'default', d.metadata.name);
   }
 
   stop(): void {
@@ -54,7 +62,7 @@ export class WorkloadControllers {
     if (phase === 'Succeeded' || phase === 'Failed') return;
     const wsName = pod.metadata.labels?.[WS_LABEL];
     if (!wsName || !this.ctx.store.get(WS_RES, pod.metadata.namespace, wsName)) return;
-    const run = pod.metadata.labels?.['job-name'] ? runTuningPod : pod.metadata.ownerReferences?.some((r) => r.kind === 'StatefulSet') ? runInferencePod : undefined;
+    const run = pod.metadata.labels?.['job-name'] ? runTuningPod : pod.metadata.ownerReferences?.some((r) => r.kind === 'StatefulSet' || r.kind === 'Deployment') ? runInferencePod : undefined;
     if (!run) return;
     this.pods.start(key, (signal) => run(this.ctx, pod, signal), (err) => this.ctx.log('kubelet', `pod ${key}: ${String((err as Error)?.stack ?? err)}`));
   }
@@ -159,5 +167,61 @@ export class WorkloadControllers {
     const want = { observedGeneration: sts.metadata.generation ?? 1, replicas: pods.length, readyReplicas: ready, availableReplicas: ready, currentReplicas: pods.length, updatedReplicas: pods.length, currentRevision: revision, updateRevision: revision, collisionCount: 0 };
     const cur = (sts.status ?? {}) as Record<string, unknown>;
     if (Object.entries(want).some(([k, val]) => cur[k] !== val)) patchStatus(store, STS_RES, ns, name, (s) => Object.assign(s, want));
+  }
+
+  /**
+   * compat I1: Kaito 0.6's inference Deployment. Pods are named like a ReplicaSet's, `<deploy>-<template
+   * hash>-<5 chars>`, labelled pod-template-hash; one per replica on distinct worker nodes. (The sandbox keeps
+   * no ReplicaSet object: pods are owned by the Deployment directly.)
+   */
+  private syncDeployment(ns: string, name: string): void {
+    const { store } = this.ctx;
+    const dep = store.get(DEPLOY_RES, ns, name);
+    if (!dep || dep.metadata.deletionTimestamp || !dep.metadata.labels?.[WS_LABEL]) return;
+    const spec = dep.spec as { replicas?: number; template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, unknown> } };
+    const replicas = spec.replicas ?? 1;
+    const ws = store.get(WS_RES, ns, dep.metadata.labels?.[WS_LABEL] ?? name);
+    const workers = ((ws?.status as { workerNodes?: string[] } | undefined)?.workerNodes ?? []);
+    const hash = createHash('sha256').update(JSON.stringify(spec.template)).digest('hex');
+    const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+    const templateHash = [...Buffer.from(hash, 'hex').subarray(0, 10)].map((b) => alphabet[b % alphabet.length]).join('');
+    const owned = () => store.list(POD_RES, ns, (p) => p.metadata.ownerReferences?.some((r) => r.uid === dep.metadata.uid) === true).items;
+    let live = owned().filter((p) => !p.metadata.deletionTimestamp);
+    for (let attempt = 0; live.length < replicas && attempt < replicas; attempt++) {
+      const used = new Set(live.map((p) => (p.spec as { nodeName?: string } | undefined)?.nodeName));
+      const node = workers.find((w) => !used.has(w)) ?? workers[live.length % Math.max(1, workers.length)];
+      const podName = `${name}-${templateHash}-${podSuffix()}`;
+      const created = tryCreate(store, POD_RES, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: podName,
+          namespace: ns,
+          labels: { ...(spec.template.metadata?.labels ?? {}), 'pod-template-hash': templateHash },
+          annotations: { ...(spec.template.metadata?.annotations ?? {}) },
+          ownerReferences: [ownerRef(dep)],
+        },
+        spec: { ...structuredClone(spec.template.spec), nodeName: node, restartPolicy: 'Always' },
+        status: { phase: 'Pending', qosClass: 'Burstable' },
+      });
+      if (created) recordEvent(store, dep, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name}-${templateHash} to ${replicas}`, 'deployment-controller');
+      live = owned().filter((p) => !p.metadata.deletionTimestamp);
+    }
+    const ready = live.filter(podReady).length;
+    const available = ready >= replicas;
+    const want = { observedGeneration: dep.metadata.generation ?? 1, replicas: live.length, readyReplicas: ready, availableReplicas: ready, updatedReplicas: live.length, unavailableReplicas: Math.max(0, replicas - ready) };
+    const cur = (dep.status ?? {}) as Record<string, unknown>;
+    const curAvail = (cur.conditions as Array<{ type: string; status: string }> | undefined)?.find((c) => c.type === 'Available')?.status;
+    if (Object.entries(want).some(([k, val]) => cur[k] !== val) || curAvail !== (available ? 'True' : 'False'))
+      patchStatus(store, DEPLOY_RES, ns, name, (s) => {
+        const now = nowIso();
+        Object.assign(s, want);
+        s.conditions = [
+          available
+            ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastUpdateTime: now, lastTransitionTime: now }
+            : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.', lastUpdateTime: now, lastTransitionTime: now },
+          { type: 'Progressing', status: 'True', reason: available ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', message: `ReplicaSet "${name}-${templateHash}" ${available ? 'has successfully progressed' : 'is progressing'}.`, lastUpdateTime: now, lastTransitionTime: now },
+        ];
+      });
   }
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext } from '../context.js';
 import { viewWorkspace } from '../controller/workspace-view.js';
+import { servedModelName } from '../controller/inference-manifests.js';
 import { realSleep } from '../controller/sleep.js';
 import type { KObject } from '../store.js';
 import { readJson, sendError, sendJson } from './http.js';
@@ -47,7 +48,8 @@ export function createInferenceEmulator(ctx: SandboxContext, opts: InferenceOpti
     const ws = wsName ? ctx.store.get('kaito.sh/workspaces', t.namespace, wsName) : undefined;
     if (!pod || !ws || !ws.inference) return undefined;
     const v = viewWorkspace(ws);
-    return { pod, ws, base: v.preset, adapters: v.adapters.map((a) => a.name), runtime: v.runtime, legacy: v.runtime === 'transformers' && ctx.kaitoVersion === '0.6' };
+    // compat I3: the served model name per version
+    return { pod, ws, base: servedModelName(v.preset, ctx.kaitoVersion), adapters: v.adapters.map((a) => a.name), runtime: v.runtime, legacy: v.runtime === 'transformers' && ctx.kaitoVersion === '0.6' };
   };
 
   const accessLog = (t: InferenceTarget, s: Served, method: string, path: string, status: number, req: IncomingMessage) => {
@@ -112,16 +114,17 @@ export function createInferenceEmulator(ctx: SandboxContext, opts: InferenceOpti
     const body = await readJson(req);
     if (!body.ok) return sendJson(res, 400, { detail: body.error }), 400;
     const b = body.value;
-    let conversation: unknown;
-    if (typeof b.prompt === 'string') conversation = b.prompt;
-    else if (Array.isArray(b.messages) && b.messages.length) conversation = (b.messages as Message[]).map((m) => ({ role: m?.role, content: contentText(m?.content) }));
-    else return sendJson(res, 400, { detail: 'Either prompt or messages must be provided' }), 400;
+    // compat I4: v0.6 text-generation /chat takes `prompt` only (messages -> 400) and echoes the prompt
+    // before the generated text unless return_full_text is false; the answer is {"Result": text}
+    if (typeof b.prompt !== 'string' || !b.prompt) return sendJson(res, 400, { detail: 'Text generation parameter prompt required' }), 400;
+    const prompt = b.prompt;
     const kwargs = (b.generate_kwargs ?? {}) as { max_length?: unknown; max_new_tokens?: unknown };
     const max = typeof kwargs.max_new_tokens === 'number' ? kwargs.max_new_tokens : undefined;
-    const gen = generate(s.base, conversation, max);
+    const gen = generate(s.base, prompt, max);
     const answer = gen.tokens.join('');
-    const prefix = typeof conversation === 'string' ? `${conversation} ` : '';
-    sendJson(res, 200, { Result: `${prefix}${answer}` });
+    const full = b.return_full_text !== false;
+    // the generated continuation starts with its own whitespace; full text = prompt + continuation
+    sendJson(res, 200, { Result: full ? `${prompt} ${answer}` : answer });
     return 200;
   }
 

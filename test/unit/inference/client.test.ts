@@ -84,20 +84,30 @@ describe('ChatClient', () => {
     await expect(c.chat({ model: 'm', messages: [{ role: 'user', content: 'q' }] })).rejects.toThrow(/ended before the answer was complete/);
   });
 
-  it('switches to the legacy API when /v1/models is missing, and posts messages + generate_kwargs', async () => {
+  it('switches to the legacy API when /v1/models is missing, and posts prompt + return_full_text false + generate_kwargs (compat I4)', async () => {
     const { c, t } = client([{ status: 404, body: '{"detail":"Not Found"}' }, { status: 200, body: '{"Result":"old answer"}' }]);
     expect(await c.listModels()).toBe('legacy');
     const r = await c.chat({ model: 'p', messages: [{ role: 'user', content: 'q' }], params: { max_tokens: 10, temperature: 0.1 } });
     expect(r).toMatchObject({ content: 'old answer', finish_reason: null, usage: null });
+    expect(t.seen).toHaveLength(2);
     expect(t.seen[1].path).toBe('/chat');
-    expect(JSON.parse(String(t.seen[1].body))).toEqual({ messages: [{ role: 'user', content: 'q' }], generate_kwargs: { temperature: 0.1, max_new_tokens: 10 } });
+    expect(JSON.parse(String(t.seen[1].body))).toEqual({ prompt: 'q', return_full_text: false, generate_kwargs: { temperature: 0.1, max_new_tokens: 10 } });
   });
 
-  it('legacy: falls back to {"prompt"} when the pipeline refuses messages', async () => {
-    const { c, t } = client([{ status: 404, body: '{}' }, { status: 422, body: '{"detail":"prompt required"}' }, { status: 200, body: '{"Result":"done"}' }]);
+  it('legacy: a conversation is flattened into one prompt, never sent as messages', async () => {
+    const { c, t } = client([{ status: 404, body: '{}' }, { status: 200, body: '{"Result":"done"}' }]);
     await c.listModels();
-    expect((await c.chat({ model: 'p', messages: [{ role: 'user', content: 'just this' }] })).content).toBe('done');
-    expect(JSON.parse(String(t.seen[2].body))).toEqual({ prompt: 'just this', generate_kwargs: {} });
+    const messages = [{ role: 'system' as const, content: 'be brief' }, { role: 'user' as const, content: 'hi' }, { role: 'assistant' as const, content: 'hello' }, { role: 'user' as const, content: 'again' }];
+    expect((await c.chat({ model: 'p', messages })).content).toBe('done');
+    const body = JSON.parse(String(t.seen[1].body));
+    expect(body).toEqual({ prompt: 'system: be brief\nuser: hi\nassistant: hello\nuser: again\nassistant:', return_full_text: false, generate_kwargs: {} });
+  });
+
+  it('legacy: a 400 from /chat is reported with the server detail, not retried as something else', async () => {
+    const { c, t } = client([{ status: 404, body: '{}' }, { status: 400, body: '{"detail":"Text generation parameter prompt required"}' }]);
+    await c.listModels();
+    await expect(c.chat({ model: 'p', messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow(/HTTP 400: Text generation parameter prompt required/);
+    expect(t.seen).toHaveLength(2);
   });
 
   it('a 404 from the API server itself (no Service) is not mistaken for the legacy API', async () => {

@@ -128,3 +128,52 @@ describe('inference workspaces', () => {
     expect(ctx.store.list('/services').items).toHaveLength(0);
   });
 });
+
+describe('the inference workload per Kaito version (compat I1, I2)', () => {
+  it('0.6: a Deployment with ReplicaSet-style pods on distinct nodes, a Service over all of them, no headless Service', async () => {
+    sb = testContext({ version: '0.6' });
+    const { ctx } = sb;
+    createKaitoController(ctx);
+    const w = inferenceWorkspace('old', { runtime: 'transformers', preset: 'phi-3-mini-4k-instruct' });
+    (w.resource as { count?: number }).count = 2;
+    ctx.store.create(WS, w);
+    await waitFor(ctx, () => cond(ctx.store.get(WS, 'default', 'old'), 'InferenceReady')?.status === 'True', 20_000, 'InferenceReady');
+    expect(ctx.store.get('apps/statefulsets', 'default', 'old')).toBeUndefined();
+    const dep = ctx.store.get('apps/deployments', 'default', 'old')!;
+    expect(dep).toBeDefined();
+    expect(dep.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Workspace', name: 'old' });
+    expect((dep.spec as { replicas: number }).replicas).toBe(2);
+    expect(dep.status).toMatchObject({ replicas: 2, readyReplicas: 2, availableReplicas: 2 });
+    const pods = ctx.store.list('/pods', 'default', (p) => p.metadata.labels?.['kaito.sh/workspace'] === 'old').items;
+    expect(pods).toHaveLength(2);
+    for (const p of pods) {
+      expect(p.metadata.name).toMatch(/^old-[a-z0-9]{10}-[a-z0-9]{5}$/);
+      expect(p.metadata.labels?.['pod-template-hash']).toBe(p.metadata.name.split('-')[1]);
+      expect((p.status as { phase: string }).phase).toBe('Running');
+    }
+    expect(new Set(pods.map((p) => (p.spec as { nodeName: string }).nodeName)).size).toBe(2);
+    expect(ctx.store.get('/pods', 'default', 'old-0')).toBeUndefined();
+    expect((ctx.store.get('/services', 'default', 'old')!.spec as { selector: unknown }).selector).toEqual({ 'kaito.sh/workspace': 'old' });
+    expect(ctx.store.get('/services', 'default', 'old-headless')).toBeUndefined();
+    // a pod that goes away is replaced by the Deployment
+    ctx.store.delete('/pods', 'default', pods[0].metadata.name);
+    await waitFor(ctx, () => ctx.store.list('/pods', 'default', (p) => p.metadata.labels?.['kaito.sh/workspace'] === 'old' && p.metadata.name !== pods[0].metadata.name && !p.metadata.deletionTimestamp).items.length === 2, 20_000, 'replacement pod');
+    // deleting the workspace takes the Deployment with it
+    ctx.store.delete(WS, 'default', 'old');
+    await waitFor(ctx, () => !ctx.store.get(WS, 'default', 'old'), 20_000, 'workspace gone');
+    expect(ctx.store.get('apps/deployments', 'default', 'old')).toBeUndefined();
+  });
+
+  it('0.12: a StatefulSet, pod old-0, the Service selects pod 0, a headless Service', async () => {
+    sb = testContext({ version: '0.12' });
+    const { ctx } = sb;
+    createKaitoController(ctx);
+    ctx.store.create(WS, inferenceWorkspace('new', { runtime: 'transformers' }));
+    await waitFor(ctx, () => cond(ctx.store.get(WS, 'default', 'new'), 'InferenceReady')?.status === 'True', 20_000, 'InferenceReady');
+    expect(ctx.store.get('apps/deployments', 'default', 'new')).toBeUndefined();
+    expect(ctx.store.get('apps/statefulsets', 'default', 'new')).toBeDefined();
+    expect(ctx.store.get('/pods', 'default', 'new-0')).toBeDefined();
+    expect((ctx.store.get('/services', 'default', 'new')!.spec as { selector: unknown }).selector).toEqual({ 'kaito.sh/workspace': 'new', 'statefulset.kubernetes.io/pod-name': 'new-0' });
+    expect(ctx.store.get('/services', 'default', 'new-headless')).toBeDefined();
+  });
+});

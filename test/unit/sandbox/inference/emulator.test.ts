@@ -14,10 +14,10 @@ afterEach(async () => {
 });
 
 /** A workspace with a ready pod ws-0 in the store and a local HTTP server that hands every request to the emulator. */
-async function setup(opts: { version?: KaitoVersion; runtime?: string; adapters?: string[]; ready?: boolean; emulator?: InferenceOptions } = {}) {
+async function setup(opts: { version?: KaitoVersion; runtime?: string; preset?: string; adapters?: string[]; ready?: boolean; emulator?: InferenceOptions } = {}) {
   sb = testContext({ version: opts.version });
   const { ctx } = sb;
-  ctx.store.create('kaito.sh/workspaces', inferenceWorkspace('ws', { runtime: opts.runtime, adapters: opts.adapters }));
+  ctx.store.create('kaito.sh/workspaces', inferenceWorkspace('ws', { runtime: opts.runtime, adapters: opts.adapters, preset: opts.preset }));
   ctx.store.create('/pods', {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -109,10 +109,28 @@ describe('inference emulator', () => {
     expect((await fetch(`${base}/v1/models`)).status).toBe(404);
     const r1 = (await (await post('/chat', { prompt: 'What is Kaito?', generate_kwargs: { max_new_tokens: 50 } })).json()) as { Result: string };
     expect(r1.Result).toMatch(/^What is Kaito\? .*emulated/);
-    const r2 = (await (await post('/chat', { messages: [{ role: 'user', content: 'hi' }] })).json()) as { Result: string };
-    expect(r2.Result).toMatch(/emulated/);
+    // compat I4: no echo with return_full_text false; `messages` is the conversational pipeline's, refused (400)
+    const r3 = (await (await post('/chat', { prompt: 'What is Kaito?', return_full_text: false })).json()) as { Result: string };
+    expect(r3.Result).toMatch(/^\[emulated\]/);
+    expect(r3.Result).not.toContain('What is Kaito?');
+    expect(r1.Result).toBe(`What is Kaito? ${(await (await post('/chat', { prompt: 'What is Kaito?', return_full_text: false, generate_kwargs: { max_new_tokens: 50 } })).json() as { Result: string }).Result}`);
+    const r2 = await post('/chat', { messages: [{ role: 'user', content: 'hi' }] });
+    expect(r2.status).toBe(400);
+    expect(await r2.json()).toEqual({ detail: 'Text generation parameter prompt required' });
     expect((await post('/chat', {})).status).toBe(400);
     expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+
+  it('served model name: the preset on 0.6/0.10, the lower-cased HF id tail on 0.11+ (compat I3)', async () => {
+    for (const [version, preset, want] of [['0.10', 'mistral-7b', 'mistral-7b'], ['0.11', 'mistral-7b', 'mistral-7b-v0.3'], ['0.12', 'gemma-3-4b-instruct', 'gemma-3-4b-it']] as const) {
+      const { base, post } = await setup({ version, preset });
+      const ids = ((await (await fetch(`${base}/v1/models`)).json()) as { data: Array<{ id: string }> }).data.map((m) => m.id);
+      expect(ids).toEqual([want]);
+      expect((await post('/v1/chat/completions', { model: want, messages: [{ role: 'user', content: 'x' }] })).status).toBe(200);
+      sb?.abort.abort();
+      await new Promise<void>((r) => server!.close(() => r()));
+      server = undefined;
+    }
   });
 
   it('0.12 + transformers serves the OpenAI routes', async () => {
