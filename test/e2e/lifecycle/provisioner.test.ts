@@ -73,4 +73,12 @@ describe('Kaito 0.12 NAP (azure-gpu-provisioner)', () => {
     await noWorkspaces(kubectl);
     expect(JSON.parse(await kubectl('get', 'nodeclaims', '-o', 'json')).items).toEqual([]);
   });
+
+  it('no controller Deployment to read the version from: --nodepool goes ahead as before, with a warning', async () => {
+    await kubectl('delete', 'deployment', '-n', 'kube-system', 'kaito-workspace');
+    const r = await kaito(tuneArgs(sb, 'nap-unknown', ['--nodepool', 'gpu', '--dry-run=server']), { env: sb.cliEnv });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/--nodepool gpu: cannot tell the Kaito version .*Kaito 0\.11\+ in NAP mode would leave the pool idle/);
+    await noWorkspaces(kubectl);
+  });
 });
