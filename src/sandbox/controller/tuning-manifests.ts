@@ -33,8 +33,8 @@ export function tuningJob(ws: KObject, v: WorkspaceView, revision: string, ctx: 
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name: v.name, namespace: v.namespace, labels: { [WS_LABEL]: v.name }, annotations: { [REVISION_ANNOTATION]: revision }, ownerReferences: [ownerRef(ws)] },
+    // compat T1: Kaito's tuning Job sets no backoffLimit (Kubernetes default 6)
     spec: {
-      backoffLimit: 0,
       completions: 1,
       parallelism: 1,
       template: {

@@ -159,6 +159,19 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
     await sleep((step - prevStep) * secPerStep * 1000);
     if (u === failAt) {
       log(main, failureTraceback(rnd() < 0.5 ? 'oom' : 'keyerror', sku.gpuMemGiB / sku.gpus));
+      if (t.output.image) {
+        // compat T4: the pusher only waits for fine_tuning_completed.txt, which a failed trainer never writes:
+        // pusher and pause keep running, the pod stays Running and the Job active (Kaito never says Failed)
+        update((s) => {
+          terminateContainer(s, main, 1);
+          const cs = s.containerStatuses.find((c) => c.name === main);
+          if (cs) cs.ready = false;
+          setPodCondition(s, 'Ready', 'False', 'ContainersNotReady', `containers with unready status: [${main}]`);
+          setPodCondition(s, 'ContainersReady', 'False', 'ContainersNotReady', `containers with unready status: [${main}]`);
+        });
+        ctx.podLogs.end(ns, name, main);
+        return;
+      }
       update((s) => {
         terminateContainer(s, main, 1);
         for (const c of spec.containers) if (c.name !== main) terminateContainer(s, c.name, 137, 'Error');

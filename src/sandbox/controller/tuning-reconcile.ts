@@ -1,6 +1,6 @@
 // The tuning side of the Workspace reconciler: the revision hash, the Job, and the tuning verdict (KAITO.md §4, §3).
 import { createHash } from 'node:crypto';
-import type { SandboxContext } from '../context.js';
+import { versionAtLeast, type SandboxContext } from '../context.js';
 import type { KObject } from '../store.js';
 import { removeCondition, setCondition } from './conditions.js';
 import { recordEvent } from './events.js';
@@ -41,6 +41,16 @@ export function reconcileTuning(ctx: SandboxContext, ws: KObject, v: WorkspaceVi
     removeCondition(conds, 'JobStarted');
     setCondition(conds, { type: 'WorkspaceSucceeded', status: 'False', reason: 'WorkspacePending', message: `tuning job replaced for revision ${revision}`, observedGeneration: gen });
   }
+  // compat T3: from 0.10 Kaito sizes the tuning pod from the SKU table; with no instanceType (BYO) the lookup
+  // fails, no Job is created, and every condition carries the error as "(last reconcile error: ...)"
+  if (!job && !v.instanceType && versionAtLeast(ctx.kaitoVersion, '0.10')) {
+    const err = `invalid value: Unsupported SKU '${v.instanceType ?? ''}' for cloud provider: sku`;
+    const withErr = (m: string) => `${m} (last reconcile error: ${err})`;
+    setCondition(conds, { type: 'JobStarted', status: 'False', reason: 'WorkspaceTuningJobStatusPending', message: withErr('Tuning job has not started'), observedGeneration: gen });
+    setCondition(conds, { type: 'WorkspaceSucceeded', status: 'False', reason: 'workspacePending', message: withErr('workspace is initializing, tuning job has not started'), observedGeneration: gen });
+    status.state = 'Pending';
+    return;
+  }
   if (!job) {
     const j = tuningJob(ws, v, revision, ctx);
     (j.metadata.annotations as Record<string, string>)['kaito.sh/worker-node'] = workerNodes[0] ?? '';
@@ -48,19 +58,27 @@ export function reconcileTuning(ctx: SandboxContext, ws: KObject, v: WorkspaceVi
     if (job) recordEvent(store, ws, 'Normal', 'JobCreated', `Created tuning job ${v.name}`, 'kaito-workspace');
   }
   if (!job) return;
-  setCondition(conds, { type: 'JobStarted', status: 'True', reason: 'JobStarted', message: `Tuning job ${v.name} has started`, observedGeneration: gen });
   const js = (job.status ?? {}) as JobStatus;
-  const failedCond = js.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
+  const failedPods = js.failed ?? 0;
+  if (failedPods > 0 && ctx.kaitoVersion === '0.6') {
+    // compat T2: 0.6 reports the failed pod count on JobStarted only; state/WorkspaceSucceeded say nothing
+    setCondition(conds, { type: 'JobStarted', status: 'False', reason: 'WorkspaceTuningJobStatusFailed', message: `job ${v.name} has failed ${failedPods} pods`, observedGeneration: gen });
+    return;
+  }
+  if (failedPods > 0) {
+    // compat T2: 0.10+ the Workspace is Failed at the first failed pod and stays so, even if a retry succeeds
+    setCondition(conds, { type: 'JobStarted', status: 'False', reason: 'WorkspaceTuningJobStatusFailed', message: 'tuning job failed', observedGeneration: gen });
+    setCondition(conds, { type: 'WorkspaceSucceeded', status: 'False', reason: 'workspaceFailed', message: 'tuning job failed', observedGeneration: gen });
+    status.state = 'Failed';
+    return;
+  }
+  setCondition(conds, { type: 'JobStarted', status: 'True', reason: 'JobStarted', message: `Tuning job ${v.name} has started`, observedGeneration: gen });
   if ((js.succeeded ?? 0) > 0) {
     setCondition(conds, { type: 'WorkspaceSucceeded', status: 'True', reason: 'WorkspaceSucceeded', message: 'workspace succeeds', observedGeneration: gen });
     status.state = 'Succeeded';
-  } else if (failedCond && ctx.kaitoVersion === '0.12') {
-    setCondition(conds, { type: 'WorkspaceSucceeded', status: 'False', reason: 'WorkspaceFailed', message: `tuning job ${v.name} failed: ${failedCond.reason ?? 'Failed'}: ${failedCond.message ?? ''}`.trim(), observedGeneration: gen });
-    status.state = 'Failed';
   } else {
-    // Kaito 0.6 never reports a failed tuning Job on the Workspace: it looks like it is still running
+    // compat T4: with output.image a failed trainer leaves the pusher waiting: the pod stays Running, no failure here
     setCondition(conds, { type: 'WorkspaceSucceeded', status: 'False', reason: 'WorkspacePending', message: 'tuning job has not finished', observedGeneration: gen });
-    status.state = (js.active ?? 0) > 0 || failedCond ? 'Running' : 'Pending';
+    status.state = (js.active ?? 0) > 0 ? 'Running' : 'Pending';
   }
 }
-
