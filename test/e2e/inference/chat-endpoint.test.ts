@@ -87,7 +87,8 @@ describe('kaito chat: legacy POST /chat', () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ content: 'echo(1): old server', finish_reason: null, usage: null });
       const post = legacy.requests.find((q) => q.path === '/chat')!;
-      expect(post.body).toEqual({ messages: [{ role: 'user', content: 'old server' }], generate_kwargs: { temperature: 0.5, max_new_tokens: 20 } });
+      // compat I4: v0.6's text-generation /chat takes a prompt; return_full_text false stops the echo
+      expect(post.body).toEqual({ prompt: 'old server', return_full_text: false, generate_kwargs: { temperature: 0.5, max_new_tokens: 20 } });
     } finally {
       await legacy.close();
     }
