@@ -2,8 +2,8 @@
 // Job, its pods, its NodeClaims), is it done, failed for a named reason, or still on its way (and in
 // which phase)? Pure, so the state machine is tested with plain objects.
 //
-// Works for Kaito v0.12 (status.state + conditions with observedGeneration) and v0.6 (conditions only;
-// a failed tuning Job is never reported on the Workspace, so the Job itself decides).
+// Works for Kaito v0.10+ (status.state + conditions with observedGeneration) and v0.6 (conditions only;
+// a failed tuning Job shows as JobStarted=False "job <ws> has failed N pods").
 import { UsageError } from '../errors.js';
 import type { KubeObject } from './client.js';
 
@@ -238,16 +238,30 @@ export function evaluate(obs: Observed, target: WaitFor): Verdict {
   if (kind === 'tuning') {
     const job = currentJob(ws, obs.job);
     const failed = jobCondition(job, 'Failed');
-    if (failed || state === 'Failed') {
+    // compat W3: 0.6 says "job <ws> has failed N pods" on JobStarted=False only; 0.10+ also sets state Failed
+    const started = cond(conds, 'JobStarted');
+    const startFailed = started?.status === 'False' && started.reason === 'WorkspaceTuningJobStatusFailed' ? started : undefined;
+    if (failed || state === 'Failed' || startFailed) {
       const pod = failedTuningPod(obs.pods, ws.metadata.name);
       const ok = cond(conds, 'WorkspaceSucceeded');
-      const why = failed?.message || (ok?.status === 'False' ? ok.message : undefined) || 'the tuning job failed';
+      const why = failed?.message || startFailed?.message || (ok?.status === 'False' ? ok.message : undefined) || 'the tuning job failed';
       return { status: 'failed', phase: 'failed', reason: failed?.reason ?? 'JobFailed', message: `tuning job ${ws.metadata.name} failed: ${why}${pod?.exit !== undefined ? ` (container ${pod.container} exited with code ${pod.exit})` : ''}`, logFrom: pod ? { pod: pod.pod, container: pod.container } : undefined, hint: 'fix the cause, then re-run `kaito tune` with the same flags (Kaito starts a new job when input or output change) or `kaito delete` it' };
     }
+    // compat W1: with output.image a failed trainer never fails the pod (the pusher keeps waiting), so a
+    // terminated non-zero trainer container `<ws>` is the root cause whatever the Job and Workspace say
+    const trainer = failedTrainer(obs.pods, ws.metadata.name);
+    if (trainer)
+      return { status: 'failed', phase: 'failed', reason: 'TrainerFailed', message: `tuning job ${ws.metadata.name} failed: container ${trainer.container} in pod ${trainer.pod} exited with code ${trainer.exit}`, logFrom: { pod: trainer.pod, container: trainer.container }, hint: 'fix the cause, then re-run `kaito tune` with the same flags (Kaito starts a new job when input or output change) or `kaito delete` it' };
   } else {
     const ir = cond(conds, 'InferenceReady');
     if (state === 'Failed' || (ir?.status === 'False' && ir.reason && FATAL_INFERENCE_REASONS.test(ir.reason)))
       return { status: 'failed', phase: 'failed', reason: ir?.reason ?? 'Failed', message: `inference is not ready: ${ir?.reason ?? 'Failed'}${ir?.message ? `: ${ir.message}` : ''}`, logFrom: obs.pods[0] ? { pod: obs.pods[0].metadata.name, container: mainContainerOf(obs.pods[0], ws.metadata.name) } : undefined };
+  }
+  // compat W2: Kaito (0.10+) appends "(last reconcile error: ...)" to conditions; a permanent kind will not heal
+  for (const c of conds) {
+    const err = reconcileError(c.message);
+    if (c.status === 'False' && err && PERMANENT_RECONCILE.test(err))
+      return { status: 'failed', phase: 'failed', reason: 'ReconcileError', message: `Kaito cannot reconcile ${ws.metadata.name} (${c.type}): ${err}`, hint: /Unsupported SKU/i.test(err) ? 'set resource.instanceType to a GPU SKU Kaito knows (BYO nodes are not supported for tuning by this Kaito)' : 'fix the workspace spec, or see `kubectl describe workspace ' + ws.metadata.name + '`' };
   }
   const claimFail = nodeClaimFailure(obs.nodeClaims);
   if (claimFail) return claimFail;
@@ -261,6 +275,24 @@ export function evaluate(obs: Observed, target: WaitFor): Verdict {
     if (f) return f;
   }
   return progressPhase(ws, obs, kind);
+}
+
+const PERMANENT_RECONCILE = /Unsupported SKU|not found|invalid/i;
+
+/** The error Kaito appended to a condition message as " (last reconcile error: ERR)". */
+export function reconcileError(message: string | undefined): string | undefined {
+  const m = /\(last reconcile error: (.*)\)\s*$/s.exec(message ?? '');
+  return m?.[1];
+}
+
+function failedTrainer(pods: KubeObject[], ws: string): { pod: string; container: string; exit: number } | undefined {
+  for (const p of pods) {
+    const st = (p.status ?? {}) as PodStatus;
+    const c = (st.containerStatuses ?? []).find((x) => x.name === ws);
+    const exit = c?.state?.terminated?.exitCode;
+    if (exit !== undefined && exit !== 0) return { pod: p.metadata.name, container: ws, exit };
+  }
+  return undefined;
 }
 
 function jobCondition(job: KubeObject | undefined, type: 'Complete' | 'Failed'): Condition | undefined {

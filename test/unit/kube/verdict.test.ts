@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/kube/client.js';
-import { evaluate, parseWaitFor, type Observed } from '../../../src/kube/verdict.js';
+import { evaluate, parseWaitFor, reconcileError, type Observed } from '../../../src/kube/verdict.js';
 
 const ws = (over: Partial<KubeObject> & { conditions?: Array<Record<string, unknown>>; state?: string; generation?: number; tuning?: boolean } = {}): KubeObject => ({
   apiVersion: 'kaito.sh/v1beta1',
@@ -42,12 +42,15 @@ describe('evaluate: a tuning workspace through its life (Kaito 0.12)', () => {
     expect(evaluate(obs(ws({ state: 'Succeeded', conditions: [c('WorkspaceSucceeded', 'True', { observedGeneration: 1 })] })), succeeded)).toMatchObject({ status: 'done', phase: 'succeeded' });
   });
 
-  it('a trainer that exited non-zero is not "pushing adapter" while the Job has not failed yet', () => {
-    const crashed = pod('w-1', { phase: 'Running', containerStatuses: [{ name: 'w', state: { terminated: { exitCode: 1, reason: 'Error' } } }, { name: 'pusher', state: { running: {} } }] }, ['w', 'pusher']);
-    const v = evaluate(obs(ws(), { pods: [crashed] }), succeeded);
-    expect(v.status).toBe('pending');
-    expect(v.phase).not.toBe('pushing adapter');
-    expect(v.phase).toBe('training');
+  it('a trainer that exited non-zero while the pusher still waits (pod Running, Job active) is the root cause (compat W1)', () => {
+    const crashed = pod('w-1', { phase: 'Running', containerStatuses: [{ name: 'w', state: { terminated: { exitCode: 1, reason: 'Error' } } }, { name: 'pusher', state: { running: {} } }, { name: 'pause', state: { running: {} } }] }, ['w', 'pusher', 'pause']);
+    const running = ws({ state: 'Running', conditions: [c('JobStarted', 'True'), c('WorkspaceSucceeded', 'False', { reason: 'workspacePending' })] });
+    const v = evaluate(obs(running, { pods: [crashed] }), succeeded);
+    expect(v).toMatchObject({ status: 'failed', phase: 'failed', reason: 'TrainerFailed', logFrom: { pod: 'w-1', container: 'w' } });
+    expect(v.status === 'failed' && v.message).toMatch(/container w in pod w-1 exited with code 1/);
+    // a sidecar that ended is not the trainer
+    const sidecar = pod('w-1', { phase: 'Running', containerStatuses: [{ name: 'w', state: { running: {} } }, { name: 'pusher', state: { terminated: { exitCode: 2 } } }] }, ['w', 'pusher']);
+    expect(evaluate(obs(running, { pods: [sidecar] }), succeeded).status).toBe('pending');
     const failedPod = pod('w-1', { phase: 'Failed', containerStatuses: [{ name: 'w', state: { terminated: { exitCode: 137 } } }] });
     expect(evaluate(obs(ws(), { pods: [failedPod] }), succeeded).phase).not.toBe('pushing adapter');
   });
@@ -71,6 +74,13 @@ describe('evaluate: Kaito 0.6 (no state) reads the Job', () => {
   it('a failed Job is a failure even though WorkspaceSucceeded stays pending', () => {
     const v = evaluate(obs(ws({ conditions: [c('JobStarted', 'True'), c('WorkspaceSucceeded', 'False', { reason: 'Pending' })] }), { job: job('Failed') }), { kind: 'succeeded' });
     expect(v).toMatchObject({ status: 'failed', reason: 'BackoffLimitExceeded' });
+  });
+  it('JobStarted=False WorkspaceTuningJobStatusFailed "job w has failed 1 pods" is a failure before the Job gives up (compat W3)', () => {
+    const w = ws({ conditions: [c('JobStarted', 'False', { reason: 'WorkspaceTuningJobStatusFailed', message: 'job w has failed 1 pods' })] });
+    const active: KubeObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'w', ownerReferences: [{ kind: 'Workspace', uid: 'u1' }] }, status: { active: 1, failed: 1 } };
+    const v = evaluate(obs(w, { job: active }), { kind: 'succeeded' });
+    expect(v).toMatchObject({ status: 'failed' });
+    expect(v.status === 'failed' && v.message).toMatch(/job w has failed 1 pods/);
   });
   it('a Job of an older incarnation (other owner uid) is ignored', () => {
     expect(evaluate(obs(ws(), { job: job('Failed', 'old-uid') }), { kind: 'succeeded' }).status).toBe('pending');
@@ -131,5 +141,21 @@ describe('evaluate: deleted and conditions', () => {
   });
   it('a workspace that vanished while waiting for success is a failure', () => {
     expect(evaluate(obs(undefined), { kind: 'succeeded' })).toMatchObject({ status: 'failed', reason: 'NotFound' });
+  });
+});
+
+describe('evaluate: Kaito reconcile errors (compat W2)', () => {
+  const sku = "Tuning job has not started (last reconcile error: invalid value: Unsupported SKU '' for cloud provider: sku)";
+  it('a permanent reconcile error on a condition ends the wait naming it', () => {
+    const w = ws({ state: 'Pending', conditions: [c('JobStarted', 'False', { reason: 'WorkspaceTuningJobStatusPending', message: sku }), c('WorkspaceSucceeded', 'False', { reason: 'workspacePending', message: 'workspace is initializing, tuning job has not started' })] });
+    const v = evaluate(obs(w), { kind: 'succeeded' });
+    expect(v).toMatchObject({ status: 'failed', reason: 'ReconcileError' });
+    expect(v.status === 'failed' && v.message).toContain("Unsupported SKU '' for cloud provider");
+    expect(reconcileError(sku)).toBe("invalid value: Unsupported SKU '' for cloud provider: sku");
+  });
+  it('a transient reconcile error keeps waiting', () => {
+    const w = ws({ state: 'Pending', conditions: [c('JobStarted', 'False', { message: 'Tuning job has not started (last reconcile error: Operation cannot be fulfilled on workspaces.kaito.sh "w": the object has been modified)' })] });
+    expect(evaluate(obs(w), { kind: 'succeeded' }).status).toBe('pending');
+    expect(evaluate(obs(ws({ conditions: [c('JobStarted', 'False', { message: 'not started' })] })), { kind: 'succeeded' }).status).toBe('pending');
   });
 });
