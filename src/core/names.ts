@@ -47,10 +47,34 @@ export function checkLabelValue(value: string): string | null {
   return null;
 }
 
-/** Label keys Kaito reserves for itself: a selector made only of these is rejected (v0.11+). */
+/** The exact label keys Kaito reserves for itself (compat R3): v0.11+ drops them from a labelSelector and rejects an
+ * inference selector made only of them; any other key, even under kaito.sh/, is the user's. */
+export const RESERVED_LABEL_KEYS: readonly string[] = [
+  'kaito.sh/workspace',
+  'kaito.sh/workspacenamespace',
+  'kaito.sh/ragengine',
+  'kaito.sh/ragenginenamespace',
+  'karpenter.kaito.sh/workspace-name',
+  'karpenter.kaito.sh/workspace-namespace',
+  'karpenter.kaito.sh/inferenceset',
+  'karpenter.kaito.sh/inferenceset-namespace',
+];
+
 export function isReservedLabelKey(key: string): boolean {
-  const prefix = key.includes('/') ? key.slice(0, key.lastIndexOf('/')) : '';
-  return prefix === 'kaito.sh' || prefix.endsWith('.kaito.sh') || prefix === 'karpenter.kaito.sh';
+  return RESERVED_LABEL_KEYS.includes(key);
+}
+
+/** Words one of which the trainer needs in a dataset file's lower-cased name to pick it (compat R4). */
+export const DATASET_NAME_WORDS = ['csv', 'json', 'parquet', 'arrow', 'webdataset'] as const;
+
+/** Why Kaito's trainer would not recognise the file a dataset URL is saved as, or null (compat R4): the data
+ * downloader saves it under the URL's basename cut at the first ? or #, and the trainer takes the first file whose
+ * lower-cased name contains csv, json, parquet, arrow or webdataset. */
+export function datasetFileNameProblem(raw: string): string | null {
+  const cut = raw.split(/[?#]/)[0].replace(/\/+$/, '');
+  const base = cut.slice(cut.lastIndexOf('/') + 1).toLowerCase();
+  if (DATASET_NAME_WORDS.some((w) => base.includes(w))) return null;
+  return `is saved as "${base}", a file name Kaito's trainer does not recognise as a dataset (it needs csv, json, parquet, arrow or webdataset in the name): serve the file under a name such as data.jsonl or data.parquet`;
 }
 
 // registry[:port]/path[:tag][@digest], the grammar of container image references (lower-case path components).

@@ -10,6 +10,18 @@ import { yamlLib } from './yaml-lib.js';
 export type TuningMethod = 'lora' | 'qlora';
 export type Runtime = 'vllm' | 'transformers';
 
+/** The Kaito releases the catalog records support for (same values as the sandbox's KaitoVersion). */
+export type KaitoRelease = '0.6' | '0.10' | '0.11' | '0.12';
+export const KAITO_RELEASES: readonly KaitoRelease[] = ['0.6', '0.10', '0.11', '0.12'];
+export const DEFAULT_KAITO_RELEASE: KaitoRelease = '0.12';
+
+/** What one Kaito release offers for a preset (compat R1): a preset there at all can be served. */
+export interface ReleaseSupport {
+  serve: boolean;
+  tune: boolean;
+  runtimes: Runtime[];
+}
+
 export interface Preset {
   name: string;
   huggingFaceId: string;
@@ -23,6 +35,9 @@ export interface Preset {
   gated: boolean;
   contextLength?: number;
   recommendedSkus: string[];
+  /** per Kaito release (compat R1); a release missing here has no such preset. `tunable` and `methods` above
+   * describe the default release (0.12); `methods` lists the methods of any release that tunes it. */
+  versions: Partial<Record<KaitoRelease, ReleaseSupport>>;
 }
 
 export interface Sku {
@@ -38,6 +53,29 @@ export interface Sku {
 
 let presetCache: Preset[] | undefined;
 let skuCache: Sku[] | undefined;
+let skuTableCache: Partial<Record<KaitoRelease, Set<string>>> | undefined;
+
+/** The preset as one Kaito release offers it (compat R1): tunable/methods/runtimes narrowed to that release,
+ * undefined when the release has no such preset. */
+export function presetAt(p: Preset, release: KaitoRelease): Preset | undefined {
+  const s = p.versions[release];
+  if (!s) return undefined;
+  return { ...p, tunable: s.tune, methods: s.tune ? p.methods : [], runtimes: p.runtimes.filter((r) => s.runtimes.includes(r)) };
+}
+
+/** Lower-cased names of the GPU sizes in one Kaito release's own SKU table (compat R2). */
+export function kaitoSkuTable(release: KaitoRelease, dir = presetsDir()): Set<string> {
+  if (skuTableCache && dir === presetsDir()) return skuTableCache[release] ?? new Set();
+  const doc = parseYaml(readFileSync(join(dir, 'skus.yaml'), 'utf8'), 'skus.yaml', dir === presetsDir()) as { kaitoSkuTables?: Record<string, unknown> };
+  const tables: Partial<Record<KaitoRelease, Set<string>>> = {};
+  for (const r of KAITO_RELEASES) {
+    const list = doc?.kaitoSkuTables?.[r];
+    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) fail('skus.yaml', `kaitoSkuTables."${r}" must be a list of names`);
+    tables[r] = new Set((list as string[]).map((x) => x.toLowerCase()));
+  }
+  if (dir === presetsDir()) skuTableCache = tables;
+  return tables[release] ?? new Set();
+}
 
 /** All presets, sorted by name. Throws (a packaging bug, not a user error) when a file is malformed. */
 export function loadPresets(dir = presetsDir()): Preset[] {
@@ -112,9 +150,20 @@ export function parsePreset(text: string, file: string, own = false): Preset {
     runtimes: list<Runtime>('runtimes', ['vllm', 'transformers']),
     gated: bool('gated'),
     recommendedSkus: list('recommendedSkus'),
+    versions: {},
   };
   if (d.contextLength !== undefined) p.contextLength = num('contextLength');
-  if (p.tunable !== p.methods.length > 0) fail(file, 'a tunable preset lists its methods, an inference-only one none');
+  const v = d.versions as Record<string, unknown> | undefined;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) fail(file, 'versions must map Kaito releases to what they offer');
+  for (const [rel, caps] of Object.entries(v)) {
+    if (!KAITO_RELEASES.includes(rel as KaitoRelease)) fail(file, `versions: unknown Kaito release ${rel} (known: ${KAITO_RELEASES.join(', ')})`);
+    if (!Array.isArray(caps) || !caps.every((c) => ['serve', 'tune', 'vllm', 'transformers'].includes(c as string)))
+      fail(file, `versions."${rel}" must list serve, tune, vllm, transformers`);
+    p.versions[rel as KaitoRelease] = { serve: caps.includes('serve'), tune: caps.includes('tune'), runtimes: (['vllm', 'transformers'] as Runtime[]).filter((r) => caps.includes(r)) };
+  }
+  const anyTune = Object.values(p.versions).some((s) => s?.tune);
+  if (anyTune !== p.methods.length > 0) fail(file, 'a preset some release tunes lists its methods, an inference-only one none');
+  if (p.tunable !== Boolean(p.versions[DEFAULT_KAITO_RELEASE]?.tune)) fail(file, `tunable must say whether Kaito ${DEFAULT_KAITO_RELEASE} tunes it (versions)`);
   if (`${p.name}.yaml` !== file) fail(file, `name ${p.name} does not match the file name`);
   return p;
 }

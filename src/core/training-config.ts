@@ -1,5 +1,6 @@
 // training_config.yaml: the method defaults (KAITO.md §3), the CLI's overrides and the checks Kaito's
 // webhook applies to a tuning ConfigMap (KAITO.md §1). Pure: the caller reads files.
+import { posix } from 'node:path';
 import { emitYAML } from './yaml-emit.js';
 import { yamlLib } from './yaml-lib.js';
 import type { TuningMethod } from './presets.js';
@@ -92,7 +93,8 @@ export function checkTrainingConfig(cfg: TrainingConfig, method: TuningMethod, w
   const ta = isMap(tc.TrainingArguments) ? tc.TrainingArguments : {};
   if (ta.output_dir !== undefined) {
     const dir = ta.output_dir;
-    if (typeof dir !== 'string' || !isUnderMnt(dir)) problems.push(`${where}: TrainingArguments.output_dir must be a directory under /mnt, e.g. /mnt/results (got ${JSON.stringify(dir)})`);
+    const why = outputDirProblem(dir);
+    if (why) problems.push(`${where}: TrainingArguments.output_dir ${JSON.stringify(dir)} ${why}`);
   }
   const lora = isMap(tc.LoraConfig) ? tc.LoraConfig : {};
   for (const k of ['r', 'lora_alpha']) if (lora[k] !== undefined && !(Number.isInteger(lora[k]) && (lora[k] as number) > 0)) problems.push(`${where}: LoraConfig.${k} must be a positive integer`);
@@ -100,9 +102,18 @@ export function checkTrainingConfig(cfg: TrainingConfig, method: TuningMethod, w
   return problems;
 }
 
-function isUnderMnt(dir: string): boolean {
-  const parts = dir.split('/').filter((p) => p !== '' && p !== '.');
-  return dir.startsWith('/') && parts[0] === 'mnt' && parts.length >= 2 && !parts.includes('..');
+/** compat R5: Kaito joins output_dir under /mnt unless it starts with /mnt, cleans it, and rejects only a value that
+ * cleans to /mnt or escapes it; it mounts the results volume at the cleaned path, but the trainer writes to the value
+ * verbatim, so anything that is not an absolute path cleaning to /mnt/<dir> is accepted yet loses the adapter. */
+export function outputDirProblem(dir: unknown): string | null {
+  if (typeof dir !== 'string') return 'is not a string (Kaito rejects it): use /mnt/<dir>, e.g. /mnt/results';
+  const joined = dir.startsWith('/mnt') ? dir : posix.join('/mnt', dir);
+  const clean = posix.normalize(joined).replace(/(.)\/+$/, '$1');
+  if (clean === '/mnt' || !clean.startsWith('/mnt')) return 'cleans to /mnt or escapes it (Kaito rejects it): use /mnt/<dir>, e.g. /mnt/results';
+  const written = dir.startsWith('/') ? posix.normalize(dir).replace(/(.)\/+$/, '$1') : '';
+  if (written !== clean || !clean.startsWith('/mnt/'))
+    return `is not under /mnt/<dir>: Kaito accepts it but mounts the results volume at ${clean} while the trainer writes to ${JSON.stringify(dir)}, so the adapter is lost: use /mnt/<dir>, e.g. /mnt/results`;
+  return null;
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {

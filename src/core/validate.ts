@@ -3,7 +3,7 @@
 // them to emulate the webhook. The CLI's own, stricter rules (tunable presets, SKUs, fit, secrets) live
 // in render/flags.ts because they are about flags and name them.
 import { yamlLib } from './yaml-lib.js';
-import { checkDatasetUrl, checkDnsLabel, isReservedLabelKey } from './names.js';
+import { checkDatasetUrl, checkDnsLabel, isReservedLabelKey, RESERVED_LABEL_KEYS } from './names.js';
 import { checkTrainingConfig, parseTrainingConfig, type TrainingConfig } from './training-config.js';
 import type { KObject, NodeProvisioning } from './render/types.js';
 import { TUNING_CONFIG_KEY } from './render/types.js';
@@ -27,7 +27,7 @@ export function workspaceAdmissionProblems(ws: KObject, opts: AdmissionOptions =
   const resource = isObj(ws.resource) ? ws.resource : {};
   const matchLabels = isObj(resource.labelSelector) && isObj(resource.labelSelector.matchLabels) ? resource.labelSelector.matchLabels : {};
   if (!Object.keys(matchLabels).some((k) => !isReservedLabelKey(k)))
-    p.push('resource.labelSelector.matchLabels needs at least one key outside kaito.sh/ and karpenter.kaito.sh/');
+    p.push(`resource.labelSelector.matchLabels needs at least one key Kaito does not reserve (reserved: ${RESERVED_LABEL_KEYS.join(', ')}; compat R3)`);
   const instanceType = typeof resource.instanceType === 'string' ? resource.instanceType : '';
   if (opts.nodeProvisioning === 'nap' && !instanceType) p.push('resource.instanceType is required when Kaito provisions nodes (NAP mode)');
   if (opts.nodeProvisioning === 'byo' && instanceType) p.push('resource.instanceType must be empty when node auto-provisioning is disabled (BYO mode)');

@@ -2,7 +2,7 @@
 import type { CommandContext } from '../../cli/context.js';
 import { fit, FIT_METHOD_NOTE, trainingEstimate, type FitResult } from '../../core/fit.js';
 import { didYouMean } from '../../core/names.js';
-import { getPreset, loadPresets, loadSkus, type Preset } from '../../core/presets.js';
+import { KAITO_RELEASES, getPreset, kaitoSkuTable, loadPresets, loadSkus, type Preset } from '../../core/presets.js';
 import { UsageError } from '../../errors.js';
 import { formatTable, parseOutputFormat, printResult } from '../../ui/printer.js';
 import { contextLabel } from './list.js';
@@ -31,8 +31,8 @@ function presetFits(p: Preset): SkuFits[] {
   return loadSkus().map((s) => ({
     sku: s.name,
     inference: fit(p, s, 'inference'),
-    lora: p.methods.includes('lora') ? fit(p, s, 'lora') : undefined,
-    qlora: p.methods.includes('qlora') ? fit(p, s, 'qlora') : undefined,
+    lora: p.tunable && p.methods.includes('lora') ? fit(p, s, 'lora') : undefined,
+    qlora: p.tunable && p.methods.includes('qlora') ? fit(p, s, 'qlora') : undefined,
   }));
 }
 
@@ -47,6 +47,9 @@ function showText(p: Preset, fits: SkuFits[]): string {
     `Gated:            ${p.gated ? 'yes: needs --model-access-secret NAME (key HF_TOKEN) or --hf-token-stdin' : 'no'}`,
     `Context length:   ${p.contextLength ? `${contextLabel(p.contextLength)} tokens` : 'unknown'}`,
     `Recommended SKUs: ${p.recommendedSkus.join(', ')}`,
+    '',
+    'Per Kaito release (render --kaito-version; compat R1):',
+    ...KAITO_RELEASES.map((r) => `  ${r.padEnd(5)} ${releaseLine(p, r)}`),
   ];
   if (p.tunable)
     for (const m of p.methods) {
@@ -64,4 +67,14 @@ function showText(p: Preset, fits: SkuFits[]): string {
   const table = formatTable(headers, rows);
   const notes = ['', '* recommended. Inference GiB: 1.02 x weights / usable GPU memory; training GiB: per GPU.', 'How the estimate works:', ...FIT_METHOD_NOTE.map((n) => `  - ${n}`)];
   return lines.join('\n') + '\n' + table + notes.join('\n') + '\n';
+}
+
+/** One release's support for the preset (compat R1), e.g. "serve, tune (qlora, lora); runtimes vllm". */
+export function releaseLine(p: Preset, release: (typeof KAITO_RELEASES)[number]): string {
+  const s = p.versions[release];
+  if (!s) return 'not available';
+  const tune = s.tune ? `tune (${p.methods.join(', ')})` : 'no tuning';
+  // compat R2: the CLI's sizes missing from this release's own SKU table
+  const missing = release === '0.6' ? [] : loadSkus().filter((k) => !kaitoSkuTable(release).has(k.name.toLowerCase())).map((k) => k.name);
+  return `serve, ${tune}; runtimes ${s.runtimes.join(', ')}${missing.length ? `; tuning not on ${missing.join(', ')}` : ''}`;
 }

@@ -8,8 +8,10 @@ export function register(program: Command, h: Harness): void {
     .description('print the manifests `tune` or `deploy` would apply (no cluster needed, deterministic)');
   addTuneFlags(render.command('tune').description('render a tuning Workspace and its ConfigMap'))
     .option('--output-dir <dir>', 'write one file per object instead of printing')
+    .option('--kaito-version <v>', 'Kaito release to render for: 0.6, 0.10, 0.11 or 0.12 (default 0.12)')
     .action(h.lazy(() => import('./tune.js')));
   addDeployFlags(render.command('deploy').description('render an inference Workspace'))
     .option('--output-dir <dir>', 'write one file per object instead of printing')
+    .option('--kaito-version <v>', 'Kaito release to render for: 0.6, 0.10, 0.11 or 0.12 (default 0.12)')
     .action(h.lazy(() => import('./deploy.js')));
 }

@@ -6,8 +6,9 @@
 import { UsageError } from '../../errors.js';
 import type { ProjectConfig } from '../../config/project.js';
 import { fit, type FitResult } from '../fit.js';
-import { checkDatasetUrl, checkDnsLabel, checkDnsSubdomain, checkImageRef, didYouMean, toDnsLabel } from '../names.js';
-import { getPreset, getSku, loadPresets, loadSkus, type Preset, type TuningMethod } from '../presets.js';
+import { checkDatasetUrl, datasetFileNameProblem, checkDnsLabel, checkDnsSubdomain, checkImageRef, didYouMean, toDnsLabel } from '../names.js';
+import { DEFAULT_KAITO_RELEASE, KAITO_RELEASES, getPreset, getSku, loadPresets, loadSkus, presetAt, type KaitoRelease, type Preset, type TuningMethod } from '../presets.js';
+import { parseKaitoRelease, releaseSkuProblem, releasesWithSku, versionProblems } from '../kaito-release.js';
 import { applyOverrides, checkTrainingConfig, defaultTrainingConfig, hasOverrides, parseTrainingConfig, type TrainingOverrides } from '../training-config.js';
 import { inferenceConfigProblems } from '../validate.js';
 import { parseFloatFlag, parseIntFlag } from './numbers.js';
@@ -42,6 +43,8 @@ export interface TuneFlags extends PlacementFlags {
   configFile?: string;
   tuningConfig?: string;
   apiVersion?: string;
+  /** the Kaito release to render for (compat R1, R2) */
+  kaitoVersion?: string;
   force?: boolean;
 }
 
@@ -57,6 +60,8 @@ export interface DeployFlags extends PlacementFlags {
   configFile?: string;
   loadBalancer?: boolean;
   apiVersion?: string;
+  /** the Kaito release to render for (compat R1, R2) */
+  kaitoVersion?: string;
   force?: boolean;
 }
 
@@ -73,6 +78,8 @@ export interface FlagContext {
   defaultApiVersion?: ApiVersion;
   /** reads --config-file; throw to report a problem */
   readFile?: (path: string) => string;
+  /** the Kaito release the cluster runs (tune/deploy); --kaito-version overrides it, default 0.12 (compat R1) */
+  kaitoVersion?: KaitoRelease;
   /** deploy --from-tuning, resolved on the cluster by `kaito deploy` */
   fromTuning?: { workspace: string; preset: string; image: string; pullSecret?: string };
 }
@@ -114,6 +121,13 @@ function checkImage(ref: string | undefined, flag: string, problems: string[]): 
   if (ref === undefined) return;
   const why = checkImageRef(ref);
   if (why) problems.push(`${flag} "${ref}" ${why}`);
+}
+
+function kaitoRelease(raw: string | undefined, ctx: FlagContext, problems: string[]): KaitoRelease {
+  if (raw === undefined) return ctx.kaitoVersion ?? DEFAULT_KAITO_RELEASE;
+  const r = parseKaitoRelease(raw);
+  if (!r) problems.push(`--kaito-version ${raw}: use one of ${KAITO_RELEASES.join(', ')}`);
+  return r ?? DEFAULT_KAITO_RELEASE;
 }
 
 function checkApiVersion(v: string | undefined, ctx: FlagContext, problems: string[]): ApiVersion {
@@ -177,15 +191,18 @@ export function tuneInputFromFlags(opts: TuneFlags, project: ProjectConfig['tune
   const warnings: string[] = [];
   const file = project ?? {};
 
-  const preset = resolvePreset(opts.preset ?? file.preset, problems);
+  const release = kaitoRelease(opts.kaitoVersion, ctx, problems);
+  const catalogPreset = resolvePreset(opts.preset ?? file.preset, problems);
+  // the preset as this Kaito release offers it (compat R1)
+  const preset = catalogPreset && presetAt(catalogPreset, release);
   const methodRaw = opts.method ?? file.method ?? 'qlora';
   let method: TuningMethod = 'qlora';
   if (methodRaw === 'lora' || methodRaw === 'qlora') method = methodRaw;
   else problems.push(`--method ${methodRaw}: use lora or qlora`);
-  if (preset && !preset.tunable) {
-    const tunable = loadPresets().filter((p) => p.tunable).map((p) => p.name);
-    problems.push(`--preset ${preset.name} cannot be tuned (Kaito would accept it and then fail): tunable presets are ${tunable.join(', ')}`);
-  } else if (preset && !preset.methods.includes(method)) problems.push(`--method ${method} is not supported for ${preset.name} (supported: ${preset.methods.join(', ')})`);
+  if (catalogPreset && !catalogPreset.methods.length) {
+    const tunable = loadPresets().filter((p) => presetAt(p, release)?.tunable).map((p) => p.name);
+    problems.push(`--preset ${catalogPreset.name} cannot be tuned (Kaito would accept it and then fail): tunable presets are ${tunable.join(', ')}`);
+  } else if (catalogPreset) problems.push(...versionProblems({ workload: 'tune', preset: catalogPreset.name, method: methodRaw === method ? method : undefined }, release));
   if (preset?.gated) problems.push(`--preset ${preset.name} is gated on Hugging Face; tuning gated presets is not supported`);
 
   const name = workspaceName(opts.name ?? file.name, `${preset?.name ?? opts.preset ?? file.preset ?? ''}-${method}`, problems);
@@ -202,7 +219,7 @@ export function tuneInputFromFlags(opts: TuneFlags, project: ProjectConfig['tune
   else if (dataGiven.length > 1) problems.push(`use only one of ${dataGiven.join(', ')} (Kaito takes exactly one dataset source)`);
   if (urls?.length) {
     for (const u of urls) {
-      const why = checkDatasetUrl(u);
+      const why = checkDatasetUrl(u) ?? datasetFileNameProblem(u);
       if (why) problems.push(`--dataset ${u} ${why}`);
     }
     if (urls.length > 1) warnings.push(`Kaito trains on the first dataset file only (${urls[0]}); the other ${urls.length - 1} URL(s) are ignored by the trainer`);
@@ -288,10 +305,20 @@ export function tuneInputFromFlags(opts: TuneFlags, project: ProjectConfig['tune
     } else problems.push('--instance-type is required (Kaito provisions nodes in NAP mode)');
   }
   const skuName = fitSku(placement);
+  // compat R2: a size in some Kaito release's table but not this one's; one in none gets the message below
+  const releaseSkuLine = placement.instanceType && releasesWithSku(placement.instanceType).length ? releaseSkuProblem(placement.instanceType, release, preset?.name) : null;
+  const releaseSku = releaseSkuLine ? [releaseSkuLine] : [];
+  problems.push(...releaseSku);
   if (skuName && preset?.tunable) {
     const sku = getSku(skuName);
-    if (!sku) problems.push(`${placement.nodepool ? `node pool vmSize` : '--instance-type'} ${skuName} is not a GPU size Kaito can tune on: use one of ${loadSkus().map((s) => s.name).join(', ')}`);
-    else {
+    const where = `${placement.nodepool ? `node pool vmSize` : '--instance-type'} ${skuName}`;
+    if (!sku) {
+      const known = releasesWithSku(skuName).includes(release);
+      if (!releaseSku.length)
+        problems.push(known
+          ? `${where} is in Kaito ${release}'s SKU table but the CLI cannot estimate tuning memory for it: use one of ${loadSkus().map((s) => s.name).join(', ')}`
+          : `${where} is not a GPU size Kaito can tune on: use one of ${loadSkus().map((s) => s.name).join(', ')}`);
+    } else {
       const r = fit(preset, sku, method, batchSize);
       if (r.verdict === 'does-not-fit') {
         const line = misfitLine(preset, r, method, fittingSkus(preset, method, batchSize));
@@ -342,13 +369,21 @@ export function deployInputFromFlags(opts: DeployFlags, project: ProjectConfig['
 
   if (opts.fromTuning !== undefined && !ctx.fromTuning)
     problems.push(`--from-tuning ${opts.fromTuning} needs the cluster to read the tuning workspace's output image: use \`kaito deploy\`, or pass --adapter NAME=IMAGE here`);
+  const release = kaitoRelease(opts.kaitoVersion, ctx, problems);
   const presetName = opts.preset ?? ctx.fromTuning?.preset ?? file.preset;
   let preset: Preset | undefined;
   let huggingFace = false;
   if (presetName && HF_ID.test(presetName) && !getPreset(presetName)) {
     huggingFace = true;
-    warnings.push(`${presetName} is not in the catalog: Kaito v0.9+ serves Hugging Face ids on a best-effort basis; no fit check`);
-  } else preset = resolvePreset(presetName, problems);
+    // compat R1: Hugging Face ids arrived in v0.9
+    if (release === '0.6') problems.push(`--preset ${presetName}: Kaito 0.6 serves only its own presets, not Hugging Face ids: pick one from \`kaito presets list\` or upgrade Kaito`);
+    else warnings.push(`${presetName} is not in the catalog: Kaito v0.9+ serves Hugging Face ids on a best-effort basis; no fit check`);
+  } else {
+    const catalogPreset = resolvePreset(presetName, problems);
+    // the preset as this Kaito release offers it (compat R1); the runtime is checked below
+    if (catalogPreset) problems.push(...versionProblems({ workload: 'deploy', preset: catalogPreset.name }, release));
+    preset = catalogPreset && presetAt(catalogPreset, release);
+  }
   const displayName = preset?.name ?? presetName ?? '';
 
   const name = workspaceName(opts.name ?? file.name, huggingFace ? displayName.split('/')[1] : displayName, problems);
@@ -360,7 +395,9 @@ export function deployInputFromFlags(opts: DeployFlags, project: ProjectConfig['
     if (runtimeRaw !== 'vllm' && runtimeRaw !== 'transformers') problems.push(`--runtime ${runtimeRaw}: use vllm or transformers`);
     else {
       runtime = runtimeRaw;
-      if (preset && !preset.runtimes.includes(runtime)) problems.push(`--runtime ${runtime} is not available for ${preset.name} (available: ${preset.runtimes.join(', ')})`);
+      const base = preset && getPreset(preset.name);
+      if (base && !base.runtimes.includes(runtime)) problems.push(`--runtime ${runtime} is not available for ${base.name} (available: ${base.runtimes.join(', ')})`);
+      else if (base) problems.push(...versionProblems({ workload: 'deploy', preset: base.name, runtime }, release));
     }
   }
 

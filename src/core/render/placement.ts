@@ -33,7 +33,7 @@ export function parseLabels(raw: string | Record<string, unknown> | undefined, f
   for (const [k, v] of pairs) {
     const kp = checkLabelKey(k);
     if (kp) problems.push(`${flag}: label key "${k}" ${kp}`);
-    else if (isReservedLabelKey(k)) problems.push(`${flag}: label key "${k}" is reserved by Kaito (kaito.sh/ and karpenter.kaito.sh/): use a key of your own`);
+    else if (isReservedLabelKey(k)) problems.push(`${flag}: label key "${k}" is reserved by Kaito (it sets that key itself; compat R3): use a key of your own`);
     const vp = checkLabelValue(v);
     if (vp) problems.push(`${flag}: label value "${v}" (key ${k}) ${vp}`);
     out[k] = v;

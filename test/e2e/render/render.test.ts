@@ -42,14 +42,14 @@ describe('kaito render', () => {
   });
 
   it('invalid input: exit 2, every problem on its own line, nothing on stdout, no stack', async () => {
-    const r = await kaito(['render', 'tune', '--preset', 'mistral-7b', '--dataset', 'http://169.254.169.254/latest', '--output-image', 'myacr.azurecr.io/out:1', '--labels', 'kaito.sh/x=y'], { cwd: tmp });
+    const r = await kaito(['render', 'tune', '--preset', 'mistral-7b', '--dataset', 'http://169.254.169.254/latest', '--output-image', 'myacr.azurecr.io/out:1', '--labels', 'kaito.sh/workspace=y'], { cwd: tmp });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^error: \d+ problems with the tune flags:/m);
     expect(r.stderr).toMatch(/^  - --preset mistral-7b cannot be tuned/m);
     expect(r.stderr).toMatch(/^  - --dataset http:\/\/169.254.169.254\/latest points at a cloud metadata service/m);
     expect(r.stderr).toMatch(/^  - --output-image needs a push secret/m);
-    expect(r.stderr).toMatch(/^  - --labels: label key "kaito.sh\/x" is reserved/m);
+    expect(r.stderr).toMatch(/^  - --labels: label key "kaito.sh\/workspace" is reserved/m);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
