@@ -3,6 +3,7 @@
 // state (exit 2: nothing was changed).
 import type { FlagContext } from '../../core/render/index.js';
 import { UsageError } from '../../errors.js';
+import { yamlLib } from '../../core/yaml-lib.js';
 import { resourcePath, type KubeClient, type KubeObject } from '../../kube/index.js';
 
 interface Condition { type: string; status: string; reason?: string; message?: string }
@@ -26,7 +27,7 @@ export async function resolveFromTuning(
   name: string,
   apiVersion: string,
   signal: AbortSignal,
-): Promise<NonNullable<FlagContext['fromTuning']>> {
+): Promise<NonNullable<FlagContext['fromTuning']> & { loraRank?: number }> {
   let ws: KubeObject | undefined;
   try {
     ws = await kube.getOptional<KubeObject>(resourcePath('Workspace', kube.namespace, name, apiVersion), { signal });
@@ -47,5 +48,19 @@ export async function resolveFromTuning(
   if (!image) throw new UsageError(`--from-tuning ${name}: its output is a volume, not an image; Kaito loads adapters from images only`, 'push the adapter to a registry and pass --adapter NAME=IMAGE');
   const preset = tuning.preset?.name;
   if (!preset) throw new UsageError(`--from-tuning ${name}: the workspace names no preset`, 'pass --preset NAME');
-  return { workspace: name, preset, image, pullSecret: tuning.output?.imagePushSecret };
+  return { workspace: name, preset, image, pullSecret: tuning.output?.imagePushSecret, loraRank: await loraRankOf(kube, (tuning as { config?: string }).config, signal) };
+}
+
+/** compat R20a: LoraConfig.r of the training config the workspace names (tuning.config); none named: the
+ *  template's r=8. Unreadable: undefined (nothing is added). */
+async function loraRankOf(kube: KubeClient, config: string | undefined, signal: AbortSignal): Promise<number | undefined> {
+  if (!config) return 8;
+  try {
+    const cm = await kube.getOptional<KubeObject>(resourcePath('ConfigMap', kube.namespace, config), { signal });
+    const text = (cm?.data as Record<string, string> | undefined)?.['training_config.yaml'];
+    const r = text ? (yamlLib().parse(text) as { training_config?: { LoraConfig?: { r?: unknown } } })?.training_config?.LoraConfig?.r : undefined;
+    return typeof r === 'number' ? r : undefined;
+  } catch {
+    return undefined;
+  }
 }

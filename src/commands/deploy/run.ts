@@ -12,6 +12,7 @@ import type { CommandContext } from '../../cli/context.js';
 import { renderOnlyContext } from '../shared/render-context.js';
 import { applyAndReport, clusterFacts, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
 import { deployInputFromFlags, renderInference, type DeployFlags, type DeployInput, type FlagContext } from '../../core/render/index.js';
+import { withMaxLoraRank } from '../../core/render/inference.js';
 import { UsageError } from '../../errors.js';
 import { kubeFromContext, type KubeClient, type KubeObject } from '../../kube/index.js';
 import { readSecretFromStdin } from '../../kube/secrets.js';
@@ -37,7 +38,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
 
   // --dry-run=client is `kaito render deploy` (a cluster is read only for --from-tuning)
   if (opts.dryRun === 'client') {
-    let fromTuning: FlagContext['fromTuning'];
+    let fromTuning: (FlagContext['fromTuning'] & { loraRank?: number }) | undefined;
     if (opts.fromTuning !== undefined) {
       const kube = kubeFromContext(ctx);
       const api = await discoverKaitoApi(kube, ctx.signal);
@@ -45,6 +46,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     }
     const { input, warnings } = deployInputFromFlags(opts, project.deploy, renderOnlyContext(ctx, { fromTuning }));
     for (const w of warnings) ctx.io.warn(w);
+    input.inferenceConfig = withMaxLoraRank(input.inferenceConfig, fromTuning?.loraRank); // compat R20a
     printManifests(ctx, format, renderInference(input), input.name);
     return 0;
   }
@@ -54,7 +56,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   // 1. what the cluster runs, and what --from-tuning / --nodepool refer to
   const { api, mode, vmSize, problems: clusterProblems } = await clusterFacts(ctx, kube, opts, project.deploy);
   const problems: string[] = [];
-  let fromTuning: FlagContext['fromTuning'];
+  let fromTuning: (FlagContext['fromTuning'] & { loraRank?: number }) | undefined;
   if (opts.fromTuning !== undefined) {
     try {
       fromTuning = await resolveFromTuning(kube, opts.fromTuning, api.apiVersion, ctx.signal);
@@ -83,6 +85,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     throw withClusterProblems(e, problems);
   }
   const { input, warnings } = parsed;
+  input.inferenceConfig = withMaxLoraRank(input.inferenceConfig, fromTuning?.loraRank); // compat R20a
   if (!api.served.includes(input.apiVersion.split('/')[1])) problems.push(`--api-version ${input.apiVersion} is not served by this cluster (it serves kaito.sh/${api.served.join(', kaito.sh/')})`);
 
   // 3. the Secrets the workspace refers to must exist

@@ -16,7 +16,8 @@ import { kubeFromContext, type KubeClient, type KubeObject } from '../../kube/in
 import { dockerConfigSecret, readSecretFromStdin } from '../../kube/secrets.js';
 import { waitWithProgress } from '../../kube/wait-display.js';
 import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
-import { exists } from '../../kube/workspace.js';
+import { exists, getWorkspace } from '../../kube/workspace.js';
+import { WORKSPACE_LABEL, tuningConfigMapPrefix } from '../../core/render/types.js';
 import { parseOutputFormat } from '../../ui/printer.js';
 
 interface Opts extends TuneFlags {
@@ -77,7 +78,26 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   for (const o of renderTuning(input)) objects.push({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns } } as KubeObject);
 
   const dry = opts.dryRun === 'server';
+  const cm = input.tuningConfig.kind === 'rendered' ? objects.find((o) => o.kind === 'ConfigMap') : undefined;
+  const cmExists = cm ? await exists(kube, 'ConfigMap', ns, cm.metadata.name, ctx.signal) : true;
+  if (cm && !cmExists && !dry) {
+    // compat R20: ConfigMaps are not watched, so only a new tuning.config name makes Kaito re-run
+    const live = await getWorkspace(kube, ns, input.name, input.apiVersion, ctx.signal);
+    const liveCfg = (live?.tuning as { config?: string } | undefined)?.config;
+    if (live && liveCfg !== cm.metadata.name) ctx.io.warn('training config changed: Kaito re-runs tuning');
+  }
+  if (dry && cm && !cmExists) {
+    // compat A30: Kaito's webhook GETs tuning.config also on a dry run, and a dry run never creates it: dry-run the
+    // Workspace without tuning.config (the webhook checks the default template); the ConfigMap content was checked
+    // by render (assertRenderable) and the ConfigMap itself gets its own server dry run below.
+    ctx.io.info(`note: ConfigMap ${cm.metadata.name} does not exist yet: the Workspace is dry-run against the default ${input.method}-params-template, the ConfigMap is checked on its own`);
+    const i = objects.findIndex((o) => o.kind === 'Workspace');
+    const w = objects[i] as KubeObject & { tuning?: Record<string, unknown> };
+    const { config: _drop, ...rest } = w.tuning ?? {};
+    objects[i] = { ...w, tuning: rest } as KubeObject;
+  }
   const { applied, workspace } = await applyAndReport(ctx, kube, objects, dry);
+  if (!dry && cm) await deleteOlderTuningConfigs(ctx, kube, input.name, cm.metadata.name);
 
   let waited: WaitResult | undefined;
   if (opts.wait) waited = await waitWithProgress(ctx, kube, { name: input.name, namespace: ns, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS.tuning, apiVersion: input.apiVersion });
@@ -85,6 +105,17 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
 
   printSubmitResult(ctx, format, { name: input.name, namespace: ns, apiVersion: input.apiVersion, workspace, applied, dry, waited });
   return 0;
+}
+
+/** compat R20: after a successful apply, the workspace's older content-named training ConfigMaps go. */
+async function deleteOlderTuningConfigs(ctx: CommandContext, kube: KubeClient, ws: string, keep: string): Promise<void> {
+  const ns = kube.namespace;
+  const list = await kube.get<{ items?: KubeObject[] }>(`/api/v1/namespaces/${encodeURIComponent(ns)}/configmaps`, { query: { labelSelector: `${WORKSPACE_LABEL}=${ws}` }, signal: ctx.signal });
+  for (const o of list.items ?? []) {
+    const name = o.metadata.name;
+    if (name === keep || !name.startsWith(tuningConfigMapPrefix(ws))) continue;
+    if (await kube.delete('ConfigMap', ns, name, { signal: ctx.signal })) ctx.io.info(`configmap/${name} deleted (older training config)`);
+  }
 }
 
 async function preflightReferences(kube: KubeClient, input: TuneInput, problems: string[], signal: AbortSignal): Promise<void> {

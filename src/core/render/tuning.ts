@@ -1,10 +1,11 @@
-// TuneInput -> [ConfigMap <ws>-tuning (when the CLI renders the training config)], Workspace.
+// TuneInput -> [ConfigMap <ws>-tuning-<hash8> (when the CLI renders the training config)], Workspace.
+import { createHash } from 'node:crypto';
 import { loadTemplate } from '../templates.js';
 import { trainingConfigToYAML } from '../training-config.js';
 import { baseMetadata, renderConfigMap, renderResource } from './common.js';
 import { assertRenderable, renderedTrainingConfigs } from './check.js';
 import { canonical } from './serialize.js';
-import { TUNING_CONFIG_KEY, tuningConfigMapName, type KObject, type TuneInput } from './types.js';
+import { TUNING_CONFIG_KEY, WORKSPACE_LABEL, tuningConfigMapName, type KObject, type TuneInput } from './types.js';
 
 export function renderTuning(input: TuneInput): KObject[] {
   const objects: KObject[] = [];
@@ -16,10 +17,13 @@ export function renderTuning(input: TuneInput): KObject[] {
   const tuning: Record<string, unknown> = { preset: { name: input.preset }, method: input.method };
   if (input.tuningConfig.kind === 'existing') tuning.config = input.tuningConfig.configMap;
   if (input.tuningConfig.kind === 'rendered') {
-    const cmName = tuningConfigMapName(input.name);
-    tuning.config = cmName;
     const text = trainingConfigToYAML(input.tuningConfig.config);
-    const cm = renderConfigMap(cmName, input.namespace, TUNING_CONFIG_KEY, text);
+    // compat R20: the name carries the content hash, so new training flags = new tuning spec = Kaito re-runs
+    const cmName = tuningConfigMapName(input.name, createHash('sha256').update(text).digest('hex').slice(0, 8));
+    tuning.config = cmName;
+    const raw = renderConfigMap(cmName, input.namespace, TUNING_CONFIG_KEY, text);
+    (raw.metadata as { labels?: Record<string, string> }).labels = { ...(raw.metadata.labels ?? {}), [WORKSPACE_LABEL]: input.name };
+    const cm = canonical(raw);
     renderedTrainingConfigs.set(cm, input.tuningConfig.config);
     objects.push(cm);
   }

@@ -78,7 +78,12 @@ export interface DeployInput {
 export const MANAGED_BY = { key: 'app.kubernetes.io/managed-by', value: 'kaito-cli' } as const;
 export const TUNING_CONFIG_KEY = 'training_config.yaml';
 export const INFERENCE_CONFIG_KEY = 'inference_config.yaml';
-export const tuningConfigMapName = (ws: string) => `${ws}-tuning`;
+/** Content-named: `<ws>-tuning-<first 8 hex of sha256(training_config.yaml)>`, so a changed training config is a new
+ *  `tuning.config`, hence a new Kaito revision and a new Job (ConfigMaps are not watched; compat R20). */
+export const tuningConfigMapPrefix = (ws: string) => `${ws}-tuning-`;
+export const tuningConfigMapName = (ws: string, hash8: string) => `${tuningConfigMapPrefix(ws)}${hash8}`;
+/** Label on the rendered tuning ConfigMap naming its workspace, so `kaito tune` finds older ones to delete (compat R20). */
+export const WORKSPACE_LABEL = 'kaito.sh/workspace';
 export const inferenceConfigMapName = (ws: string) => `${ws}-inference`;
 export const pushSecretName = (ws: string) => `${ws}-push`;
 export const modelAccessSecretName = (ws: string) => `${ws}-hf-token`;

@@ -1,6 +1,8 @@
 // Kaito's validating webhook rules (KAITO.md §1), applied on create and update of Workspaces, plus the
 // API server's own object-name checks. Every violation is reported at once as a 422 cause.
 import { isIP } from 'node:net';
+import { posix } from 'node:path';
+import YAML from 'yaml';
 import type { NodeProvisioning } from '../context.js';
 import type { KObject } from '../store.js';
 import type { StatusCause } from './status.js';
@@ -46,7 +48,55 @@ function exactlyOne(o: Obj | undefined, keys: string[], field: string): StatusCa
   return [bad(field, set.length === 0 ? `exactly one of ${keys.join(', ')} must be set` : `exactly one of ${keys.join(', ')} must be set, got ${set.join(' and ')}`)];
 }
 
-export function validateWorkspace(ws: KObject, mode: NodeProvisioning): StatusCause[] {
+/** Reads a ConfigMap from the store (namespace, name), for the webhook's tuning.config lookup. */
+export type ConfigMapLookup = (namespace: string, name: string) => KObject | undefined;
+
+const TUNING_SECTIONS = ['ModelConfig', 'QuantizationConfig', 'LoraConfig', 'TrainingArguments', 'DatasetConfig', 'DataCollator'];
+
+/** compat A30: on create the webhook GETs tuning.config in the workspace namespace, else `<method>-params-template` in
+ *  the controller namespace; missing is rejected; training_config.yaml is checked (v0.12 api/v1beta1
+ *  tuning_config_validation.go validateConfigMap: schema, method/quantization, output_dir). */
+export function validateTuningConfigMap(tun: Obj, wsNamespace: string, lookup: ConfigMapLookup, controllerNamespace = 'kube-system'): StatusCause[] {
+  const method = String(tun.method ?? '');
+  const named = typeof tun.config === 'string' && tun.config !== '';
+  const ns = named ? wsNamespace : controllerNamespace;
+  const name = named ? (tun.config as string) : `${method}-params-template`;
+  const cm = lookup(ns, name);
+  if (!cm) return [bad('tuning.config', `ConfigMap '${name}' specified in 'config' not found in namespace '${ns}'`)];
+  const text = (cm as Obj).data?.['training_config.yaml'];
+  if (typeof text !== 'string') return [required('tuning.config: training_config.yaml in ConfigMap')];
+  let doc: Obj;
+  try {
+    doc = YAML.parse(text) as Obj;
+  } catch (e) {
+    return [bad('training_config.yaml', (e as Error).message.split('\n')[0])];
+  }
+  const tc = doc?.training_config;
+  if (typeof tc !== 'object' || tc === null || Array.isArray(tc)) return [bad('training_config.yaml', "Expected 'training_config' key to contain a map")];
+  const causes: StatusCause[] = [];
+  for (const k of Object.keys(tc)) if (!TUNING_SECTIONS.includes(k)) causes.push(bad('training_config.yaml', `Unrecognized section: ${k}`));
+  const q = tc.QuantizationConfig as Obj | undefined;
+  const nilOrBool = (v: unknown) => v === undefined || v === null || typeof v === 'boolean';
+  if (q && typeof q === 'object') {
+    for (const k of ['load_in_4bit', 'load_in_8bit']) if (!nilOrBool(q[k])) causes.push(bad(k, `value must be either nil or a boolean, got ${typeof q[k]}`));
+  }
+  const four = q?.load_in_4bit === true;
+  const eight = q?.load_in_8bit === true;
+  if (four && eight) causes.push(bad('QuantizationConfig', `Cannot set both 'load_in_4bit' and 'load_in_8bit' to true in ConfigMap '${name}'`));
+  else if (method === 'lora' && (four || eight)) causes.push(bad('QuantizationConfig', `For method 'lora', 'load_in_4bit' or 'load_in_8bit' in ConfigMap '${name}' must not be true`));
+  else if (method === 'qlora' && !four && !eight) causes.push(required(`QuantizationConfig: For method 'qlora', either 'load_in_4bit' or 'load_in_8bit' must be true in ConfigMap '${name}'`));
+  const dir = (tc.TrainingArguments as Obj | undefined)?.output_dir;
+  if (dir !== undefined) {
+    if (typeof dir !== 'string') causes.push(bad('output_dir', `output_dir is not a string in ConfigMap '${name}' in namespace '${ns}'`));
+    else {
+      const clean = posix.normalize(dir.startsWith('/mnt') ? dir : posix.join('/mnt', dir)).replace(/(.)\/+$/, '$1');
+      if (clean === '/mnt' || !clean.startsWith('/mnt/')) causes.push(bad('output_dir', `Invalid output_dir specified: '${dir}', must be a directory`));
+    }
+  }
+  return causes;
+}
+
+export function validateWorkspace(ws: KObject, mode: NodeProvisioning, lookup?: ConfigMapLookup): StatusCause[] {
   const w = ws as Obj;
   const causes: StatusCause[] = [];
   const name = ws.metadata?.name;
@@ -111,6 +161,7 @@ export function validateWorkspace(ws: KObject, mode: NodeProvisioning): StatusCa
       if (output.image && !output.imagePushSecret) causes.push(required('tuning.output.imagePushSecret'));
     }
     if (r?.count !== undefined && r.count > 1) causes.push(bad('resource.count', `Invalid value: ${r.count}: tuning supports at most 1 node`));
+    if (lookup && ['lora', 'qlora'].includes(tun.method)) causes.push(...validateTuningConfigMap(tun, ws.metadata?.namespace ?? 'default', lookup)); // compat A30
   }
   return causes;
 }
