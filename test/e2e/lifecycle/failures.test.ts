@@ -26,8 +26,9 @@ inference:
     name: phi-4-mini-instruct
 `;
 
-describe('Kaito 0.6 (no status.state): a failed tuning job is read from the Job', () => {
+describe('Kaito 0.6 (no status.state): a failed tuning pod shows as JobStarted=False "job <ws> has failed N pods" (compat T2, W3)', () => {
   let sb: TestSandbox;
+  const kubectl = kubectlFor(() => sb);
   beforeAll(async () => {
     sb = await startTestSandbox({ kaitoVersion: '0.6', faults: ['tuning-fail'] });
   });
@@ -38,6 +39,9 @@ describe('Kaito 0.6 (no status.state): a failed tuning job is read from the Job'
     expect(r.stderr).toMatch(/last \d+ log lines of fail06-/);
     expect(r.stderr).toMatch(/Error|Traceback/);
     expect(r.stderr).not.toMatch(/\n\s+at .*\.js/);
+    const ws = JSON.parse(await kubectl('get', 'workspace', 'fail06', '-o', 'json'));
+    expect(ws.status.state).toBeUndefined();
+    expect(ws.status.conditions).toContainEqual(expect.objectContaining({ type: 'JobStarted', status: 'False', reason: 'WorkspaceTuningJobStatusFailed', message: 'job fail06 has failed 1 pods' }));
   });
 });
 
