@@ -8,7 +8,9 @@ describe('kaito presets', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(9);
     const j = await kaito(['presets', 'list', '-o', 'json']);
     const doc = JSON.parse(j.stdout);
-    expect(doc.presets.length).toBeGreaterThanOrEqual(24);
+    expect(doc.presets.length).toBeGreaterThanOrEqual(22);
+    // compat R1: phi-3-small has no preset in any Kaito tag
+    expect(doc.presets.map((p: { name: string }) => p.name).filter((n: string) => n.startsWith('phi-3-small'))).toEqual([]);
     expect(doc.presets.find((p: { name: string }) => p.name === 'llama-3.3-70b-instruct').gated).toBe(true);
     const t = await kaito(['presets', 'list']);
     expect(t.stdout).toMatch(/^NAME\s+TUNABLE\s+WEIGHTS/);
@@ -23,6 +25,18 @@ describe('kaito presets', () => {
     const a10 = j.fit.find((f: { sku: string }) => f.sku === 'Standard_NV36ads_A10_v5');
     expect(a10.lora.verdict).toBe('does-not-fit');
     expect(a10.inference.verdict).toBe('does-not-fit');
+  });
+
+  it('show prints what each Kaito release offers (compat R1)', async () => {
+    const r = await kaito(['presets', 'show', 'mistral-7b']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^  0\.10  serve, tune \(qlora, lora\); runtimes vllm, transformers$/m);
+    expect(r.stdout).toMatch(/^  0\.11  serve, no tuning; runtimes vllm, transformers$/m);
+    const g = await kaito(['presets', 'show', 'gemma-3-4b-instruct']);
+    expect(g.stdout).toMatch(/^  0\.6   not available$/m);
+    const j = JSON.parse((await kaito(['presets', 'show', 'phi-4-mini-instruct', '-o', 'json'])).stdout);
+    expect(j.versions['0.10']).toEqual({ serve: true, tune: true, runtimes: ['vllm', 'transformers'] });
+    expect(j.versions['0.11']).toEqual({ serve: true, tune: true, runtimes: ['vllm'] });
   });
 
   it('an unknown name exits 2 with "did you mean"', async () => {

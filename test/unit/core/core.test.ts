@@ -10,10 +10,10 @@ import { ctxFor } from './render-helpers.js';
 const TUNABLE = ['phi-3-mini-4k-instruct', 'phi-3-mini-128k-instruct', 'phi-3-medium-4k-instruct', 'phi-3-medium-128k-instruct', 'phi-3.5-mini-instruct', 'phi-4', 'phi-4-mini-instruct', 'qwen2.5-coder-7b-instruct', 'qwen2.5-coder-32b-instruct'];
 
 describe('catalog', () => {
-  it('holds exactly the tunable presets of Kaito and at least 15 inference-only ones', () => {
+  it('holds exactly the tunable presets of Kaito and at least 13 inference-only ones (phi-3-small removed: compat R1)', () => {
     const all = loadPresets();
     expect(all.filter((p) => p.tunable).map((p) => p.name).sort()).toEqual([...TUNABLE].sort());
-    expect(all.filter((p) => !p.tunable).length).toBeGreaterThanOrEqual(15);
+    expect(all.filter((p) => !p.tunable).length).toBeGreaterThanOrEqual(13);
     for (const p of all) for (const s of p.recommendedSkus) expect(getSku(s), `${p.name}: ${s}`).toBeDefined();
   });
   it('knows the SKU table with quota families', () => {
@@ -95,7 +95,7 @@ describe('schema and admission', () => {
     expect(check(() => {})).toBe('');
     expect(check((w) => (w.metadata.name = 'Bad'))).toMatch(/metadata.name/);
     expect(check((w) => (w.inference = { preset: { name: 'x' } }))).toMatch(/exactly one of inference and tuning/);
-    expect(check((w) => (w.resource.labelSelector.matchLabels = { 'kaito.sh/workspace': 'w' }))).toMatch(/at least one key outside/);
+    expect(check((w) => (w.resource.labelSelector.matchLabels = { 'kaito.sh/workspace': 'w' }))).toMatch(/needs at least one key Kaito does not reserve/);
     expect(check((w) => delete w.resource.instanceType, 'nap')).toMatch(/instanceType is required/);
     expect(check(() => {}, 'byo')).toMatch(/must be empty/);
     expect(check((w) => (w.tuning.method = 'full'))).toMatch(/method must be lora or qlora/);

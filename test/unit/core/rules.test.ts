@@ -77,7 +77,7 @@ describe('tune rules', () => {
     ['config file not both 4 and 8 bit', { configFile: 'c.yaml' }, /cannot both be true/, { files: { 'c.yaml': 'training_config:\n  QuantizationConfig: {load_in_4bit: true, load_in_8bit: true}\n' } }],
     ['qlora needs quantization', { configFile: 'c.yaml' }, /method qlora needs QuantizationConfig/, { files: { 'c.yaml': 'training_config:\n  QuantizationConfig: {load_in_4bit: false}\n' } }],
     ['lora must not quantize', { method: 'lora', configFile: 'c.yaml' }, /method lora must not quantize/, { files: { 'c.yaml': 'training_config:\n  QuantizationConfig: {load_in_4bit: true}\n' } }],
-    ['output_dir under /mnt', { configFile: 'c.yaml' }, /output_dir must be a directory under \/mnt/, { files: { 'c.yaml': 'training_config:\n  QuantizationConfig: {load_in_4bit: true}\n  TrainingArguments: {output_dir: /mnt}\n' } }],
+    ['output_dir under /mnt', { configFile: 'c.yaml' }, /output_dir "\/mnt" cleans to \/mnt or escapes it \(Kaito rejects it\): use \/mnt\/<dir>/, { files: { 'c.yaml': 'training_config:\n  QuantizationConfig: {load_in_4bit: true}\n  TrainingArguments: {output_dir: /mnt}\n' } }],
     ['api version', { apiVersion: 'kaito.sh/v2' }, /--api-version kaito.sh\/v2/],
   ];
   for (const [rule, flags, re, c] of cases)
@@ -130,7 +130,7 @@ describe('deploy rules', () => {
     ['inference config YAML', { configFile: 'i.yaml' }, /invalid YAML/, { files: { 'i.yaml': 'a: [\n' } }],
     ['inference config mapping', { configFile: 'i.yaml' }, /must be a YAML mapping/, { files: { 'i.yaml': '- a\n' } }],
     ['name label', { name: 'x.y' }, /--name "x.y"/],
-    ['labels', { labels: 'karpenter.kaito.sh/pool=x' }, /reserved by Kaito/],
+    ['labels', { labels: 'karpenter.kaito.sh/workspace-name=x' }, /reserved by Kaito/],
   ];
   for (const [rule, flags, re, c] of cases)
     it(rule, () => {
