@@ -70,8 +70,9 @@ export const DATASET_NAME_WORDS = ['csv', 'json', 'parquet', 'arrow', 'webdatase
 /** Why Kaito's trainer would not recognise the file a dataset URL is saved as, or null (compat R4): the data
  * downloader saves it under the URL's basename cut at the first ? or #, and the trainer takes the first file whose
  * lower-cased name contains csv, json, parquet, arrow or webdataset. */
-export function datasetFileNameProblem(raw: string): string | null {
-  const cut = raw.split(/[?#]/)[0].replace(/\/+$/, '');
+export function datasetFileNameProblem(raw: string, kaito06 = false): string | null {
+  // Kaito 0.6 keeps the query in the name, turning ?, = and & into _ (compat R4)
+  const cut = (kaito06 ? raw.replace(/[?=&]/g, '_') : raw.split(/[?#]/)[0]).replace(/\/+$/, '');
   const base = cut.slice(cut.lastIndexOf('/') + 1).toLowerCase();
   if (DATASET_NAME_WORDS.some((w) => base.includes(w))) return null;
   return `is saved as "${base}", a file name Kaito's trainer does not recognise as a dataset (it needs csv, json, parquet, arrow or webdataset in the name): serve the file under a name such as data.jsonl or data.parquet`;

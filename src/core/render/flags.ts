@@ -219,7 +219,7 @@ export function tuneInputFromFlags(opts: TuneFlags, project: ProjectConfig['tune
   else if (dataGiven.length > 1) problems.push(`use only one of ${dataGiven.join(', ')} (Kaito takes exactly one dataset source)`);
   if (urls?.length) {
     for (const u of urls) {
-      const why = checkDatasetUrl(u) ?? datasetFileNameProblem(u);
+      const why = checkDatasetUrl(u) ?? datasetFileNameProblem(u, release === '0.6');
       if (why) problems.push(`--dataset ${u} ${why}`);
     }
     if (urls.length > 1) warnings.push(`Kaito trains on the first dataset file only (${urls[0]}); the other ${urls.length - 1} URL(s) are ignored by the trainer`);

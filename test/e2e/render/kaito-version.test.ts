@@ -4,14 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kaito } from '../../support/cli.js';
+import { kaito, type CliResult } from '../../support/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kaito-render-version-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const out = ['--output-image', 'myacr.azurecr.io/out:1', '--push-secret', 'acr-push'];
 const tune = (preset: string, ...more: string[]) => ['render', 'tune', '--preset', preset, '--dataset', 'https://example.com/d.jsonl', ...out, '--instance-type', 'Standard_NC24ads_A100_v4', ...more];
 
-function refused(r: { code: number; stdout: string; stderr: string }, re: RegExp): void {
+function refused(r: CliResult, re: RegExp): void {
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
   expect(r.stderr).toMatch(re);

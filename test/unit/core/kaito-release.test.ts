@@ -115,6 +115,8 @@ describe('rules that were stricter than Kaito', () => {
   it('refuses dataset URLs whose saved file name the trainer would not pick (compat R4)', () => {
     expect(datasetFileNameProblem('https://example.com/data')).toMatch(/^is saved as "data", a file name Kaito's trainer does not recognise.*data\.jsonl/);
     expect(datasetFileNameProblem('https://example.com/dl?file=a.jsonl')).toMatch(/saved as "dl"/);
+    expect(datasetFileNameProblem('https://example.com/dl?file=a.jsonl', true)).toBeNull();
+    expect(tune({ dataset: ['https://example.com/dl?file=a.jsonl'], kaitoVersion: '0.6' })).toEqual([]);
     expect(datasetFileNameProblem('https://example.com/Train.JSONL?sig=x#y')).toBeNull();
     expect(datasetFileNameProblem('https://example.com/x.json.bak')).toBeNull();
     expect(datasetFileNameProblem('https://example.com/my-webdataset.tar')).toBeNull();
