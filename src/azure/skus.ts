@@ -30,6 +30,10 @@ export const VM_SKUS: readonly VmSku[] = [
   gpu('Standard_ND96isr_H100_v5', 8, 640, 96, 1900, 'standardNDSH100v5Family'),
   gpu('Standard_NCC40ads_H100_v5', 1, 94, 40, 320, 'standardNCCads2023Family'),
   gpu('Standard_ND96isr_H200_v5', 8, 1128, 96, 1850, 'standardNDISRH200V5Family'),
+  gpu('Standard_NC4as_T4_v3', 1, 16, 4, 28, 'standardNCASv3_T4Family'),
+  gpu('Standard_NC8as_T4_v3', 1, 16, 8, 56, 'standardNCASv3_T4Family'),
+  gpu('Standard_NC16as_T4_v3', 1, 16, 16, 110, 'standardNCASv3_T4Family'),
+  gpu('Standard_NC64as_T4_v3', 4, 64, 64, 440, 'standardNCASv3_T4Family'),
   // system-pool sizes (not GPU, not in Kaito's table)
   { name: 'Standard_D4s_v5', gpus: 0, gpuMemoryGiB: 0, vcpus: 4, memoryGiB: 16, quotaFamily: 'standardDSv5Family', kaito: false },
   { name: 'Standard_D8s_v5', gpus: 0, gpuMemoryGiB: 0, vcpus: 8, memoryGiB: 32, quotaFamily: 'standardDSv5Family', kaito: false },

@@ -19,6 +19,18 @@ export function parseKaitoRelease(raw: string): KaitoRelease | undefined {
   return m && KAITO_RELEASES.includes(m[1] as KaitoRelease) ? (m[1] as KaitoRelease) : undefined;
 }
 
+/** The catalog release whose rules apply to a running controller's version (compat R6): its own release when
+ *  catalogued, else the newest catalogued release not newer than it (0.7-0.9 -> 0.6, 0.13+ -> 0.12); undefined
+ *  when the version is unknown or unparsable (the default release's rules apply). */
+export function releaseForVersion(version: string | undefined): KaitoRelease | undefined {
+  const m = /^v?(\d+)\.(\d+)/.exec(version?.trim() ?? '');
+  if (!m) return undefined;
+  const key = (major: number, minor: number) => major * 1000 + minor;
+  const v = key(Number(m[1]), Number(m[2]));
+  const at = KAITO_RELEASES.filter((r) => { const [a, b] = r.split('.').map(Number); return key(a, b) <= v; });
+  return at.length ? at[at.length - 1] : KAITO_RELEASES[0];
+}
+
 function releasesWhere(ok: (r: KaitoRelease) => boolean): string {
   const rs = KAITO_RELEASES.filter(ok);
   return rs.length ? `Kaito ${rs.join(', ')}` : 'no Kaito release';

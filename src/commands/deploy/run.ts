@@ -54,7 +54,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const kube = kubeFromContext(ctx);
   const ns = kube.namespace;
   // 1. what the cluster runs, and what --from-tuning / --nodepool refer to
-  const { api, mode, vmSize, problems: clusterProblems } = await clusterFacts(ctx, kube, opts, project.deploy);
+  const { api, mode, vmSize, release, problems: clusterProblems } = await clusterFacts(ctx, kube, opts, project.deploy);
   const problems: string[] = [];
   let fromTuning: (FlagContext['fromTuning'] & { loraRank?: number }) | undefined;
   if (opts.fromTuning !== undefined) {
@@ -76,6 +76,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
       namespace: ns,
       detectedNodeProvisioning: mode,
       nodepoolVmSize: vmSize,
+      kaitoVersion: release, // compat R6: the presets, runtimes and SKUs of the Kaito the cluster runs
       defaultApiVersion: api.apiVersion,
       readFile,
       // an unresolvable --from-tuning is already reported above; do not report it twice

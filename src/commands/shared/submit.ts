@@ -8,6 +8,8 @@ import type { KubeClient, KubeObject } from '../../kube/index.js';
 import type { WaitResult } from '../../kube/wait.js';
 import { applyWorkspaceObjects, discoverKaitoApi, resolveProvisioningMode, type AppliedObject } from '../../kube/workspace.js';
 import { kaitoVersionAtLeast, type KaitoApi, type NodeProvisionerName, type ProvisioningMode } from '../../kube/kaito.js';
+import { releaseForVersion } from '../../core/kaito-release.js';
+import type { KaitoRelease } from '../../core/presets.js';
 import { nodepoolVmSize } from '../tune/nodepool.js';
 import { printResult, type OutputFormat } from '../../ui/printer.js';
 
@@ -75,6 +77,8 @@ export interface ClusterFacts {
   /** the controller's node provisioner and Kaito version, when its Deployment was found (compat C1) */
   provisioner?: NodeProvisionerName;
   version?: string;
+  /** the catalog release whose rules apply to that version (undefined: not found, the default release's rules) */
+  release?: KaitoRelease;
   /** the VM size of --nodepool (or the kaito.yaml pool), when one is named and found */
   vmSize?: string;
   /** what the preflight found wrong, reported together with the flag problems */
@@ -104,5 +108,5 @@ export async function clusterFacts(
   if (pool && mode === 'nap' && !controller) ctx.io.warn(`--nodepool ${pool}: cannot tell the Kaito version (no controller Deployment labelled app.kubernetes.io/name=workspace found); Kaito 0.11+ in NAP mode would leave the pool idle and provision a new node`);
   const found = pool ? await nodepoolVmSize(ctx, kube, pool) : undefined;
   if (pool && !found && !refusePool) problems.push(`--nodepool ${pool}: no such node pool (no Node labelled agentpool=${pool}); create it with \`kaito nodepool add ${pool} --instance-type SKU\` or list them with \`kaito nodepool list\``);
-  return { api, mode, provisioner: controller?.provisioner, version, vmSize: found?.vmSize, problems };
+  return { api, mode, provisioner: controller?.provisioner, version, release: releaseForVersion(version), vmSize: found?.vmSize, problems };
 }

@@ -44,7 +44,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const kube = kubeFromContext(ctx);
   const ns = kube.namespace;
   // 1. what the cluster runs
-  const { api, mode, vmSize, problems } = await clusterFacts(ctx, kube, { ...opts, command: 'tune' }, project.tune);
+  const { api, mode, vmSize, release, problems } = await clusterFacts(ctx, kube, { ...opts, command: 'tune' }, project.tune);
 
   // 2. flags -> input (same path as render), with the cluster's facts
   let parsed: ReturnType<typeof tuneInputFromFlags>;
@@ -53,6 +53,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
       namespace: ns,
       detectedNodeProvisioning: mode,
       nodepoolVmSize: vmSize,
+      kaitoVersion: release, // compat R6: the presets, runtimes and SKUs of the Kaito the cluster runs
       defaultApiVersion: api.apiVersion,
       readFile: (p) => readFileSync(p, 'utf8'),
     });

@@ -3,7 +3,8 @@
 import { isIP } from 'node:net';
 import { posix } from 'node:path';
 import YAML from 'yaml';
-import type { NodeProvisioning } from '../context.js';
+import { versionAtLeast, type KaitoVersion, type NodeProvisioning } from '../context.js';
+import { RESERVED_SELECTOR_KEYS } from '../controller/placement.js';
 import type { KObject } from '../store.js';
 import type { StatusCause } from './status.js';
 
@@ -11,7 +12,6 @@ type Obj = Record<string, any>;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const RESERVED_LABEL_PREFIXES = ['kaito.sh/', 'karpenter.kaito.sh/'];
 
 const required = (field: string): StatusCause => ({ reason: 'FieldValueRequired', field, message: 'Required value' });
 const bad = (field: string, message: string): StatusCause => ({ reason: 'FieldValueInvalid', field, message });
@@ -96,7 +96,7 @@ export function validateTuningConfigMap(tun: Obj, wsNamespace: string, lookup: C
   return causes;
 }
 
-export function validateWorkspace(ws: KObject, mode: NodeProvisioning, lookup?: ConfigMapLookup): StatusCause[] {
+export function validateWorkspace(ws: KObject, mode: NodeProvisioning, lookup?: ConfigMapLookup, version: KaitoVersion = '0.12'): StatusCause[] {
   const w = ws as Obj;
   const causes: StatusCause[] = [];
   const name = ws.metadata?.name;
@@ -104,11 +104,12 @@ export function validateWorkspace(ws: KObject, mode: NodeProvisioning, lookup?: 
   const r = w.resource as Obj | undefined;
   if (!r) causes.push(required('resource'));
   else {
-    const ml = r.labelSelector?.matchLabels as Record<string, string> | undefined;
-    const exprs = (r.labelSelector?.matchExpressions as Obj[] | undefined) ?? [];
-    const userKeys = [...Object.keys(ml ?? {}), ...exprs.map((e) => String(e.key))].filter((k) => !RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p)));
+    const mlKeys = Object.keys((r.labelSelector?.matchLabels as Record<string, string> | undefined) ?? {});
     if (!r.labelSelector) causes.push(required('resource.labelSelector'));
-    else if (!userKeys.length) causes.push(bad('resource.labelSelector', 'at least one matchLabels key outside kaito.sh/ and karpenter.kaito.sh/ is required'));
+    // compat R3: v0.11+ validateCreateWithInference rejects non-empty matchLabels made only of the 8 reserved keys
+    // (SanitizedMatchLabels would leave none and match every node); tuning and older releases accept them.
+    else if (w.inference && versionAtLeast(version, '0.11') && mlKeys.length && mlKeys.every((k) => RESERVED_SELECTOR_KEYS.has(k)))
+      causes.push(bad('resource.labelSelector.matchLabels', 'invalid value: matchLabels must contain at least one non-reserved label'));
     if (mode === 'nap' && !r.instanceType) causes.push(required('resource.instanceType'));
     if (mode === 'byo' && r.instanceType) causes.push(forbidden('resource.instanceType', 'must be empty when node auto-provisioning is disabled (BYO nodes)'));
     if (r.count !== undefined && (!Number.isInteger(r.count) || r.count < 0)) causes.push(bad('resource.count', `Invalid value: ${JSON.stringify(r.count)}: must be a non-negative integer`));

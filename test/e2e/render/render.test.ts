@@ -37,7 +37,10 @@ describe('kaito render', () => {
     const r = await kaito([...tune, '--max-steps', '10', '--output-dir', dir], { cwd: tmp });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(readdirSync(dir).sort()).toEqual(['configmap-phi-3-mini-128k-instruct-qlora-tuning.yaml', 'workspace-phi-3-mini-128k-instruct-qlora.yaml']);
+    const files = readdirSync(dir).sort(); // compat R20: the training ConfigMap is content-named <ws>-tuning-<hash8>
+    expect(files).toHaveLength(2);
+    expect(files[0]).toMatch(/^configmap-phi-3-mini-128k-instruct-qlora-tuning-[0-9a-f]{8}\.yaml$/);
+    expect(files[1]).toBe('workspace-phi-3-mini-128k-instruct-qlora.yaml');
     expect(readFileSync(join(dir, 'workspace-phi-3-mini-128k-instruct-qlora.yaml'), 'utf8')).toMatch(/^apiVersion: kaito.sh\/v1beta1\nkind: Workspace/);
   });
 

@@ -17,7 +17,7 @@ describe('catalog', () => {
     for (const p of all) for (const s of p.recommendedSkus) expect(getSku(s), `${p.name}: ${s}`).toBeDefined();
   });
   it('knows the SKU table with quota families', () => {
-    expect(loadSkus()).toHaveLength(12);
+    expect(loadSkus()).toHaveLength(16);
     expect(getSku('standard_nc24ads_a100_v4')).toMatchObject({ gpus: 1, gpuMemoryGiB: 80, vcpus: 24, quotaFamily: 'standardNCADSA100v4Family' });
     expect(getSku('Standard_NV36ads_A10_v5')?.quotaFamily).toBe('standardNVADSA10v5Family');
     expect(getPreset('llama-3.3-70b-instruct')?.gated).toBe(true);

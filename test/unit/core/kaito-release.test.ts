@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { parseKaitoRelease, releaseSkuProblem, versionProblems } from '../../../src/core/kaito-release.js';
+import { parseKaitoRelease, releaseForVersion, releaseSkuProblem, versionProblems } from '../../../src/core/kaito-release.js';
 import { datasetFileNameProblem, isReservedLabelKey } from '../../../src/core/names.js';
 import { KAITO_RELEASES, getPreset, loadPresets, presetAt } from '../../../src/core/presets.js';
 import { deployInputFromFlags, tuneInputFromFlags, type DeployFlags, type TuneFlags } from '../../../src/core/render/index.js';
@@ -123,5 +123,19 @@ describe('rules that were stricter than Kaito', () => {
     expect(tune({ dataset: ['https://example.com/download'] })).toEqual([expect.stringMatching(/^--dataset https:\/\/example.com\/download is saved as "download"/)]);
     // the sandbox's sample datasets stay acceptable
     for (const f of readdirSync(datasetsDir()).filter((f) => !f.endsWith('.md'))) expect(datasetFileNameProblem(`https://127.0.0.1:8443/${f}`), f).toBeNull();
+  });
+});
+
+describe('releaseForVersion (compat R6)', () => {
+  it('maps a controller image tag to the catalog release whose rules apply', () => {
+    expect(releaseForVersion('0.12.0')).toBe('0.12');
+    expect(releaseForVersion('v0.11.2')).toBe('0.11');
+    expect(releaseForVersion('0.6.0')).toBe('0.6');
+    expect(releaseForVersion('0.9.1')).toBe('0.6'); // newest catalogued release not newer than it
+    expect(releaseForVersion('0.13.0')).toBe('0.12');
+    expect(releaseForVersion('1.0.0')).toBe('0.12');
+    expect(releaseForVersion('0.4.0')).toBe('0.6');
+    expect(releaseForVersion(undefined)).toBeUndefined();
+    expect(releaseForVersion('latest')).toBeUndefined();
   });
 });

@@ -78,7 +78,21 @@ describe('Kaito admission', () => {
   });
   it('reports every violation at once', () => {
     const bad = tuning({ resource: { labelSelector: { matchLabels: { 'kaito.sh/workspace': 't' } }, count: 2 }, tuning: { preset: { name: 'x' }, method: 'full', input: { urls: ['http://10.0.0.1/x'], image: 'i' }, output: { image: 'r/x:1' } } });
-    expect(validateWorkspace(bad, 'nap').map((c) => c.field)).toEqual(['resource.labelSelector', 'resource.instanceType', 'tuning.method', 'tuning.input', 'tuning.input.urls[0]', 'tuning.output.imagePushSecret', 'resource.count']);
+    expect(validateWorkspace(bad, 'nap').map((c) => c.field)).toEqual(['resource.instanceType', 'tuning.method', 'tuning.input', 'tuning.input.urls[0]', 'tuning.output.imagePushSecret', 'resource.count']);
+  });
+  it('compat R3: only the 8 reserved keys count, only for inference, only from 0.11', () => {
+    const inf = (ml: Record<string, string>) => tuning({ tuning: undefined, inference: { preset: { name: 'p' } }, resource: { instanceType: 'Standard_NC24ads_A100_v4', labelSelector: { matchLabels: ml } } });
+    const reserved = { 'kaito.sh/workspace': 'x', 'karpenter.kaito.sh/workspace-name': 'x' };
+    expect(validateWorkspace(inf(reserved), 'nap', undefined, '0.12')).toEqual([
+      { reason: 'FieldValueInvalid', field: 'resource.labelSelector.matchLabels', message: 'invalid value: matchLabels must contain at least one non-reserved label' },
+    ]);
+    expect(validateWorkspace(inf(reserved), 'nap', undefined, '0.11').map((c) => c.field)).toEqual(['resource.labelSelector.matchLabels']);
+    expect(validateWorkspace(inf(reserved), 'nap', undefined, '0.10')).toEqual([]);
+    expect(validateWorkspace(inf(reserved), 'nap', undefined, '0.6')).toEqual([]);
+    expect(validateWorkspace(inf({ ...reserved, app: 'a' }), 'nap', undefined, '0.12')).toEqual([]);
+    expect(validateWorkspace(inf({ 'kaito.sh/team': 'a' }), 'nap', undefined, '0.12')).toEqual([]); // not one of the 8
+    const tun = tuning({ resource: { instanceType: 'Standard_NC24ads_A100_v4', labelSelector: { matchLabels: reserved } } });
+    expect(validateWorkspace(tun, 'nap', undefined, '0.12')).toEqual([]);
   });
   it('inference: preset XOR template, unique adapter names, no strength on vLLM', () => {
     const inf = tuning({ tuning: undefined, inference: { preset: { name: 'p' }, template: {}, adapters: [{ source: { name: 'a', image: 'i' }, strength: '1.0' }, { source: { name: 'a', image: 'i' } }] } });
