@@ -96,8 +96,11 @@ export function checkImageRef(ref: string): string | null {
   return null;
 }
 
-/** Why a dataset URL is refused, or null. Mirrors Kaito's webhook: http(s) only, no local or metadata hosts. */
-export function checkDatasetUrl(raw: string): string | null {
+/** Why a dataset URL is refused, or null (compat R7). Every release: http(s) with a host, and not the tuning pod
+ *  itself (localhost, loopback, unspecified: nothing serves a file there). Kaito 0.12 only (its webhook
+ *  validateDataSourceURL, no DNS lookup): also no private, link-local (incl. 169.254.169.254) or link-local multicast
+ *  address literal and no metadata.google[.internal] / instance-data.ec2.internal. Older releases accept those. */
+export function checkDatasetUrl(raw: string, release: string = '0.12'): string | null {
   let u: URL;
   try {
     u = new URL(raw);
@@ -107,19 +110,23 @@ export function checkDatasetUrl(raw: string): string | null {
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return `uses ${u.protocol.replace(/:$/, '')}: only http and https are allowed`;
   const host = u.hostname.toLowerCase().replace(/\.$/, '');
   if (host === '') return 'has no host';
-  const blocked = blockedHostReason(host);
-  return blocked ? `points at ${blocked} (${host}); the tuning job could not or must not fetch it` : null;
+  const r = hostClass(host);
+  if (r?.unreachable) return `points at ${r.what} (${host}), which is the tuning pod itself: serve the file from a host the cluster can reach`;
+  if (r && release === '0.12') return `points at ${r.what} (${host}), which Kaito 0.12's webhook refuses: serve the file from a public host, or use --dataset-image / --dataset-pvc`;
+  return null;
 }
 
-const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'metadata.azure.com', 'instance-data', 'instance-data.ec2.internal']);
+interface HostClass { what: string; unreachable?: boolean }
 
-export function blockedHostReason(host: string): string | null {
-  if (host === 'localhost' || host.endsWith('.localhost')) return 'localhost';
-  if (METADATA_HOSTS.has(host)) return 'a cloud metadata service';
-  if (host.startsWith('[')) return ipv6Reason(host.slice(1, -1));
+const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.google', 'instance-data.ec2.internal']);
+
+/** What kind of host a URL names, for checkDatasetUrl; null for an ordinary host. */
+export function hostClass(host: string): HostClass | null {
+  if (host === 'localhost' || host.endsWith('.localhost')) return { what: 'localhost', unreachable: true };
+  if (METADATA_HOSTS.has(host)) return { what: 'a cloud metadata service' };
+  if (host.startsWith('[')) return ipv6Class(host.slice(1, -1));
   const v4 = parseIPv4(host);
-  if (v4) return ipv4Reason(v4);
-  return null;
+  return v4 ? ipv4Class(v4) : null;
 }
 
 function parseIPv4(host: string): number[] | null {
@@ -129,35 +136,32 @@ function parseIPv4(host: string): number[] | null {
   return parts.every((p) => p <= 255) ? parts : null;
 }
 
-function ipv4Reason([a, b, c, d]: number[]): string | null {
-  if (a === 169 && b === 254 && c === 169 && d === 254) return 'a cloud metadata service';
-  if (a === 168 && b === 63 && c === 129 && d === 16) return 'a cloud metadata service';
-  if (a === 100 && b === 100 && c === 100 && d === 200) return 'a cloud metadata service';
-  if (a === 127) return 'a loopback address';
-  if (a === 0) return 'an unspecified address';
-  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'a private address';
-  if (a === 100 && b >= 64 && b <= 127) return 'a private (carrier-grade NAT) address';
-  if (a === 169 && b === 254) return 'a link-local address';
-  if (a >= 224) return 'a multicast or reserved address';
+// The classes Go's net.IP IsLoopback, IsPrivate, IsLinkLocalUnicast, IsLinkLocalMulticast cover (plus unspecified).
+function ipv4Class([a, b, c, d]: number[]): HostClass | null {
+  if (a === 127) return { what: 'a loopback address', unreachable: true };
+  if (a === 0 && b === 0 && c === 0 && d === 0) return { what: 'an unspecified address', unreachable: true };
+  if (a === 169 && b === 254 && c === 169 && d === 254) return { what: 'a cloud metadata service' };
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return { what: 'a private address' };
+  if (a === 169 && b === 254) return { what: 'a link-local address' };
+  if (a === 224 && b === 0 && c === 0) return { what: 'a link-local multicast address' };
   return null;
 }
 
-function ipv6Reason(addr: string): string | null {
+function ipv6Class(addr: string): HostClass | null {
   const a = addr.toLowerCase();
-  if (a === '::1') return 'a loopback address';
-  if (a === '::') return 'an unspecified address';
-  if (a === 'fd00:ec2::254') return 'a cloud metadata service';
+  if (a === '::1') return { what: 'a loopback address', unreachable: true };
+  if (a === '::') return { what: 'an unspecified address', unreachable: true };
   // IPv4-mapped (::ffff:a.b.c.d, which URL() normalises to ::ffff:XXXX:XXXX)
   const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(a);
   if (mapped) {
     const hi = parseInt(mapped[1], 16);
     const lo = parseInt(mapped[2], 16);
-    return ipv4Reason([hi >> 8, hi & 255, lo >> 8, lo & 255]);
+    return ipv4Class([hi >> 8, hi & 255, lo >> 8, lo & 255]);
   }
   const first = parseInt(a.split(':')[0] || '0', 16);
-  if ((first & 0xfe00) === 0xfc00) return 'a private (unique local) address';
-  if ((first & 0xffc0) === 0xfe80) return 'a link-local address';
-  if ((first & 0xff00) === 0xff00) return 'a multicast address';
+  if ((first & 0xfe00) === 0xfc00) return { what: 'a private (unique local) address' };
+  if ((first & 0xffc0) === 0xfe80) return { what: 'a link-local address' };
+  if ((first & 0xff0f) === 0xff02) return { what: 'a link-local multicast address' };
   return null;
 }
 

@@ -15,6 +15,8 @@ const present = (v: unknown) => v !== undefined && v !== null && !(Array.isArray
 export interface AdmissionOptions {
   /** NAP requires resource.instanceType, BYO forbids it; undefined skips the check */
   nodeProvisioning?: NodeProvisioning;
+  /** the Kaito release (only 0.12 checks dataset URLs' hosts, compat R7); undefined: 0.12 */
+  kaitoRelease?: string;
 }
 
 /** The reasons Kaito's webhook would reject this Workspace on create, one line each. */
@@ -62,7 +64,7 @@ export function workspaceAdmissionProblems(ws: KObject, opts: AdmissionOptions =
     if (inputs.length !== 1) p.push(`tuning.input: exactly one of urls, image and volumeSource must be set (got ${inputs.length ? inputs.join(', ') : 'none'})`);
     if (Array.isArray(input.urls))
       for (const u of input.urls) {
-        const why = typeof u === 'string' ? checkDatasetUrl(u) : 'is not a string';
+        const why = typeof u === 'string' ? checkDatasetUrl(u, opts.kaitoRelease) : 'is not a string';
         if (why) p.push(`tuning.input.urls: ${String(u)} ${why}`);
       }
     const output = isObj(t.output) ? t.output : {};

@@ -9,12 +9,12 @@ import type { KObject, NodeProvisioning } from './types.js';
 /** ConfigMap -> the training config object its text was written from, so the check need not parse it back. */
 export const renderedTrainingConfigs = new WeakMap<KObject, TrainingConfig>();
 
-export function renderedProblems(objects: KObject[], mode: NodeProvisioning): string[] {
+export function renderedProblems(objects: KObject[], mode: NodeProvisioning, kaitoRelease?: string): string[] {
   const problems: string[] = [];
   const ws = objects.find((o) => o.kind === 'Workspace');
   for (const o of objects) problems.push(...objectSchemaProblems(o).map((p) => `${o.kind} ${o.metadata.name}: ${p}`));
   if (ws) {
-    problems.push(...workspaceAdmissionProblems(ws, { nodeProvisioning: mode }).map((p) => `Workspace ${ws.metadata.name}: ${p}`));
+    problems.push(...workspaceAdmissionProblems(ws, { nodeProvisioning: mode, kaitoRelease }).map((p) => `Workspace ${ws.metadata.name}: ${p}`));
     const tuning = ws.tuning as { method?: 'lora' | 'qlora'; config?: string } | undefined;
     const cm = tuning?.config ? objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === tuning.config) : undefined;
     if (cm && tuning?.method) problems.push(...tuningConfigMapProblems(cm, tuning.method, renderedTrainingConfigs.get(cm)));
@@ -22,8 +22,8 @@ export function renderedProblems(objects: KObject[], mode: NodeProvisioning): st
   return problems;
 }
 
-export function assertRenderable(objects: KObject[], mode: NodeProvisioning): KObject[] {
-  const problems = renderedProblems(objects, mode);
+export function assertRenderable(objects: KObject[], mode: NodeProvisioning, kaitoRelease?: string): KObject[] {
+  const problems = renderedProblems(objects, mode, kaitoRelease);
   if (problems.length > 0) throw new Error(`rendered manifests would be rejected: ${problems.join('; ')}`);
   return objects;
 }

@@ -219,7 +219,7 @@ export function tuneInputFromFlags(opts: TuneFlags, project: ProjectConfig['tune
   else if (dataGiven.length > 1) problems.push(`use only one of ${dataGiven.join(', ')} (Kaito takes exactly one dataset source)`);
   if (urls?.length) {
     for (const u of urls) {
-      const why = checkDatasetUrl(u) ?? datasetFileNameProblem(u, release === '0.6');
+      const why = checkDatasetUrl(u, release) ?? datasetFileNameProblem(u, release === '0.6');
       if (why) problems.push(`--dataset ${u} ${why}`);
     }
     if (urls.length > 1) warnings.push(`Kaito trains on the first dataset file only (${urls[0]}); the other ${urls.length - 1} URL(s) are ignored by the trainer`);
@@ -309,13 +309,13 @@ export function tuneInputFromFlags(opts: TuneFlags, project: ProjectConfig['tune
   const releaseSkuLine = placement.instanceType && releasesWithSku(placement.instanceType).length ? releaseSkuProblem(placement.instanceType, release, preset?.name) : null;
   const releaseSku = releaseSkuLine ? [releaseSkuLine] : [];
   problems.push(...releaseSku);
-  if (skuName && preset?.tunable) {
+  // a size this release cannot tune on at all: its memory fit is beside the point
+  if (skuName && preset?.tunable && !releaseSku.length) {
     const sku = getSku(skuName);
     const where = `${placement.nodepool ? `node pool vmSize` : '--instance-type'} ${skuName}`;
     if (!sku) {
       const known = releasesWithSku(skuName).includes(release);
-      if (!releaseSku.length)
-        problems.push(known
+      problems.push(known
           ? `${where} is in Kaito ${release}'s SKU table but the CLI cannot estimate tuning memory for it: use one of ${loadSkus().map((s) => s.name).join(', ')}`
           : `${where} is not a GPU size Kaito can tune on: use one of ${loadSkus().map((s) => s.name).join(', ')}`);
     } else {
@@ -330,7 +330,7 @@ export function tuneInputFromFlags(opts: TuneFlags, project: ProjectConfig['tune
 
   if (problems.length > 0) fail(problems, 'tune');
   return {
-    input: { name, namespace: ctx.namespace, apiVersion, preset: preset!.name, method, dataset, output, createPushSecret, placement, tuningConfig, batchSize, force: Boolean(opts.force) },
+    input: { name, namespace: ctx.namespace, apiVersion, preset: preset!.name, method, dataset, output, createPushSecret, placement, tuningConfig, batchSize, force: Boolean(opts.force), kaitoRelease: release },
     warnings,
   };
 }

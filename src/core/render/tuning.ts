@@ -35,5 +35,5 @@ export function renderTuning(input: TuneInput): KObject[] {
   tuning.output = o.kind === 'image' ? { image: o.image, imagePushSecret: o.pushSecret } : { volumeSource: { persistentVolumeClaim: { claimName: o.claim } } };
   ws.tuning = tuning;
   objects.push(canonical(ws));
-  return assertRenderable(objects, input.placement.nodeProvisioning);
+  return assertRenderable(objects, input.placement.nodeProvisioning, input.kaitoRelease);
 }

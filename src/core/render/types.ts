@@ -46,6 +46,8 @@ export interface TuneInput {
   /** per-device batch size, for the memory estimate */
   batchSize: number;
   force: boolean;
+  /** the Kaito release rendered for (compat R1, R7); undefined: the default release */
+  kaitoRelease?: string;
 }
 
 export interface AdapterInput {

@@ -1,6 +1,6 @@
 // Kaito's validating webhook rules (KAITO.md §1), applied on create and update of Workspaces, plus the
 // API server's own object-name checks. Every violation is reported at once as a 422 cause.
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { posix } from 'node:path';
 import YAML from 'yaml';
 import { versionAtLeast, type KaitoVersion, type NodeProvisioning } from '../context.js';
@@ -30,16 +30,33 @@ export function validateName(kind: string, name: string | undefined): StatusCaus
   return [];
 }
 
-function isBlockedHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h === 'metadata.google.internal' || h === 'metadata.azure.com') return true;
-  const v = isIP(h);
-  if (v === 4) {
-    const [a, b] = h.split('.').map(Number);
-    return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+// compat R7: Kaito 0.12's validateDataSourceURL (api/v1beta1/workspace_validation.go): Go's net.IP IsLoopback,
+// IsPrivate, IsLinkLocalUnicast, IsLinkLocalMulticast on an address literal (no DNS lookup), plus isMetadataHostname.
+const KAITO_BLOCKED = new BlockList();
+for (const [net, bits] of [['127.0.0.0', 8], ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['169.254.0.0', 16], ['224.0.0.0', 24]] as const) KAITO_BLOCKED.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) KAITO_BLOCKED.addSubnet(net, bits, 'ipv6');
+const KAITO_METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.google', 'instance-data.ec2.internal']);
+
+/** Kaito 0.12's message for a refused data URL, or null. */
+function dataSourceUrlError(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'invalid data source URL';
   }
-  if (v === 6) return h === '::1' || h === '::' || h.startsWith('fe80:') || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('::ffff:');
-  return false;
+  if (!url.host) return 'invalid data source URL';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'data source URL must use HTTP or HTTPS';
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || KAITO_METADATA_HOSTS.has(host)) return 'data source URL must not target a local or metadata endpoint';
+  const v = isIP(host);
+  // an IPv4-mapped IPv6 literal counts as its IPv4 address (Go's To4)
+  const mapped = v === 6 ? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host) : null;
+  const addr = mapped ? [parseInt(mapped[1], 16) >> 8, parseInt(mapped[1], 16) & 255, parseInt(mapped[2], 16) >> 8, parseInt(mapped[2], 16) & 255].join('.') : host;
+  const fam = mapped ? 'ipv4' : v === 4 ? 'ipv4' : v === 6 ? 'ipv6' : undefined;
+  const linkLocalMulticast6 = fam === 'ipv6' && /^ff[0-9a-f]2:/.test(addr);
+  if (fam && (KAITO_BLOCKED.check(addr, fam) || linkLocalMulticast6)) return 'data source URL must not target a loopback, private, or link-local address';
+  return null;
 }
 
 function exactlyOne(o: Obj | undefined, keys: string[], field: string): StatusCause[] {
@@ -142,18 +159,12 @@ export function validateWorkspace(ws: KObject, mode: NodeProvisioning, lookup?: 
     if (!input) causes.push(required('tuning.input'));
     else {
       causes.push(...exactlyOne(input, ['urls', 'image', 'volumeSource'], 'tuning.input'));
-      ((input.urls as string[] | undefined) ?? []).forEach((u, i) => {
-        const f = `tuning.input.urls[${i}]`;
-        let url: URL | undefined;
-        try {
-          url = new URL(u);
-        } catch {
-          causes.push(bad(f, `Invalid value: "${u}": not a valid URL`));
-          return;
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') causes.push(bad(f, `Invalid value: "${u}": only http and https URLs are allowed`));
-        else if (isBlockedHost(url.hostname)) causes.push(bad(f, `Invalid value: "${u}": localhost, loopback, private, link-local and metadata addresses are not allowed`));
-      });
+      // compat R7: only Kaito 0.12 checks the URLs (create only); older releases take any string
+      if (version === '0.12')
+        ((input.urls as string[] | undefined) ?? []).forEach((u, i) => {
+          const why = dataSourceUrlError(String(u));
+          if (why) causes.push(bad(`tuning.input.urls[${i}]`, `invalid value: ${why}`));
+        });
     }
     const output = tun.output as Obj | undefined;
     if (!output) causes.push(required('tuning.output'));

@@ -1,6 +1,9 @@
 // compat R6: `kaito tune` and `kaito deploy` apply the catalog rules of the Kaito release the cluster runs (read from
 // the controller Deployment's image tag), not the default release: a preset, runtime or tuning SKU that release lacks
 // is refused with exit 2 before anything is created. kubectl checks that nothing was created.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kaito } from '../../support/cli.js';
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox.js';
@@ -11,6 +14,7 @@ describe('Kaito 0.6 cluster: the 0.6 catalog', () => {
   const kubectl = kubectlFor(() => sb);
   beforeAll(async () => {
     sb = await startTestSandbox({ kaitoVersion: '0.6' });
+    await kubectl('create', 'secret', 'docker-registry', 'push', '--docker-server=registry.kaito-sandbox.test', '--docker-username=u', '--docker-password=p');
   });
 
   it('deploy --preset gemma-3-4b-instruct is refused: the preset arrived in 0.10', async () => {
@@ -27,13 +31,45 @@ describe('Kaito 0.6 cluster: the 0.6 catalog', () => {
   });
 
   it('tune on a T4 size, which Kaito 0.12 has no GPU entry for, runs on 0.6 (it falls back to the node GPU count)', async () => {
-    await kubectl('create', 'secret', 'docker-registry', 'push', '--docker-server=registry.kaito-sandbox.test', '--docker-username=u', '--docker-password=p');
     const r = await kaito(['tune', '--preset', 'phi-3-mini-128k-instruct', '--name', 't', '--dataset', datasetUrl(sb), '--output-image', 'registry.kaito-sandbox.test/a/t:1', '--push-secret', 'push', '--instance-type', 'Standard_NC4as_T4_v3', '--dry-run=server', '--skip-dataset-check'], { env: sb.cliEnv });
     expect(r.code, r.stderr).toBe(0);
     // the same flags rendered for the default release (0.12) are refused: the detection is what lets them through
     const rendered = await kaito(['render', 'tune', '--preset', 'phi-3-mini-128k-instruct', '--name', 't', '--dataset', datasetUrl(sb), '--output-image', 'registry.kaito-sandbox.test/a/t:1', '--push-secret', 'push', '--instance-type', 'Standard_NC4as_T4_v3']);
     expect(rendered.code).toBe(2);
     expect(rendered.stderr).toMatch(/Kaito 0\.12/);
+  });
+
+  it('compat R7: a dataset on a private address is accepted before 0.12 (an in-cluster file server)', async () => {
+    const r = await kaito(['tune', '--preset', 'phi-3-mini-128k-instruct', '--name', 'priv', '--dataset', 'http://10.0.0.5/data/train.jsonl', '--output-image', 'registry.kaito-sandbox.test/a/p:1', '--push-secret', 'push', '--instance-type', 'Standard_NV36ads_A10_v5', '--skip-dataset-check', '--dry-run=server'], { env: sb.cliEnv });
+    expect(r.code, r.stderr).toBe(0);
+    const local = await kaito(['tune', '--preset', 'phi-3-mini-128k-instruct', '--name', 'priv', '--dataset', 'http://localhost:8080/train.jsonl', '--output-image', 'registry.kaito-sandbox.test/a/p:1', '--push-secret', 'push', '--instance-type', 'Standard_NV36ads_A10_v5', '--skip-dataset-check'], { env: sb.cliEnv });
+    expect(local.code).toBe(2);
+    expect(local.stderr).toMatch(/points at localhost \(localhost\), which is the tuning pod itself/);
+    expect(await kubectl('get', 'workspaces', '-o', 'name')).toBe('');
+  });
+});
+
+describe('Kaito 0.12 cluster: its webhook refuses private dataset addresses', () => {
+  let sb: TestSandbox;
+  const kubectl = kubectlFor(() => sb);
+  beforeAll(async () => {
+    sb = await startTestSandbox({ kaitoVersion: '0.12' });
+    await kubectl('create', 'secret', 'docker-registry', 'push', '--docker-server=registry.kaito-sandbox.test', '--docker-username=u', '--docker-password=p');
+  });
+
+  it('compat R7: kaito refuses up front (exit 2), and the webhook refuses the same Workspace from kubectl', async () => {
+    const args = ['tune', '--preset', 'phi-3-mini-128k-instruct', '--name', 'priv', '--dataset', 'http://10.0.0.5/data/train.jsonl', '--output-image', 'registry.kaito-sandbox.test/a/p:1', '--push-secret', 'push', '--instance-type', 'Standard_NV36ads_A10_v5', '--skip-dataset-check'];
+    const r = await kaito(args, { env: sb.cliEnv });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--dataset http:\/\/10\.0\.0\.5\/data\/train\.jsonl points at a private address \(10\.0\.0\.5\), which Kaito 0\.12's webhook refuses/);
+    expect(await kubectl('get', 'workspaces,configmaps', '-l', 'kaito.sh/workspace=priv', '-o', 'name')).toBe('');
+    const rendered = await kaito(['render', ...args.slice(0, -1), '--kaito-version', '0.10']);
+    expect(rendered.code, rendered.stderr).toBe(0);
+    const ws = rendered.stdout.split(/^---$/m).find((d) => /kind: Workspace/.test(d))!;
+    const file = join(mkdtempSync(join(tmpdir(), 'kaito-r7-')), 'ws.yaml');
+    writeFileSync(file, ws);
+    const applied = await kubectl('apply', '-f', file).then(() => 'applied', (e: Error) => e.message);
+    expect(applied).toMatch(/data source URL must not target a loopback, private, or link-local address/);
   });
 });
 

@@ -147,8 +147,9 @@ describe('kubectl against the sandbox', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Workspace "bad1" is invalid/);
     expect(r.stderr).toMatch(/tuning\.method: Unsupported value: "dora"/);
-    expect(r.stderr).toMatch(/tuning\.input\.urls\[0\].*metadata addresses are not allowed/);
-    expect(r.stderr).toMatch(/resource\.labelSelector/);
+    expect(r.stderr).toMatch(/tuning\.input\.urls\[0\]: invalid value: data source URL must not target a loopback, private, or link-local address/);
+    // compat R3: reserved-only matchLabels are refused for inference only (v0.11+); this is a tuning workspace
+    expect(r.stderr).not.toMatch(/resource\.labelSelector/);
     expect((await kubectl(['get', 'workspace', 'bad1'])).code).toBe(1);
   });
 

@@ -69,6 +69,21 @@ describe('names', () => {
     expect(checkDatasetUrl('http://172.32.0.1/x')).toBeNull();
     expect(checkDatasetUrl('http://[::ffff:127.0.0.1]/x')).toMatch(/loopback/);
   });
+  it('compat R7: Kaito 0.12 refuses what its webhook refuses; older releases only what is the pod itself', () => {
+    // what Go's IsPrivate / IsLinkLocal* do not cover is accepted even on 0.12
+    for (const ok of ['http://100.64.0.1/d.csv', 'http://168.63.129.16/d.csv', 'http://metadata.azure.com/d.csv', 'http://224.0.1.1/d.csv', 'http://[ff05::1]/d.csv'])
+      expect(checkDatasetUrl(ok, '0.12'), ok).toBeNull();
+    expect(checkDatasetUrl('http://224.0.0.251/d.csv', '0.12')).toMatch(/link-local multicast/);
+    expect(checkDatasetUrl('http://[ff02::1]/d.csv', '0.12')).toMatch(/link-local multicast/);
+    expect(checkDatasetUrl('http://metadata.google/d.csv', '0.12')).toMatch(/metadata.*Kaito 0\.12's webhook refuses/);
+    for (const rel of ['0.6', '0.10', '0.11']) {
+      for (const ok of ['http://10.1.2.3/d.csv', 'http://[fd00::1]/d.csv', 'http://169.254.169.254/d.csv', 'http://metadata.google.internal/d.csv'])
+        expect(checkDatasetUrl(ok, rel), `${rel} ${ok}`).toBeNull();
+      for (const bad of ['http://localhost/d.csv', 'http://127.0.0.1/d.csv', 'http://[::1]/d.csv', 'http://0.0.0.0/d.csv', 'ftp://x.io/d.csv'])
+        expect(checkDatasetUrl(bad, rel), `${rel} ${bad}`).not.toBeNull();
+    }
+    expect(checkDatasetUrl('http://127.0.0.1/d.csv', '0.10')).toMatch(/the tuning pod itself/);
+  });
   it('suggests near names', () => {
     expect(didYouMean('phi4', ['phi-4', 'phi-4-mini-instruct', 'gpt-oss-20b'])).toContain('phi-4');
   });

@@ -80,6 +80,17 @@ describe('Kaito admission', () => {
     const bad = tuning({ resource: { labelSelector: { matchLabels: { 'kaito.sh/workspace': 't' } }, count: 2 }, tuning: { preset: { name: 'x' }, method: 'full', input: { urls: ['http://10.0.0.1/x'], image: 'i' }, output: { image: 'r/x:1' } } });
     expect(validateWorkspace(bad, 'nap').map((c) => c.field)).toEqual(['resource.instanceType', 'tuning.method', 'tuning.input', 'tuning.input.urls[0]', 'tuning.output.imagePushSecret', 'resource.count']);
   });
+  it('compat R7: data URLs are checked only on 0.12, with Kaito 0.12\'s classes and messages', () => {
+    const withUrl = (u: string) => tuning({ tuning: { preset: { name: 'phi-4' }, method: 'lora', input: { urls: [u] }, output: { image: 'r/x:1', imagePushSecret: 's' } } });
+    const msg = (u: string, v: '0.6' | '0.10' | '0.11' | '0.12') => validateWorkspace(withUrl(u), 'nap', undefined, v).map((c) => `${c.field}: ${c.message}`);
+    expect(msg('http://10.0.0.1/d.csv', '0.12')).toEqual(['tuning.input.urls[0]: invalid value: data source URL must not target a loopback, private, or link-local address']);
+    expect(msg('http://[::ffff:192.168.1.1]/d.csv', '0.12')).toHaveLength(1);
+    expect(msg('http://[ff02::2]/d.csv', '0.12')).toHaveLength(1);
+    expect(msg('http://x.localhost/d.csv', '0.12')).toEqual(['tuning.input.urls[0]: invalid value: data source URL must not target a local or metadata endpoint']);
+    expect(msg('ftp://x.io/d.csv', '0.12')).toEqual(['tuning.input.urls[0]: invalid value: data source URL must use HTTP or HTTPS']);
+    for (const ok of ['http://100.64.1.1/d.csv', 'http://metadata.azure.com/d.csv', 'http://0.0.0.0/d.csv', 'https://example.com/d.csv']) expect(msg(ok, '0.12'), ok).toEqual([]);
+    for (const v of ['0.6', '0.10', '0.11'] as const) expect(msg('http://127.0.0.1/d.csv', v), v).toEqual([]);
+  });
   it('compat R3: only the 8 reserved keys count, only for inference, only from 0.11', () => {
     const inf = (ml: Record<string, string>) => tuning({ tuning: undefined, inference: { preset: { name: 'p' } }, resource: { instanceType: 'Standard_NC24ads_A100_v4', labelSelector: { matchLabels: ml } } });
     const reserved = { 'kaito.sh/workspace': 'x', 'karpenter.kaito.sh/workspace-name': 'x' };
