@@ -15,7 +15,7 @@ describe('fault campaign (CI size)', () => {
     expect(result.cells).toHaveLength(COMMANDS.length * Object.keys(FAULTS).length);
     const runs = result.cells.reduce((a, c) => a + c.runs, 0);
     expect(runs).toBe(COMMANDS.length * Object.keys(FAULTS).length * N);
-  }, 170_000);
+  }, 900_000); // an outer bound only: each run has its own hard deadline (DEADLINE_MS) that judges hangs, so a busy machine is not a failure
 
   it('no hang, duplicate, leaked process or leaked socket in any cell', () => {
     const bad = result.cells.filter((c) => c.hangs || c.duplicates || c.leakedProcesses || c.leakedSockets);

@@ -8,7 +8,7 @@ import { nowIso } from './conditions.js';
 import { recordEvent } from './events.js';
 import { runInferencePod } from './inference-pod.js';
 import { JOB_RES, ownerRef, patchStatus, podSuffix, POD_RES, STS_RES, tryCreate, WS_LABEL, WS_RES } from './objects.js';
-import { TaskSet } from './sleep.js';
+import { emuSleep, TaskSet } from './sleep.js';
 import { runTuningPod } from './tuning-pod.js';
 import { podReady } from './inference-reconcile.js';
 import { DEPLOY_RES } from './inference-manifests.js';
@@ -67,49 +67,27 @@ export class WorkloadControllers {
     this.pods.start(key, (signal) => run(this.ctx, pod, signal), (err) => this.ctx.log('kubelet', `pod ${key}: ${String((err as Error)?.stack ?? err)}`));
   }
 
+  // The Job controller as Kubernetes runs it for Kaito's tuning Jobs (restartPolicy Never, completions 1): a failed
+  // pod is counted in status.failed and replaced after the pod-failure backoff (10 s doubling, at most 6 min) until
+  // failed exceeds spec.backoffLimit (Kaito never sets it: the default 6, so 7 pods; compat T1), then Failed.
   private syncJob(ns: string, name: string): void {
     const { store } = this.ctx;
     const job = store.get(JOB_RES, ns, name);
     if (!job || job.metadata.deletionTimestamp) return;
+    const st = (job.status ?? {}) as { succeeded?: number; failed?: number; conditions?: Array<{ type: string; status: string }> };
+    if ((st.succeeded ?? 0) > 0 || st.conditions?.some((c) => c.type === 'Failed' && c.status === 'True')) return;
     const pods = store.list(POD_RES, ns, (p) => p.metadata.labels?.['job-name'] === name && p.metadata.ownerReferences?.some((r) => r.uid === job.metadata.uid) === true).items;
-    const st = (job.status ?? {}) as { succeeded?: number; failed?: number; conditions?: unknown[] };
-    const finished = (st.succeeded ?? 0) > 0 || (st.failed ?? 0) > 0;
-    if (!pods.length && !finished) {
-      const tpl = (job.spec as { template: { metadata?: { labels?: Record<string, string> }; spec: Record<string, unknown> } }).template;
-      const podName = `${name}-${podSuffix()}`;
-      const created = tryCreate(store, POD_RES, {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: podName,
-          namespace: ns,
-          labels: { ...(tpl.metadata?.labels ?? {}), 'job-name': name, 'batch.kubernetes.io/job-name': name, 'controller-uid': job.metadata.uid ?? '', 'batch.kubernetes.io/controller-uid': job.metadata.uid ?? '' },
-          ownerReferences: [ownerRef(job)],
-        },
-        spec: { ...structuredClone(tpl.spec), nodeName: job.metadata.annotations?.['kaito.sh/worker-node'] || undefined, serviceAccountName: 'default' },
-        status: { phase: 'Pending', qosClass: 'Burstable' },
-      });
-      if (created) {
-        recordEvent(store, job, 'Normal', 'SuccessfulCreate', `Created pod: ${podName}`, 'job-controller');
-        patchStatus(store, JOB_RES, ns, name, (s) => {
-          s.startTime ??= nowIso();
-          s.active = 1;
-          s.ready = 0;
-          s.terminating = 0;
-          s.uncountedTerminatedPods = {};
-        });
-      }
-      return;
-    }
-    if (finished) return;
-    const pod = pods[0];
-    const phase = (pod.status as PodPhase | undefined)?.phase;
-    if (phase === 'Succeeded') {
+    const phaseOf = (p: KObject) => (p.status as PodPhase | undefined)?.phase;
+    const failed = pods.filter((p) => phaseOf(p) === 'Failed').length;
+    const active = pods.filter((p) => phaseOf(p) !== 'Failed' && phaseOf(p) !== 'Succeeded');
+    const backoffLimit = (job.spec as { backoffLimit?: number }).backoffLimit ?? 6;
+    const now = nowIso();
+    if (pods.some((p) => phaseOf(p) === 'Succeeded')) {
       patchStatus(store, JOB_RES, ns, name, (s) => {
-        const now = nowIso();
         s.active = 0;
         s.ready = 0;
         s.succeeded = 1;
+        s.failed = failed || undefined;
         s.completionTime = now;
         s.conditions = [
           { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: now, lastTransitionTime: now },
@@ -117,21 +95,70 @@ export class WorkloadControllers {
         ];
       });
       recordEvent(store, job, 'Normal', 'Completed', 'Job completed', 'job-controller');
-    } else if (phase === 'Failed') {
+      return;
+    }
+    if (failed > backoffLimit) {
       patchStatus(store, JOB_RES, ns, name, (s) => {
-        const now = nowIso();
         s.active = 0;
         s.ready = 0;
-        s.failed = 1;
+        s.failed = failed;
         s.conditions = [
           { type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: now, lastTransitionTime: now },
           { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: now, lastTransitionTime: now },
         ];
       });
       recordEvent(store, job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
-    } else {
-      const ready = podReady(pod) ? 1 : 0;
-      if ((job.status as { ready?: number } | undefined)?.ready !== ready) patchStatus(store, JOB_RES, ns, name, (s) => void (s.ready = ready));
+      return;
+    }
+    const ready = active.some((p) => podReady(p)) ? 1 : 0;
+    const cur = job.status as { active?: number; ready?: number; failed?: number } | undefined;
+    if (cur?.active !== active.length || cur?.ready !== ready || (cur?.failed ?? 0) !== failed)
+      patchStatus(store, JOB_RES, ns, name, (s) => {
+        s.startTime ??= now;
+        s.active = active.length;
+        s.ready = ready;
+        s.failed = failed || undefined;
+        s.terminating = 0;
+        s.uncountedTerminatedPods = {};
+      });
+    if (active.length) return;
+    if (!failed) return this.createJobPod(job);
+    // the next pod after the backoff; one pending replacement per failure count
+    const key = `job-backoff/${ns}/${name}/${job.metadata.uid}/${failed}`;
+    if (this.pods.has(key)) return;
+    const delay = Math.min(10_000 * 2 ** (failed - 1), 360_000);
+    this.pods.start(key, async (signal) => {
+      await emuSleep(this.ctx, delay, signal);
+      const again = store.get(JOB_RES, ns, name);
+      if (again && again.metadata.uid === job.metadata.uid && !again.metadata.deletionTimestamp) this.createJobPod(again);
+    }, (err) => this.ctx.log('job-controller', `job ${ns}/${name}: ${String((err as Error)?.message ?? err)}`));
+  }
+
+  private createJobPod(job: KObject): void {
+    const { store } = this.ctx;
+    const ns = job.metadata.namespace ?? 'default';
+    const name = job.metadata.name;
+    const tpl = (job.spec as { template: { metadata?: { labels?: Record<string, string> }; spec: Record<string, unknown> } }).template;
+    const podName = `${name}-${podSuffix()}`;
+    const created = tryCreate(store, POD_RES, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: podName,
+        namespace: ns,
+        labels: { ...(tpl.metadata?.labels ?? {}), 'job-name': name, 'batch.kubernetes.io/job-name': name, 'controller-uid': job.metadata.uid ?? '', 'batch.kubernetes.io/controller-uid': job.metadata.uid ?? '' },
+        ownerReferences: [ownerRef(job)],
+      },
+      spec: { ...structuredClone(tpl.spec), nodeName: job.metadata.annotations?.['kaito.sh/worker-node'] || undefined, serviceAccountName: 'default' },
+      status: { phase: 'Pending', qosClass: 'Burstable' },
+    });
+    if (created) {
+      recordEvent(store, job, 'Normal', 'SuccessfulCreate', `Created pod: ${podName}`, 'job-controller');
+      patchStatus(store, JOB_RES, ns, name, (s) => {
+        s.startTime ??= nowIso();
+        s.active = 1;
+        s.ready = 0;
+      });
     }
   }
 

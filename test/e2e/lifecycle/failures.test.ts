@@ -41,7 +41,26 @@ describe('Kaito 0.6 (no status.state): a failed tuning pod shows as JobStarted=F
     expect(r.stderr).not.toMatch(/\n\s+at .*\.js/);
     const ws = JSON.parse(await kubectl('get', 'workspace', 'fail06', '-o', 'json'));
     expect(ws.status.state).toBeUndefined();
-    expect(ws.status.conditions).toContainEqual(expect.objectContaining({ type: 'JobStarted', status: 'False', reason: 'WorkspaceTuningJobStatusFailed', message: 'job fail06 has failed 1 pods' }));
+    expect(ws.status.conditions).toContainEqual(expect.objectContaining({ type: 'JobStarted', status: 'False', reason: 'WorkspaceTuningJobStatusFailed', message: expect.stringMatching(/^job fail06 has failed [1-7] pods$/) }));
+  });
+
+  it('compat T1: the Job (no backoffLimit: Kubernetes default 6) retries: 7 failed pods, then Failed BackoffLimitExceeded', async () => {
+    let job: { status?: { failed?: number; conditions?: Array<{ type: string; reason?: string }> } } = {};
+    for (let i = 0; i < 240; i++) {
+      job = JSON.parse(await kubectl('get', 'job', 'fail06', '-o', 'json'));
+      if (job.status?.conditions?.some((c) => c.type === 'Failed')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(job.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Failed', reason: 'BackoffLimitExceeded' }));
+    expect(job.status?.failed).toBe(7);
+    const pods = (await kubectl('get', 'pods', '-l', 'job-name=fail06', '-o', 'jsonpath={.items[*].status.phase}')).split(' ');
+    expect(pods).toEqual(Array(7).fill('Failed'));
+    let msg = '';
+    for (let i = 0; i < 40 && msg !== 'job fail06 has failed 7 pods'; i++) {
+      msg = await kubectl('get', 'workspace', 'fail06', '-o', 'jsonpath={.status.conditions[?(@.type=="JobStarted")].message}');
+      if (msg !== 'job fail06 has failed 7 pods') await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(msg).toBe('job fail06 has failed 7 pods');
   });
 });
 
