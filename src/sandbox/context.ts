@@ -51,6 +51,8 @@ export interface Faults {
   slowMs?: number;
   /** fraction of Kubernetes API and ARM responses whose connection is destroyed mid-body */
   reset?: number;
+  /** BYO cluster without NVIDIA GPU Feature Discovery: GPU nodes lack the nvidia.com/gpu.* labels (compat N26) */
+  noGfd?: boolean;
 }
 
 export interface AdapterImage { preset: string; method: string; r: number; alpha: number; targetModules?: string[] }
@@ -128,6 +130,7 @@ export function parseFaults(specs: string[] = []): Faults {
       case 'api-5xx': f.api5xx = num(0, 1); break;
       case 'arm-429': f.arm429 = num(0, 1); break;
       case 'tuning-fail': f.tuningFail = true; break;
+      case 'no-gfd': f.noGfd = true; break;
       case 'image-pull': f.imagePull = true; break;
       case 'pod-restart': f.podRestartSeconds = num(0.05, 86400); break;
       case 'slow': f.slowMs = num(0, 60000); break;
@@ -139,7 +142,7 @@ export function parseFaults(specs: string[] = []): Faults {
         break;
       }
       default:
-        throw new Error(`unknown --fault ${spec}: use watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N, pod-restart=S, slow=MS or reset=P`);
+        throw new Error(`unknown --fault ${spec}: use watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N, pod-restart=S, slow=MS, reset=P or no-gfd`);
     }
   }
   return f;

@@ -10,6 +10,8 @@
 import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
 import { renderOnlyContext } from '../shared/render-context.js';
+import { byoNodeProblem, nodesMatching } from '../../kube/gpu-nodes.js';
+import { kaitoVersionAtLeast } from '../../kube/kaito.js';
 import { applyAndReport, clusterFacts, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
 import { deployInputFromFlags, renderInference, type DeployFlags, type DeployInput, type FlagContext } from '../../core/render/index.js';
 import { withMaxLoraRank } from '../../core/render/inference.js';
@@ -54,7 +56,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const kube = kubeFromContext(ctx);
   const ns = kube.namespace;
   // 1. what the cluster runs, and what --from-tuning / --nodepool refer to
-  const { api, mode, vmSize, release, problems: clusterProblems } = await clusterFacts(ctx, kube, opts, project.deploy);
+  const { api, mode, vmSize, release, version, problems: clusterProblems } = await clusterFacts(ctx, kube, opts, project.deploy);
   const problems: string[] = [];
   let fromTuning: (FlagContext['fromTuning'] & { loraRank?: number }) | undefined;
   if (opts.fromTuning !== undefined) {
@@ -89,8 +91,17 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   input.inferenceConfig = withMaxLoraRank(input.inferenceConfig, fromTuning?.loraRank); // compat R20a
   if (!api.served.includes(input.apiVersion.split('/')[1])) problems.push(`--api-version ${input.apiVersion} is not served by this cluster (it serves kaito.sh/${api.served.join(', kaito.sh/')})`);
 
-  // 3. the Secrets the workspace refers to must exist
+  // 3. the Secrets the workspace refers to must exist; in BYO mode, the nodes it selects (compat A32)
   await preflightReferences(kube, input, Boolean(opts.adapterPullSecret), problems, ctx.signal);
+  const rendered = renderInference(input);
+  if (mode === 'byo') {
+    const ws = rendered.find((o) => o.kind === 'Workspace') as { resource?: { labelSelector?: { matchLabels?: Record<string, string> } } } | undefined;
+    const labels = ws?.resource?.labelSelector?.matchLabels ?? {};
+    const why = byoNodeProblem(await nodesMatching(kube, labels, ctx.signal), Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(','), version);
+    // Kaito's webhook checks this from 0.8; an unknown version only gets a warning
+    if (why && (version === undefined || !kaitoVersionAtLeast(version, '0.8'))) warnings.push(why);
+    else if (why) problems.push(why);
+  }
   throwIfProblems(problems);
   for (const w of warnings) ctx.io.warn(w);
   if (fromTuning) ctx.io.info(`adapter ${fromTuning.workspace} from ${fromTuning.image}${input.adapterPullSecret ? ` (pull secret ${input.adapterPullSecret})` : ''}`);
@@ -102,7 +113,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     registerSecret(token);
     objects.push(hfTokenSecret(input.createModelAccessSecret.name, ns, token));
   }
-  for (const o of renderInference(input)) objects.push({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns } } as KubeObject);
+  for (const o of rendered) objects.push({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns } } as KubeObject);
 
   const dry = opts.dryRun === 'server';
   const { applied, workspace } = await applyAndReport(ctx, kube, objects, dry);

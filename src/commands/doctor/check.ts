@@ -17,6 +17,8 @@ export interface Check<S = unknown> {
   title: string;
   /** shared state a group's checks fill in for each other (e.g. the kube client) */
   run(ctx: CommandContext, state: S): Promise<CheckResult>;
+  /** false: the check means nothing on this cluster and prints no line (e.g. BYO checks on a NAP cluster) */
+  applies?(state: S): boolean;
 }
 
 export interface CheckGroup<S = unknown> {

@@ -2,7 +2,8 @@
 // default tuning templates, and RBAC for what the CLI does (when the server answers access reviews).
 import type { CommandContext } from '../../cli/context.js';
 import { kubeFromContext, type KubeClient } from '../../kube/index.js';
-import { discoverKaitoApi, findKaitoController, KAITO_NOT_INSTALLED_HINT, type KaitoApi, type KaitoController } from '../../kube/kaito.js';
+import { GFD_HINT, GFD_LABELS, hasGfdLabels, nodesMatching, type GpuNode } from '../../kube/gpu-nodes.js';
+import { discoverKaitoApi, findKaitoController, kaitoVersionAtLeast, KAITO_NOT_INSTALLED_HINT, type KaitoApi, type KaitoController } from '../../kube/kaito.js';
 import type { Check, CheckGroup, CheckResult } from './check.js';
 
 export interface KubeState { kube?: KubeClient; api?: KaitoApi; controller?: KaitoController }
@@ -98,6 +99,29 @@ const templates: Check<KubeState> = {
   },
 };
 
+/** BYO clusters: the GPU nodes and whether they carry the GPU Feature Discovery labels Kaito's webhook reads (compat A32, N26). */
+const byoGpuNodes: Check<KubeState> = {
+  id: 'byo-gpu-nodes',
+  title: 'BYO GPU nodes',
+  applies: (s) => Boolean(s.kube) && s.controller?.mode === 'byo',
+  async run(ctx, s) {
+    if (!s.kube || s.controller?.mode !== 'byo') return skip('not a BYO cluster');
+    let nodes: GpuNode[];
+    try {
+      nodes = (await nodesMatching(s.kube, {}, ctx.signal)).filter((n) => n.gpus > 0);
+    } catch (e) {
+      return { status: 'warn', ...msg(e) };
+    }
+    if (!nodes.length) return { status: 'warn', detail: 'no GPU nodes yet', hint: 'create a GPU pool with `kaito nodepool add POOL --instance-type SKU`, then deploy with --nodepool POOL' };
+    const bare = nodes.filter((n) => !hasGfdLabels(n));
+    const v = s.controller.version;
+    if (bare.length && kaitoVersionAtLeast(v, '0.8'))
+      return { status: 'fail', detail: `${bare.length} of ${nodes.length} GPU nodes lack ${GFD_LABELS.join(', ')} (${bare.slice(0, 3).map((n) => n.name).join(', ')}): Kaito ${v} refuses preset workspaces on them`, hint: GFD_HINT };
+    const kinds = [...new Set(nodes.filter(hasGfdLabels).map((n) => `${n.product} x${n.count}`))];
+    return { status: 'ok', detail: `${nodes.length} GPU node${nodes.length > 1 ? 's' : ''}${kinds.length ? `: ${kinds.join(', ')}` : ''}${bare.length ? ` (${bare.length} without GFD labels)` : ''}` };
+  },
+};
+
 /** What the CLI does (tune, wait, status, logs, delete, chat/proxy, nodepool list), checked with
  *  SelfSubjectAccessReview when the server serves it. `cluster` marks cluster-scoped resources. */
 export const RBAC_NEEDS: Array<{ group: string; resource: string; verbs: string[]; cluster?: boolean }> = [
@@ -152,7 +176,7 @@ export const rbacCheck: Check<KubeState> = {
 };
 
 export function kubeChecks(): CheckGroup<KubeState> {
-  return { name: 'kubernetes', init: () => ({}), checks: [access, serverVersion, crds, controller, templates, rbacCheck] };
+  return { name: 'kubernetes', init: () => ({}), checks: [access, serverVersion, crds, controller, byoGpuNodes, templates, rbacCheck] };
 }
 
 export type { CommandContext };

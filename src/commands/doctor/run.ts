@@ -31,6 +31,7 @@ export async function run(ctx: CommandContext, opts: AzureCheckOptions = {}): Pr
     const state = group.init();
     for (const c of group.checks) {
       if (ctx.signal.aborted) throw new InterruptedError();
+      if (c.applies && !c.applies(state)) continue;
       let r;
       try {
         r = await c.run(ctx, state);

@@ -457,7 +457,15 @@ export function deployInputFromFlags(opts: DeployFlags, project: ProjectConfig['
     if (!sku) warnings.push(`${skuName} is not in Kaito's GPU table: no fit check, and Kaito may not know how to configure it`);
     else {
       const r = fit(preset, sku, 'inference');
-      if (r.verdict === 'does-not-fit') {
+      // compat R8: Kaito 0.10+ in NAP mode sizes vLLM workspaces with its node estimator (count is overridden) and
+      // runs a model too big for one VM on several (Ray, pipeline parallel); 0.11 halts above 3 nodes
+      const nodes = Math.ceil((r.gpusNeeded ?? 1) / sku.gpus);
+      const multiNode = r.verdict === 'does-not-fit' && placement.nodeProvisioning === 'nap' && (runtime ?? 'vllm') === 'vllm' && release !== '0.6' && nodes > 1;
+      if (multiNode && release === '0.11' && nodes > 3)
+        problems.push(`${preset.name} needs ~${r.gpusNeeded} GPUs: ${nodes} nodes of ${sku.name}, and Kaito 0.11 halts above 3 (guardTargetNodeCount): pick a larger SKU (e.g. ${fittingSkus(preset, 'inference').slice(0, 2).join(', ')})`);
+      else if (multiNode)
+        warnings.push(`${preset.name} does not fit one ${sku.name} (~${r.gpusNeeded} GPUs): Kaito ${release} runs it on ~${nodes} nodes (multi-node vLLM; its node estimator sets the count), so you pay for ${nodes} VMs`);
+      else if (r.verdict === 'does-not-fit') {
         const line = misfitLine(preset, r, 'inference', fittingSkus(preset, 'inference'));
         if (opts.force) warnings.push(`${line.replace(/ or pass --force$/, '')} (--force: rendering anyway)`);
         else problems.push(line);

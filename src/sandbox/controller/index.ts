@@ -4,6 +4,7 @@
 import type { SandboxContext } from '../context.js';
 import type { StoreEvent } from '../store.js';
 import type { KObject } from '../store.js';
+import { GfdEmulator } from './gfd.js';
 import { GpuProvisioner } from './gpu-provisioner.js';
 import { GPU_PROVISIONER_POOL, KARPENTER_POOL_LABEL, KarpenterEmulator } from './karpenter.js';
 import { KARPENTER_WS_NAME, KARPENTER_WS_NAMESPACE, workspaceNodeSelector } from './placement.js';
@@ -34,6 +35,7 @@ export function createKaitoController(ctx: SandboxContext, opts: ControllerOptio
   const provisioner = new GpuProvisioner(ctx, opts.agentPools ?? createLocalAgentPools(ctx), fromGpuProvisioner);
   const karpenterVms = karpenter ? new GpuProvisioner(ctx, createLocalAgentPools(ctx), (c) => !fromGpuProvisioner(c)) : undefined;
   const workloads = new WorkloadControllers(ctx);
+  const gfd = new GfdEmulator(ctx);
 
   const enqueueWorkspacesFor = (e: StoreEvent) => {
     const o = e.object;
@@ -71,6 +73,7 @@ export function createKaitoController(ctx: SandboxContext, opts: ControllerOptio
         karpenter?.onEvent(e);
         karpenterVms?.onEvent(e);
         workloads.onEvent(e);
+        gfd.onEvent(e);
         enqueueWorkspacesFor(e);
       } catch (err) {
         ctx.log('kaito', `event ${e.type} ${e.resource} ${e.object.metadata.name}: ${(err as Error)?.stack ?? String(err)}`);
@@ -92,6 +95,7 @@ export function createKaitoController(ctx: SandboxContext, opts: ControllerOptio
   karpenter?.resync();
   karpenterVms?.resync();
   workloads.resync();
+  gfd.resync();
 
   const stop = () => {
     if (stopped) return;

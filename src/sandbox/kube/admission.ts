@@ -113,7 +113,47 @@ export function validateTuningConfigMap(tun: Obj, wsNamespace: string, lookup: C
   return causes;
 }
 
-export function validateWorkspace(ws: KObject, mode: NodeProvisioning, lookup?: ConfigMapLookup, version: KaitoVersion = '0.12'): StatusCause[] {
+/** Lists Nodes whose labels include all of these (the webhook's node lookup). */
+export type NodeLister = (matchLabels: Record<string, string>) => KObject[];
+
+export interface WorkspaceAdmission {
+  /** the ConfigMap lookup; set on create only (compat A30) */
+  lookup?: ConfigMapLookup;
+  /** the Node lookup; set on create only (compat A32) */
+  listNodes?: NodeLister;
+  /** default 0.12 */
+  version?: KaitoVersion;
+}
+
+const GFD_KEYS = ['nvidia.com/gpu.product', 'nvidia.com/gpu.count', 'nvidia.com/gpu.memory'];
+
+/** compat A32: BYO (v0.8+; 0.10+ here), preset inference, on create: the nodes matching the (sanitized, 0.11+) matchLabels
+ *  must exist and carry uniform GPU Feature Discovery labels (v0.10.0/v0.12.0 api/v1beta1/workspace_validation.go
+ *  validateCreateWithInference; v0.12 pkg/sku/helpers.go GetGPUConfigFromNodeLabels). The first problem ends the check. */
+function byoNodeProblem(matchLabels: Record<string, string>, list: NodeLister, version: KaitoVersion): string | null {
+  const sel = versionAtLeast(version, '0.11') ? Object.fromEntries(Object.entries(matchLabels).filter(([k]) => !RESERVED_SELECTOR_KEYS.has(k))) : matchLabels;
+  const nodes = list(sel);
+  if (!nodes.length) return 'No nodes found matching the specified label selector';
+  let first: { product: string; count: number; memGiB: number } | undefined;
+  for (const n of nodes) {
+    const l = n.metadata.labels ?? {};
+    const name = n.metadata.name;
+    if (GFD_KEYS.some((k) => l[k] === undefined)) return `Failed to get GPU config from nvidia labels on node ${name}: missing required nvidia.com labels on node ${name}`;
+    const count = Number.parseInt(l['nvidia.com/gpu.count'], 10);
+    if (!/^[+-]?\d+$/.test(l['nvidia.com/gpu.count'])) return `Failed to get GPU config from nvidia labels on node ${name}: invalid nvidia.com/gpu.count value on node ${name}: ${l['nvidia.com/gpu.count']}`;
+    if (!/^[+-]?\d+$/.test(l['nvidia.com/gpu.memory'])) return `Failed to get GPU config from nvidia labels on node ${name}: invalid nvidia.com/gpu.memory value on node ${name}: ${l['nvidia.com/gpu.memory']}`;
+    const memGiB = Math.floor(Number(l['nvidia.com/gpu.memory']) / 1024 + 0.5) * count;
+    const cur = { product: l['nvidia.com/gpu.product'], count, memGiB };
+    if (!first) first = cur;
+    else if (cur.product !== first.product) return `Non-uniform GPU product: node ${name} has ${cur.product} GPUs, but previous node has ${first.product} GPUs, all nodes must have the same GPU product for homogeneous placement`;
+    else if (cur.count !== first.count) return `Non-uniform GPU count: node ${name} has ${cur.count} GPUs, but previous node has ${first.count} GPUs`;
+    else if (cur.memGiB !== first.memGiB) return `Non-uniform GPU memory: node ${name} has ${cur.memGiB}Gi memory, but previous node has ${first.memGiB}Gi memory`;
+  }
+  return null;
+}
+
+export function validateWorkspace(ws: KObject, mode: NodeProvisioning, opts: WorkspaceAdmission = {}): StatusCause[] {
+  const { lookup, listNodes, version = '0.12' } = opts;
   const w = ws as Obj;
   const causes: StatusCause[] = [];
   const name = ws.metadata?.name;
@@ -130,6 +170,11 @@ export function validateWorkspace(ws: KObject, mode: NodeProvisioning, lookup?: 
     if (mode === 'nap' && !r.instanceType) causes.push(required('resource.instanceType'));
     if (mode === 'byo' && r.instanceType) causes.push(forbidden('resource.instanceType', 'must be empty when node auto-provisioning is disabled (BYO nodes)'));
     if (r.count !== undefined && (!Number.isInteger(r.count) || r.count < 0)) causes.push(bad('resource.count', `Invalid value: ${JSON.stringify(r.count)}: must be a non-negative integer`));
+    const presetName = (w.inference as Obj | undefined)?.preset?.name;
+    if (listNodes && mode === 'byo' && presetName && versionAtLeast(version, '0.10') && r.labelSelector) {
+      const why = byoNodeProblem((r.labelSelector.matchLabels as Record<string, string> | undefined) ?? {}, listNodes, version);
+      if (why) causes.push(bad('resource', why));
+    }
   }
   const inf = w.inference as Obj | undefined;
   const tun = w.tuning as Obj | undefined;

@@ -86,7 +86,9 @@ export class Registry {
     if (r.key === 'kaito.sh/workspaces') {
       // compat A30: the tuning ConfigMap is looked up on create only (dry runs included); updates leave tuning.config unchecked
       const lookup = old ? undefined : (ns: string, name: string) => this.ctx.store.get('/configmaps', ns, name);
-      const ws = [...validateWorkspace(o, this.ctx.nodeProvisioning, lookup, this.ctx.kaitoVersion), ...(old ? validateWorkspaceUpdate(old, o) : [])];
+      // compat A32: the Node lookup too (BYO preset inference)
+      const listNodes = old ? undefined : (want: Record<string, string>) => this.ctx.store.list('/nodes', undefined, (n) => Object.entries(want).every(([k, v]) => n.metadata.labels?.[k] === v)).items;
+      const ws = [...validateWorkspace(o, this.ctx.nodeProvisioning, { lookup, listNodes, version: this.ctx.kaitoVersion }), ...(old ? validateWorkspaceUpdate(old, o) : [])];
       if (ws.length)
         throw invalid(r.kind, r.group, o.metadata.name, [...causes, ...ws], `admission webhook "validation.workspace.kaito.sh" denied the request: validation failed`);
     }

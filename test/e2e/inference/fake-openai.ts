@@ -13,6 +13,8 @@ export interface FakeOptions {
   answer?: (messages: Array<{ role: string; content: string }>) => string;
   /** requests in flight above this get 429 */
   maxConcurrent?: number;
+  /** the first this many chat completion requests get 429, whatever the concurrency (deterministic on a busy machine) */
+  first429?: number;
   retryAfter?: string;
 }
 
@@ -68,7 +70,8 @@ export async function startFake(opts: FakeOptions = {}): Promise<FakeServer> {
     }
     if (url === '/v1/models') return json(200, { object: 'list', data: (opts.models ?? [{ id: 'base-model', parent: null }]).map((m) => ({ object: 'model', owned_by: 'fake', ...m })) });
     if (url === '/v1/chat/completions' && req.method === 'POST') {
-      if (opts.maxConcurrent !== undefined && state.inFlight >= opts.maxConcurrent) {
+      const forced = opts.first429 !== undefined && state.rejected429 < opts.first429;
+      if (forced || (opts.maxConcurrent !== undefined && state.inFlight >= opts.maxConcurrent)) {
         state.rejected429++;
         return json(429, { error: { message: 'queue full' } }, { 'retry-after': opts.retryAfter ?? '1' });
       }

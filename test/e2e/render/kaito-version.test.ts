@@ -69,3 +69,23 @@ describe('rules no stricter than Kaito', () => {
       /^error: --config-file bad.yaml: TrainingArguments.output_dir "results" is not under \/mnt\/<dir>: Kaito accepts it but mounts the results volume at \/mnt\/results .*use \/mnt\/<dir>/);
   });
 });
+
+describe('compat R8: a vLLM model too big for one VM in NAP mode', () => {
+  const deploy = (v: string, ...extra: string[]) => ['render', 'deploy', '--preset', 'qwen2.5-coder-32b-instruct', '--instance-type', 'Standard_NV36ads_A10_v5', '--kaito-version', v, ...extra];
+  it('0.10 and 0.12 run it multi-node: rendered, with a warning naming the node count', async () => {
+    for (const v of ['0.10', '0.12']) {
+      const r = await kaito(deploy(v), { cwd: tmp });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`Kaito ${v.replace('.', '\\.')} runs it on ~4 nodes \\(multi-node vLLM`));
+      expect(r.stdout).toMatch(/kind: Workspace/);
+    }
+  });
+  it('0.11 halts above 3 nodes, 0.6 has no estimator, transformers never goes multi-node: refused', async () => {
+    refused(await kaito(deploy('0.11'), { cwd: tmp }), /needs ~4 GPUs: 4 nodes of Standard_NV36ads_A10_v5, and Kaito 0\.11 halts above 3/);
+    refused(await kaito(deploy('0.6'), { cwd: tmp }), /is predicted not to fit Standard_NV36ads_A10_v5/);
+    refused(await kaito(deploy('0.12', '--runtime', 'transformers'), { cwd: tmp }), /is predicted not to fit Standard_NV36ads_A10_v5/);
+    const two = await kaito(['render', 'deploy', '--preset', 'qwen2.5-coder-32b-instruct', '--instance-type', 'Standard_NV72ads_A10_v5', '--kaito-version', '0.11'], { cwd: tmp });
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stderr).toMatch(/runs it on ~2 nodes/);
+  });
+});

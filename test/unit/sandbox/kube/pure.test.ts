@@ -82,7 +82,7 @@ describe('Kaito admission', () => {
   });
   it('compat R7: data URLs are checked only on 0.12, with Kaito 0.12\'s classes and messages', () => {
     const withUrl = (u: string) => tuning({ tuning: { preset: { name: 'phi-4' }, method: 'lora', input: { urls: [u] }, output: { image: 'r/x:1', imagePushSecret: 's' } } });
-    const msg = (u: string, v: '0.6' | '0.10' | '0.11' | '0.12') => validateWorkspace(withUrl(u), 'nap', undefined, v).map((c) => `${c.field}: ${c.message}`);
+    const msg = (u: string, v: '0.6' | '0.10' | '0.11' | '0.12') => validateWorkspace(withUrl(u), 'nap', { version: v }).map((c) => `${c.field}: ${c.message}`);
     expect(msg('http://10.0.0.1/d.csv', '0.12')).toEqual(['tuning.input.urls[0]: invalid value: data source URL must not target a loopback, private, or link-local address']);
     expect(msg('http://[::ffff:192.168.1.1]/d.csv', '0.12')).toHaveLength(1);
     expect(msg('http://[ff02::2]/d.csv', '0.12')).toHaveLength(1);
@@ -91,19 +91,36 @@ describe('Kaito admission', () => {
     for (const ok of ['http://100.64.1.1/d.csv', 'http://metadata.azure.com/d.csv', 'http://0.0.0.0/d.csv', 'https://example.com/d.csv']) expect(msg(ok, '0.12'), ok).toEqual([]);
     for (const v of ['0.6', '0.10', '0.11'] as const) expect(msg('http://127.0.0.1/d.csv', v), v).toEqual([]);
   });
+  it('compat A32: BYO preset inference needs matching nodes with uniform GFD labels (0.10+, create only)', () => {
+    const inf = tuning({ tuning: undefined, inference: { preset: { name: 'phi-4' } }, resource: { labelSelector: { matchLabels: { pool: 'gpu' } } } });
+    const gfd = (name: string, product = 'NVIDIA-A10', count = '1', mem = '23028') => ({ metadata: { name, labels: { pool: 'gpu', 'nvidia.com/gpu.product': product, 'nvidia.com/gpu.count': count, 'nvidia.com/gpu.memory': mem } } }) as unknown as KObject;
+    const bare = { metadata: { name: 'n0', labels: { pool: 'gpu' } } } as unknown as KObject;
+    const run = (nodes: KObject[], version: '0.10' | '0.12' = '0.12') =>
+      validateWorkspace(inf, 'byo', { version, listNodes: (want) => nodes.filter((n) => Object.entries(want).every(([k, v]) => n.metadata.labels?.[k] === v)) }).map((c) => `${c.field}: ${c.message}`);
+    expect(run([])).toEqual(['resource: No nodes found matching the specified label selector']);
+    expect(run([bare])).toEqual(['resource: Failed to get GPU config from nvidia labels on node n0: missing required nvidia.com labels on node n0']);
+    expect(run([gfd('a'), gfd('b')])).toEqual([]);
+    expect(run([gfd('a'), gfd('b', 'NVIDIA-A100-80GB-PCIe', '1', '81920')])).toEqual(['resource: Non-uniform GPU product: node b has NVIDIA-A100-80GB-PCIe GPUs, but previous node has NVIDIA-A10 GPUs, all nodes must have the same GPU product for homogeneous placement']);
+    expect(run([gfd('a'), gfd('b', 'NVIDIA-A10', '2')])).toEqual(['resource: Non-uniform GPU count: node b has 2 GPUs, but previous node has 1 GPUs']);
+    expect(run([gfd('a', 'NVIDIA-A10', 'x')])[0]).toMatch(/invalid nvidia.com\/gpu.count value on node a: x/);
+    expect(run([bare], '0.10')).toHaveLength(1);
+    // NAP, templates, tuning and updates (no lister) are not checked
+    expect(validateWorkspace(inf, 'byo', { version: '0.12' })).toEqual([]);
+    expect(validateWorkspace(tuning({ resource: { labelSelector: { matchLabels: { pool: 'gpu' } } } }), 'byo', { version: '0.12', listNodes: () => [] })).toEqual([]);
+  });
   it('compat R3: only the 8 reserved keys count, only for inference, only from 0.11', () => {
     const inf = (ml: Record<string, string>) => tuning({ tuning: undefined, inference: { preset: { name: 'p' } }, resource: { instanceType: 'Standard_NC24ads_A100_v4', labelSelector: { matchLabels: ml } } });
     const reserved = { 'kaito.sh/workspace': 'x', 'karpenter.kaito.sh/workspace-name': 'x' };
-    expect(validateWorkspace(inf(reserved), 'nap', undefined, '0.12')).toEqual([
+    expect(validateWorkspace(inf(reserved), 'nap', { version: '0.12' })).toEqual([
       { reason: 'FieldValueInvalid', field: 'resource.labelSelector.matchLabels', message: 'invalid value: matchLabels must contain at least one non-reserved label' },
     ]);
-    expect(validateWorkspace(inf(reserved), 'nap', undefined, '0.11').map((c) => c.field)).toEqual(['resource.labelSelector.matchLabels']);
-    expect(validateWorkspace(inf(reserved), 'nap', undefined, '0.10')).toEqual([]);
-    expect(validateWorkspace(inf(reserved), 'nap', undefined, '0.6')).toEqual([]);
-    expect(validateWorkspace(inf({ ...reserved, app: 'a' }), 'nap', undefined, '0.12')).toEqual([]);
-    expect(validateWorkspace(inf({ 'kaito.sh/team': 'a' }), 'nap', undefined, '0.12')).toEqual([]); // not one of the 8
+    expect(validateWorkspace(inf(reserved), 'nap', { version: '0.11' }).map((c) => c.field)).toEqual(['resource.labelSelector.matchLabels']);
+    expect(validateWorkspace(inf(reserved), 'nap', { version: '0.10' })).toEqual([]);
+    expect(validateWorkspace(inf(reserved), 'nap', { version: '0.6' })).toEqual([]);
+    expect(validateWorkspace(inf({ ...reserved, app: 'a' }), 'nap', { version: '0.12' })).toEqual([]);
+    expect(validateWorkspace(inf({ 'kaito.sh/team': 'a' }), 'nap', { version: '0.12' })).toEqual([]); // not one of the 8
     const tun = tuning({ resource: { instanceType: 'Standard_NC24ads_A100_v4', labelSelector: { matchLabels: reserved } } });
-    expect(validateWorkspace(tun, 'nap', undefined, '0.12')).toEqual([]);
+    expect(validateWorkspace(tun, 'nap', { version: '0.12' })).toEqual([]);
   });
   it('inference: preset XOR template, unique adapter names, no strength on vLLM', () => {
     const inf = tuning({ tuning: undefined, inference: { preset: { name: 'p' }, template: {}, adapters: [{ source: { name: 'a', image: 'i' }, strength: '1.0' }, { source: { name: 'a', image: 'i' } }] } });

@@ -9,7 +9,7 @@ const ws = (tuning: Record<string, unknown>): KObject =>
 const cm = (text: string): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { 'training_config.yaml': text } }) as KObject;
 const QLORA = 'training_config:\n  QuantizationConfig:\n    load_in_4bit: true\n  TrainingArguments:\n    output_dir: /mnt/results\n';
 const store = (m: Record<string, KObject>) => (ns: string, name: string) => m[`${ns}/${name}`];
-const msgs = (k: KObject, l: ReturnType<typeof store>) => validateWorkspace(k, 'nap', l).map((c) => `${c.field}: ${c.message}`);
+const msgs = (k: KObject, l: ReturnType<typeof store>) => validateWorkspace(k, 'nap', { lookup: l }).map((c) => `${c.field}: ${c.message}`);
 
 describe('tuning ConfigMap admission (compat A30)', () => {
   it('rejects a tuning.config that does not exist in the workspace namespace', () => {
