@@ -36,6 +36,21 @@ function releasesWhere(ok: (r: KaitoRelease) => boolean): string {
   return rs.length ? `Kaito ${rs.join(', ')}` : 'no Kaito release';
 }
 
+/** compat R9: catalog presets whose weights Kaito downloads at run time on 0.6 and 0.10 (supported_models.yaml
+ *  downloadAtRuntime at v0.6.0 / v0.10.0); there the webhook rejects a model access secret for any other preset.
+ *  0.11+ accepts one for every catalog preset. */
+const RUNTIME_DOWNLOAD: Partial<Record<KaitoRelease, readonly string[]>> = {
+  '0.6': ['llama-3.1-8b-instruct', 'llama-3.3-70b-instruct'],
+  '0.10': ['llama-3.1-8b-instruct', 'llama-3.3-70b-instruct', 'ministral-3-3b-instruct', 'ministral-3-8b-instruct', 'ministral-3-14b-instruct', 'gemma-3-4b-instruct', 'gemma-3-27b-instruct', 'gpt-oss-120b'],
+};
+
+/** Why Kaito of this release refuses a model access secret for this preset, or null. */
+export function modelAccessSecretProblem(preset: string, release: KaitoRelease, flag: string): string | null {
+  const downloads = RUNTIME_DOWNLOAD[release];
+  if (!downloads || downloads.includes(preset)) return null;
+  return `${flag}: Kaito ${release} rejects a model access secret for ${preset} ("This preset does not require a modelAccessSecret"; its weights ship in the image): drop ${flag}`;
+}
+
 export function versionProblems(input: ReleaseCheckInput, release: KaitoRelease = DEFAULT_KAITO_RELEASE): string[] {
   const problems: string[] = [];
   const base = getPreset(input.preset);

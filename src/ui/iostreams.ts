@@ -39,6 +39,10 @@ export function createIOStreams(opts: IOStreamsOptions = {}): IOStreams {
   const stdin = opts.stdin ?? process.stdin;
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
+  // a reader that goes away (`kaito logs ws | head -1`) ends the command quietly, like git or kubectl, instead of an
+  // unhandled EPIPE with a stack trace; only the process's own streams (tests inject theirs)
+  if (!opts.stdout) quietOnClosedPipe(stdout as NodeJS.WriteStream);
+  if (!opts.stderr) quietOnClosedPipe(stderr as NodeJS.WriteStream);
   const stdinIsTTY = Boolean(stdin.isTTY);
   const stdoutIsTTY = Boolean(stdout.isTTY);
   const stderrIsTTY = Boolean(stderr.isTTY);
@@ -64,6 +68,16 @@ export function createIOStreams(opts: IOStreamsOptions = {}): IOStreams {
     warn: (line) => void stderr.write(color.yellow('warning: ') + line + '\n'),
     print: (text) => void stdout.write(text),
   };
+}
+
+const guarded = new WeakSet<object>();
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') process.exit(0);
+    throw e;
+  });
 }
 
 export function isTruthyEnv(v: string | undefined): boolean {

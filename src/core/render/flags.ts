@@ -8,7 +8,7 @@ import type { ProjectConfig } from '../../config/project.js';
 import { fit, type FitResult } from '../fit.js';
 import { checkDatasetUrl, datasetFileNameProblem, checkDnsLabel, checkDnsSubdomain, checkImageRef, didYouMean, toDnsLabel } from '../names.js';
 import { DEFAULT_KAITO_RELEASE, KAITO_RELEASES, getPreset, getSku, loadPresets, loadSkus, presetAt, type KaitoRelease, type Preset, type TuningMethod } from '../presets.js';
-import { parseKaitoRelease, releaseSkuProblem, releasesWithSku, versionProblems } from '../kaito-release.js';
+import { modelAccessSecretProblem, parseKaitoRelease, releaseSkuProblem, releasesWithSku, versionProblems } from '../kaito-release.js';
 import { applyOverrides, checkTrainingConfig, defaultTrainingConfig, hasOverrides, parseTrainingConfig, type TrainingOverrides } from '../training-config.js';
 import { inferenceConfigProblems } from '../validate.js';
 import { parseFloatFlag, parseIntFlag } from './numbers.js';
@@ -428,6 +428,10 @@ export function deployInputFromFlags(opts: DeployFlags, project: ProjectConfig['
   if (opts.hfTokenStdin && opts.modelAccessSecret === undefined) {
     modelAccessSecret = modelAccessSecretName(name);
     createModelAccessSecret = { name: modelAccessSecret };
+  }
+  if (preset && modelAccessSecret) {
+    const why = modelAccessSecretProblem(preset.name, release, opts.hfTokenStdin ? '--hf-token-stdin' : '--model-access-secret');
+    if (why) problems.push(why);
   }
   if (preset?.gated && !modelAccessSecret)
     problems.push(`--preset ${preset.name} is gated on Hugging Face: pass --model-access-secret NAME (a Secret with key HF_TOKEN) or --hf-token-stdin`);

@@ -125,6 +125,30 @@ export interface WorkspaceAdmission {
   version?: KaitoVersion;
 }
 
+// compat R9: presets whose weights Kaito downloads at run time (supported_models.yaml downloadAtRuntime at the tag),
+// and of those the ones that need an HF token (downloadAuthRequired). 0.11+ accepts a secret for any catalog preset.
+const RUNTIME_DOWNLOAD: Partial<Record<KaitoVersion, { all: string[]; auth: string[] }>> = {
+  // v0.6.0 presets/workspace/models/supported_models.yaml; v0.6.0 api/v1beta1/workspace_validation.go InferenceSpec.validateCreate
+  '0.6': { all: ['llama-3.1-8b-instruct', 'llama-3.3-70b-instruct', 'deepseek-r1-0528', 'deepseek-v3-0324'], auth: ['llama-3.1-8b-instruct', 'llama-3.3-70b-instruct', 'deepseek-r1-0528', 'deepseek-v3-0324'] },
+  // v0.10.0 presets/workspace/models/supported_models.yaml; v0.10.0 api/v1beta1/workspace_validation.go InferenceSpec.validateCreate
+  '0.10': {
+    all: ['llama-3.1-8b-instruct', 'llama-3.3-70b-instruct', 'deepseek-r1-0528', 'deepseek-v3-0324', 'ministral-3-3b-instruct', 'ministral-3-8b-instruct', 'ministral-3-14b-instruct', 'mistral-large-3-675b-instruct', 'gemma-3-4b-instruct', 'gemma-3-27b-instruct', 'gpt-oss-120b'],
+    auth: ['llama-3.1-8b-instruct', 'llama-3.3-70b-instruct'],
+  },
+};
+
+function modelAccessSecretCause(preset: string, secret: string | undefined, version: KaitoVersion): StatusCause | null {
+  const t = RUNTIME_DOWNLOAD[version];
+  if (!t || preset.includes('/')) return null;
+  if (t.all.includes(preset)) {
+    if (secret || !t.auth.includes(preset)) return null;
+    return bad('inference', version === '0.6'
+      ? 'This preset requires a modelAccessSecret with HF_TOKEN key under presetOptions to download the model'
+      : 'This preset requires authentication and needs a modelAccessSecret with HF_TOKEN key under presetOptions to download the model');
+  }
+  return secret ? bad('inference', 'This preset does not require a modelAccessSecret with HF_TOKEN key under presetOptions') : null;
+}
+
 const GFD_KEYS = ['nvidia.com/gpu.product', 'nvidia.com/gpu.count', 'nvidia.com/gpu.memory'];
 
 /** compat A32: BYO (v0.8+; 0.10+ here), preset inference, on create: the nodes matching the (sanitized, 0.11+) matchLabels
@@ -182,6 +206,10 @@ export function validateWorkspace(ws: KObject, mode: NodeProvisioning, opts: Wor
   if (inf) {
     causes.push(...exactlyOne(inf, ['preset', 'template'], 'inference'));
     if (inf.preset && !inf.preset.name) causes.push(required('inference.preset.name'));
+    else if (inf.preset?.name) {
+      const c = modelAccessSecretCause(String(inf.preset.name), inf.preset.presetOptions?.modelAccessSecret, version);
+      if (c) causes.push(c);
+    }
     const adapters = (inf.adapters as Obj[] | undefined) ?? [];
     if (adapters.length > 10) causes.push(bad('inference.adapters', `at most 10 adapters are allowed, got ${adapters.length}`));
     const seen = new Set<string>();

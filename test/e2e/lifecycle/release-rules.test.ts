@@ -39,6 +39,19 @@ describe('Kaito 0.6 cluster: the 0.6 catalog', () => {
     expect(rendered.stderr).toMatch(/Kaito 0\.12/);
   });
 
+  it('compat R9: a model access secret for a preset whose weights ship in the image is refused on 0.6, by kaito and by the webhook', async () => {
+    const r = await kaito(['deploy', '--preset', 'phi-4-mini-instruct', '--name', 'sec', '--instance-type', 'Standard_NC24ads_A100_v4', '--model-access-secret', 'hf'], { env: sb.cliEnv });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--model-access-secret: Kaito 0\.6 rejects a model access secret for phi-4-mini-instruct/);
+    expect(await kubectl('get', 'workspaces', '-o', 'name')).toBe('');
+    const rendered = await kaito(['render', 'deploy', '--preset', 'phi-4-mini-instruct', '--name', 'sec', '--instance-type', 'Standard_NC24ads_A100_v4', '--model-access-secret', 'hf', '--kaito-version', '0.12']);
+    expect(rendered.code, rendered.stderr).toBe(0); // 0.11+ accepts it
+    const file = join(mkdtempSync(join(tmpdir(), 'kaito-r9-')), 'ws.yaml');
+    writeFileSync(file, rendered.stdout);
+    const applied = await kubectl('apply', '-f', file).then(() => 'applied', (e: Error) => e.message);
+    expect(applied).toMatch(/This preset does not require a modelAccessSecret with HF_TOKEN key under presetOptions/);
+  });
+
   it('compat R7: a dataset on a private address is accepted before 0.12 (an in-cluster file server)', async () => {
     const r = await kaito(['tune', '--preset', 'phi-3-mini-128k-instruct', '--name', 'priv', '--dataset', 'http://10.0.0.5/data/train.jsonl', '--output-image', 'registry.kaito-sandbox.test/a/p:1', '--push-secret', 'push', '--instance-type', 'Standard_NV36ads_A10_v5', '--skip-dataset-check', '--dry-run=server'], { env: sb.cliEnv });
     expect(r.code, r.stderr).toBe(0);

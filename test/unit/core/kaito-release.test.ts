@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { parseKaitoRelease, releaseForVersion, releaseSkuProblem, versionProblems } from '../../../src/core/kaito-release.js';
+import { modelAccessSecretProblem, parseKaitoRelease, releaseForVersion, releaseSkuProblem, versionProblems } from '../../../src/core/kaito-release.js';
 import { datasetFileNameProblem, isReservedLabelKey } from '../../../src/core/names.js';
 import { KAITO_RELEASES, getPreset, loadPresets, presetAt } from '../../../src/core/presets.js';
 import { deployInputFromFlags, tuneInputFromFlags, type DeployFlags, type TuneFlags } from '../../../src/core/render/index.js';
@@ -137,5 +137,16 @@ describe('releaseForVersion (compat R6)', () => {
     expect(releaseForVersion('0.4.0')).toBe('0.6');
     expect(releaseForVersion(undefined)).toBeUndefined();
     expect(releaseForVersion('latest')).toBeUndefined();
+  });
+});
+
+describe('modelAccessSecretProblem (compat R9)', () => {
+  it('0.6 and 0.10 refuse a secret for presets that do not download at run time; 0.11+ accept it', () => {
+    expect(modelAccessSecretProblem('phi-4', '0.6', '--model-access-secret')).toMatch(/^--model-access-secret: Kaito 0\.6 rejects a model access secret for phi-4/);
+    expect(modelAccessSecretProblem('llama-3.1-8b-instruct', '0.6', '--model-access-secret')).toBeNull();
+    expect(modelAccessSecretProblem('gemma-3-4b-instruct', '0.10', '--hf-token-stdin')).toBeNull();
+    expect(modelAccessSecretProblem('gpt-oss-20b', '0.10', '--hf-token-stdin')).toMatch(/gpt-oss-20b/);
+    expect(modelAccessSecretProblem('phi-4', '0.11', '--model-access-secret')).toBeNull();
+    expect(modelAccessSecretProblem('phi-4', '0.12', '--model-access-secret')).toBeNull();
   });
 });

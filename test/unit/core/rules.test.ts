@@ -126,7 +126,7 @@ describe('deploy rules', () => {
     ['strength range', { runtime: 'transformers', adapter: ['a=myacr.azurecr.io/a:1,strength=2'] }, /strength must be a number in \[0, 1\]/],
     ['adapter pull secret needs adapters', { adapterPullSecret: 'x' }, /--adapter-pull-secret needs --adapter/],
     ['from-tuning needs a cluster in render', { fromTuning: 'ws' }, /--from-tuning ws needs the cluster/],
-    ['GPU misfit refused', { preset: 'llama-3.3-70b-instruct', modelAccessSecret: 'hf', instanceType: 'Standard_NV36ads_A10_v5' }, /predicted not to fit/],
+    ['GPU misfit refused', { preset: 'llama-3.3-70b-instruct', modelAccessSecret: 'hf', instanceType: 'Standard_NV36ads_A10_v5', runtime: 'transformers' }, /predicted not to fit/],
     ['inference config YAML', { configFile: 'i.yaml' }, /invalid YAML/, { files: { 'i.yaml': 'a: [\n' } }],
     ['inference config mapping', { configFile: 'i.yaml' }, /must be a YAML mapping/, { files: { 'i.yaml': '- a\n' } }],
     ['name label', { name: 'x.y' }, /--name "x.y"/],

@@ -108,6 +108,18 @@ describe('Kaito admission', () => {
     expect(validateWorkspace(inf, 'byo', { version: '0.12' })).toEqual([]);
     expect(validateWorkspace(tuning({ resource: { labelSelector: { matchLabels: { pool: 'gpu' } } } }), 'byo', { version: '0.12', listNodes: () => [] })).toEqual([]);
   });
+  it('compat R9: modelAccessSecret rules of 0.6 and 0.10; none from 0.11', () => {
+    const inf = (name: string, secret?: string) => tuning({ tuning: undefined, inference: { preset: { name, ...(secret ? { presetOptions: { modelAccessSecret: secret } } : {}) } } });
+    const msgs = (w: KObject, v: '0.6' | '0.10' | '0.11' | '0.12') => validateWorkspace(w, 'nap', { version: v }).map((c) => `${c.field}: ${c.message}`);
+    expect(msgs(inf('phi-4', 'hf'), '0.6')).toEqual(['inference: This preset does not require a modelAccessSecret with HF_TOKEN key under presetOptions']);
+    expect(msgs(inf('llama-3.1-8b-instruct'), '0.6')).toEqual(['inference: This preset requires a modelAccessSecret with HF_TOKEN key under presetOptions to download the model']);
+    expect(msgs(inf('llama-3.1-8b-instruct'), '0.10')).toEqual(['inference: This preset requires authentication and needs a modelAccessSecret with HF_TOKEN key under presetOptions to download the model']);
+    expect(msgs(inf('gemma-3-4b-instruct'), '0.10')).toEqual([]);
+    expect(msgs(inf('gemma-3-4b-instruct', 'hf'), '0.10')).toEqual([]);
+    expect(msgs(inf('phi-4', 'hf'), '0.10')).toHaveLength(1);
+    expect(msgs(inf('phi-4', 'hf'), '0.11')).toEqual([]);
+    expect(msgs(inf('llama-3.1-8b-instruct'), '0.12')).toEqual([]);
+  });
   it('compat R3: only the 8 reserved keys count, only for inference, only from 0.11', () => {
     const inf = (ml: Record<string, string>) => tuning({ tuning: undefined, inference: { preset: { name: 'p' } }, resource: { instanceType: 'Standard_NC24ads_A100_v4', labelSelector: { matchLabels: ml } } });
     const reserved = { 'kaito.sh/workspace': 'x', 'karpenter.kaito.sh/workspace-name': 'x' };
