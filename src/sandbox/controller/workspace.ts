@@ -2,14 +2,16 @@
 // inference workload + Services (./inference-reconcile.ts), then status (conditions, state, workerNodes) computed from what exists now.
 // Runs synchronously against the in-process store; Pods move on their own (./tuning-pod.ts,
 // ./inference-pod.ts) and every change they make re-queues the Workspace.
-import type { SandboxContext } from '../context.js';
+import { versionAtLeast, type SandboxContext } from '../context.js';
+import { estimateNodes, MAX_NODES_V011 } from './estimator.js';
+import { recordEvent } from './events.js';
 import type { KObject } from '../store.js';
 import { getCondition, setCondition } from './conditions.js';
 import { reconcileInference } from './inference-reconcile.js';
-import { JOB_RES, NODECLAIM_RES, NODEPOOL_RES, patchObject, patchStatus, POD_RES, STS_RES, SVC_RES, tryDelete, WS_LABEL, WS_RES } from './objects.js';
+import { isNodeReady, JOB_RES, NODECLAIM_RES, NODEPOOL_RES, patchObject, patchStatus, POD_RES, STS_RES, SVC_RES, tryDelete, WS_LABEL, WS_RES } from './objects.js';
 import { reconcileTuning, trackRevision } from './tuning-reconcile.js';
 import { karpenterNodePoolName } from './placement.js';
-import { reconcileResources, workspaceClaims } from './resources.js';
+import { qualifiedNodes, reconcileResources, workspaceClaims } from './resources.js';
 import type { Condition, WorkspaceView } from './types.js';
 import { viewWorkspace } from './workspace-view.js';
 
@@ -32,6 +34,7 @@ export class WorkspaceReconciler {
     if (v.tuning) ws = trackRevision(this.ctx, ws, v);
 
     const status = structuredClone((ws.status as Record<string, unknown> | undefined) ?? {});
+    if (this.targetNodeCount(ws, v, status) === 'halted') return this.writeStatus(ws, status);
     const conds = ((status.conditions as Condition[] | undefined) ??= []);
     const res = reconcileResources(this.ctx, ws, v, status, conds);
     if (!res.ready) this.notYetScheduled(v, status, conds);
@@ -42,6 +45,28 @@ export class WorkspaceReconciler {
       delete status.targetNodeCount;
     }
     this.writeStatus(ws, status);
+  }
+
+  /** compat R8: v0.10+ computes targetNodeCount once (while it is 0): the node estimator for vLLM inference, `count`
+   *  otherwise (v0.12 workspace_controller.go UpdateWorkspaceTargetNodeCount); v0.11 halts above 3 nodes
+   *  (guardTargetNodeCount: a Warning event, nothing provisioned). Sets v.count to what is provisioned. */
+  private targetNodeCount(ws: KObject, v: WorkspaceView, status: Record<string, unknown>): 'ok' | 'halted' {
+    if (!versionAtLeast(this.ctx.kaitoVersion, '0.10') || v.kind !== 'inference') return 'ok';
+    const prior = Number(status.targetNodeCount ?? 0);
+    if (prior > 0) v.count = prior;
+    else {
+      const est = estimateNodes(this.ctx, v, qualifiedNodes(this.ctx, v).filter(isNodeReady));
+      if (est && 'nodes' in est) v.count = Math.max(1, est.nodes);
+      // not emulated: Kaito returns the estimator's error from Reconcile and creates nothing; here `count` stands
+      else if (est) this.ctx.log('kaito', `workspace ${v.namespace}/${v.name}: failed to calculate target node count: ${est.error}`);
+    }
+    if (this.ctx.kaitoVersion === '0.11' && v.count > MAX_NODES_V011) {
+      status.targetNodeCount = v.count;
+      const msg = `estimated node count ${v.count} exceeds the maximum allowed ${MAX_NODES_V011}; node provisioning halted. Use a larger GPU instance type or reduce model/context size.`;
+      if (prior === 0) recordEvent(this.ctx.store, ws, 'Warning', 'NodeCountExceedsLimit', msg, 'kaito-workspace');
+      return 'halted';
+    }
+    return 'ok';
   }
 
   private writeStatus(ws: KObject, status: Record<string, unknown>): void {
