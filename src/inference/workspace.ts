@@ -7,6 +7,7 @@ import { UsageError, WorkspaceFailedError } from '../errors.js';
 import type { KubeClient, KubeList, KubeObject } from '../kube/client.js';
 import { resourcePath } from '../kube/client.js';
 import { discoverKaitoApi } from '../kube/kaito.js';
+import { workspaceNotFound } from '../kube/workspace.js';
 
 interface Condition { type: string; status: string; reason?: string; message?: string }
 
@@ -73,7 +74,7 @@ export async function resolveInferenceWorkspace(kube: KubeClient, requested: str
     }
     if (!obj) {
       const from = requested ? '' : ' (the current workspace in kaito.yaml)';
-      throw new UsageError(`workspace ${name}${from} not found in namespace ${ns}`, 'list them with `kaito list`, or pass --workspace / -n NAMESPACE');
+      throw workspaceNotFound(name, ns, from);
     }
   } else {
     let list: KubeList;

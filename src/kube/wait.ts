@@ -8,6 +8,7 @@ import type { KubeClient, KubeObject } from './client.js';
 import { resourcePath } from './client.js';
 import { describeWaitFor, evaluate, type Observed, type Phase, type Verdict, type WaitFor, defaultWaitFor, workspaceKind } from './verdict.js';
 import { watchCollection } from './watch.js';
+import { workspaceNotFound } from './workspace.js';
 
 export { parseWaitFor, defaultWaitFor, describeWaitFor, evaluate, workspaceKind, mainContainerOf, type WaitFor, type Verdict, type Phase, type Observed } from './verdict.js';
 
@@ -69,7 +70,7 @@ export async function waitForWorkspace(kube: KubeClient, o: WaitOptions): Promis
       const decide = () => {
         if (settled || !synced.workspace) return;
         if (!obs.workspace && target?.kind !== 'deleted' && lastPhase === 'waiting for the controller' && !seenWorkspace) {
-          return finish(() => reject(new UsageError(`workspace ${o.name} not found in namespace ${ns}`, 'check the name with `kaito list` or pass -n NAMESPACE')));
+          return finish(() => reject(workspaceNotFound(o.name, ns)));
         }
         if (obs.workspace) seenWorkspace = true;
         if (!target) target = defaultWaitFor(workspaceKind(obs.workspace));

@@ -159,6 +159,11 @@ export async function exists(kube: KubeClient, kind: string, namespace: string |
 }
 
 /** Reads a workspace at whatever version the server serves best. */
+/** One rule for every command (issue 17 item 5): a workspace that does not exist is bad input, exit 2. */
+export function workspaceNotFound(name: string, namespace: string, from = ''): UsageError {
+  return new UsageError(`workspace ${name}${from} not found in namespace ${namespace}`, 'list them with `kaito list` (-A for every namespace), or pass -n NAMESPACE');
+}
+
 export async function getWorkspace(kube: KubeClient, namespace: string, name: string, apiVersion = 'kaito.sh/v1beta1', signal?: AbortSignal): Promise<KubeObject | undefined> {
   try {
     return await kube.getOptional<KubeObject>(resourcePath('Workspace', namespace, name, apiVersion), { signal });

@@ -10,16 +10,20 @@ export function registerSecret(value: string | undefined | null): void {
   if (v.length >= 4) secrets.add(Buffer.from(v).toString('base64'));
 }
 
-const PATTERNS: Array<[RegExp, string]> = [
+// a value after "key: " (colon and space, no quote) that is a plain lower-case word is prose ("could not get a token: the connection
+// was refused"), not a secret; registered secrets are replaced above whatever they look like
+const keepWord = (prefix: string, value: string) => (/:\s+$/.test(prefix) && /^[a-z]{1,15}$/.test(value) ? prefix + value : prefix + '[REDACTED]');
+
+const PATTERNS: Array<[RegExp, string | ((m: string, prefix: string, value: string) => string)]> = [
   [/(authorization\s*[:=]\s*"?(?:bearer|basic)\s+)[^\s",]+/gi, '$1[REDACTED]'],
   // a bare "token" must be a key of its own: "secret/x-hf-token: terminated" names an object, it holds no secret
-  [/("?(?:access_?token|accessToken|refresh_?token|client_?secret|password|(?<![\w-])token|HF_TOKEN|\.dockerconfigjson|api[_-]?key)"?\s*[:=]\s*"?)[^\s",}]+/gi, '$1[REDACTED]'],
+  [/("?(?:access_?token|accessToken|refresh_?token|client_?secret|password|(?<![\w-])token|HF_TOKEN|\.dockerconfigjson|api[_-]?key)"?\s*[:=]\s*"?)([^\s",}]+)/gi, (_m, prefix: string, value: string) => keepWord(prefix, value)],
   [/(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----)/g, '$1[REDACTED]$2'],
 ];
 
 export function redact(text: string): string {
   let out = text;
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
-  for (const [re, rep] of PATTERNS) out = out.replace(re, rep);
+  for (const [re, rep] of PATTERNS) out = typeof rep === 'string' ? out.replace(re, rep) : out.replace(re, rep as (...a: string[]) => string);
   return out;
 }

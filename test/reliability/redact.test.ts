@@ -7,8 +7,15 @@ describe('redact() patterns', () => {
   it('keeps the reason after an object name ending in -token', () => {
     expect(redact('apply secret/dw-1-hf-token: terminated')).toBe('apply secret/dw-1-hf-token: terminated');
   });
+  it('keeps ordinary words in prose after "token:" (issue 17 item 8)', () => {
+    expect(redact('could not get a token: the connection to Entra ID was refused')).toBe('could not get a token: the connection to Entra ID was refused');
+    expect(redact('password: incorrect')).toBe('password: incorrect');
+  });
   it.each([
     ['token: abcdef123', 'token: [REDACTED]'],
+    ['token: eyJhbGciOiJSUzI1NiJ9', 'token: [REDACTED]'],
+    ['password=hunter', 'password=[REDACTED]'],
+    ['"password": "hunter"', '"password": "[REDACTED]"'],
     ['{"token":"abcdef123"}', '{"token":"[REDACTED]"}'],
     ['HF_TOKEN=hf_abcdef', 'HF_TOKEN=[REDACTED]'],
     ['x-api-key: k-123456', 'x-api-key: [REDACTED]'],

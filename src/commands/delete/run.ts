@@ -10,6 +10,7 @@ import { kubeFromContext, resourcePath, type KubeClient, type KubeObject } from 
 import { discoverKaitoApi } from '../../kube/kaito.js';
 import { waitWithProgress } from '../../kube/wait-display.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import { workspaceNotFound } from '../../kube/workspace.js';
 
 export async function run(ctx: CommandContext, opts: { wait?: boolean; timeout?: string; withNodepool?: boolean }, args: unknown[]): Promise<number> {
   const name = args[0] as string;
@@ -25,7 +26,7 @@ export async function run(ctx: CommandContext, opts: { wait?: boolean; timeout?:
   } catch (e) {
     throw kube.error(e, `read workspace ${name}`);
   }
-  if (!ws) throw new UsageError(`workspace ${name} not found in namespace ${kube.namespace}`, 'see `kaito list` (or -A for every namespace)');
+  if (!ws) throw workspaceNotFound(name, kube.namespace);
 
   // decide about the pool before deleting anything, so a refusal changes nothing
   const pool = opts.withNodepool ? await checkPool(ctx, kube, ws) : undefined;

@@ -48,6 +48,24 @@ const serverVersion: Check<KubeState> = {
   },
 };
 
+/** The namespace the CLI will write to must exist (issue 17 item 4): tune/deploy would fail on it otherwise. */
+const namespace: Check<KubeState> = {
+  id: 'namespace',
+  title: 'namespace',
+  async run(ctx, s) {
+    if (!s.kube) return skip('no cluster access');
+    const ns = s.kube.namespace;
+    try {
+      const found = await s.kube.getOptional(`/api/v1/namespaces/${encodeURIComponent(ns)}`, { signal: ctx.signal });
+      if (!found) return { status: 'fail', detail: `namespace ${ns} does not exist`, hint: `create it with \`kubectl create namespace ${ns}\`, or pick another with --namespace` };
+      return { status: 'ok', detail: `${ns} exists` };
+    } catch (e) {
+      // a user allowed in one namespace only may not read Namespace objects: not knowing is not a failure
+      return { status: 'warn', detail: `cannot tell whether namespace ${ns} exists: ${s.kube.error(e, 'namespace').message}` };
+    }
+  },
+};
+
 const crds: Check<KubeState> = {
   id: 'kaito-crd',
   title: 'Kaito API (kaito.sh)',
@@ -176,7 +194,7 @@ export const rbacCheck: Check<KubeState> = {
 };
 
 export function kubeChecks(): CheckGroup<KubeState> {
-  return { name: 'kubernetes', init: () => ({}), checks: [access, serverVersion, crds, controller, byoGpuNodes, templates, rbacCheck] };
+  return { name: 'kubernetes', init: () => ({}), checks: [access, serverVersion, namespace, crds, controller, byoGpuNodes, templates, rbacCheck] };
 }
 
 export type { CommandContext };

@@ -10,7 +10,8 @@ import { InterruptedError, UsageError } from '../../errors.js';
 import { watchCollection } from '../../kube/watch.js';
 import { kubeFromContext, resourcePath, type KubeList, type KubeObject } from '../../kube/index.js';
 import { streamLogs } from '../../kube/logs.js';
-import { resolveWorkspace } from '../../kube/resolve.js';
+import { resolveWorkspace, type ResolvedWorkspace } from '../../kube/resolve.js';
+import { getWorkspace, workspaceNotFound } from '../../kube/workspace.js';
 import { mainContainerOf } from '../../kube/verdict.js';
 
 interface Opts { follow?: boolean; container?: string; tail?: string; since?: string; progress?: boolean }
@@ -35,7 +36,7 @@ export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Pro
 
   const kube = kubeFromContext(ctx);
   const ws = await resolveWorkspace(ctx, kube, args[0] as string | undefined);
-  const pod = await pickPod(ctx, kube, ws.namespace, ws.name, Boolean(opts.follow));
+  const pod = await pickPod(ctx, kube, ws, Boolean(opts.follow));
   const containers = ((pod.spec as { containers?: Array<{ name: string }>; initContainers?: Array<{ name: string }> })?.containers ?? []).map((c) => c.name);
   const inits = ((pod.spec as { initContainers?: Array<{ name: string }> })?.initContainers ?? []).map((c) => c.name);
   const container = opts.container ?? mainContainerOf(pod, ws.name);
@@ -101,13 +102,17 @@ export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Pro
   return 0;
 }
 
-async function pickPod(ctx: CommandContext, kube: ReturnType<typeof kubeFromContext>, ns: string, ws: string, follow: boolean): Promise<KubeObject> {
+async function pickPod(ctx: CommandContext, kube: ReturnType<typeof kubeFromContext>, w: ResolvedWorkspace, follow: boolean): Promise<KubeObject> {
+  const ns = w.namespace;
+  const ws = w.name;
   let pods: KubeObject[];
   try {
     pods = (await kube.get<KubeList>(resourcePath('Pod', ns), { query: { labelSelector: `kaito.sh/workspace=${ws}` }, signal: ctx.signal })).items;
   } catch (e) {
     throw kube.error(e, `list the pods of ${ws}`);
   }
+  // no pods: say so only for a workspace that exists (and never wait with -f for one that does not)
+  if (pods.length === 0 && !(await getWorkspace(kube, ns, ws, w.apiVersion, ctx.signal))) throw workspaceNotFound(ws, ns);
   if (pods.length === 0 && follow) {
     // -f right after `kaito tune`: wait for the first pod (watched, not polled)
     ctx.io.info(`waiting for a pod of ${ws}...`);

@@ -10,6 +10,7 @@ import { mainContainerOf } from '../../kube/verdict.js';
 import { watchCollection } from '../../kube/watch.js';
 import { OperationError } from '../../errors.js';
 import { parseOutputFormat, printResult, toJSON, type OutputFormat } from '../../ui/printer.js';
+import { workspaceNotFound } from '../../kube/workspace.js';
 
 export async function run(ctx: CommandContext, opts: { watch?: boolean }, args: unknown[]): Promise<number> {
   const format = parseOutputFormat(ctx.globals.output, ['table', 'wide', 'json', 'yaml', 'name'], 'table');
@@ -48,7 +49,7 @@ export async function collect(kube: KubeClient, ws: ResolvedWorkspace, signal: A
   } catch (e) {
     throw kube.error(e, `read workspace ${ws.name}`);
   }
-  if (!obj) throw new OperationError(`workspace ${ws.name} not found in namespace ${ws.namespace}`, 'see `kaito list` (or -A for every namespace)');
+  if (!obj) throw workspaceNotFound(ws.name, ws.namespace);
   const tuning = Boolean(obj.tuning);
   const [pods, job, service] = await Promise.all([
     kube.get<KubeList>(resourcePath('Pod', ws.namespace), { query: { labelSelector: `kaito.sh/workspace=${ws.name}` }, signal }).then((l) => l.items),

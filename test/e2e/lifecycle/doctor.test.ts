@@ -16,6 +16,13 @@ describe('kaito doctor (NAP sandbox, Kaito 0.12)', () => {
     sb = await startTestSandbox();
   });
 
+  it('a namespace that does not exist fails the namespace check with the command that creates it (issue 17 item 4)', async () => {
+    const r = await kaito(['doctor', '--namespace', 'nosuch', '-o', 'json'], { env: sb.cliEnv });
+    expect(r.code).toBe(1);
+    const check = JSON.parse(r.stdout).checks.find((c: Report) => c.id === 'namespace');
+    expect(check).toMatchObject({ status: 'fail', detail: 'namespace nosuch does not exist', hint: expect.stringContaining('kubectl create namespace nosuch') });
+  });
+
   it('everything green: kube, RBAC, credential, cluster, add-on, quota; exit 0', async () => {
     const r = await kaito(['doctor', '--instance-type', A10], { env: sb.cliEnv });
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -30,7 +37,7 @@ describe('kaito doctor (NAP sandbox, Kaito 0.12)', () => {
     expect(Object.keys(doc)).toEqual(['ok', 'checks']);
     expect(doc.ok).toBe(true);
     expect(doc.checks.map((c: Report) => `${c.group}/${c.id}=${c.status}`)).toEqual([
-      'kubernetes/kube-access=ok', 'kubernetes/kube-version=ok', 'kubernetes/kaito-crd=ok', 'kubernetes/kaito-controller=ok', 'kubernetes/tuning-templates=ok', 'kubernetes/rbac=ok',
+      'kubernetes/kube-access=ok', 'kubernetes/kube-version=ok', 'kubernetes/namespace=ok', 'kubernetes/kaito-crd=ok', 'kubernetes/kaito-controller=ok', 'kubernetes/tuning-templates=ok', 'kubernetes/rbac=ok',
       'azure/azure-credential=ok', 'azure/aks-cluster=ok', 'azure/ai-toolchain-operator=ok', 'azure/gpu-quota=ok',
     ]);
   });
