@@ -82,5 +82,11 @@ export function toKaitoError(e: unknown, what: string, server?: string): KaitoEr
   if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code))
     return new OperationError(`${what}: the API server's TLS certificate is not trusted${where} (${code})`, 'the kubeconfig needs the cluster CA (certificate-authority-data); for the sandbox run `eval "$(kaito sandbox env)"`', { cause: e });
   const m = (e as Error)?.message ?? String(e);
-  return new OperationError(`${what}: ${m.split('\n')[0]}`, undefined, { cause: e });
+  // fetch refuses some ports outright (the WHATWG "bad port" list: 1, 6000, 6665-6669, ...); say so in the one line
+  const cause = (e as { cause?: { message?: string } })?.cause?.message;
+  if (cause === 'bad port') {
+    const port = server ? new URL(server).port : '';
+    return new OperationError(`${what}: the API server${where} is on port ${port || '?'}, which Node's HTTP client refuses ("bad port", a port browsers block)`, 'expose the API server on another port (e.g. 6443) and update the kubeconfig', { cause: e });
+  }
+  return new OperationError(`${what}: ${m.split('\n')[0]}${cause && m === 'fetch failed' ? `: ${cause}` : ''}`, undefined, { cause: e });
 }
