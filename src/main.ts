@@ -1,5 +1,5 @@
 // Builds the root command and is the one place where errors become exit codes.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { createHarness, type Harness } from './cli/harness.js';
 import { addGlobalOptions } from './cli/globals.js';
 import { ExitCode, InterruptedError, isKaitoError, UsageError } from './errors.js';
@@ -33,7 +33,8 @@ export function buildProgram(h: Harness = createHarness(new AbortController().si
     .description('Kaito on AKS from the terminal: render, provision, tune, wait, deploy and chat')
     .version(VERSION, '--version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    // commander's "preset: ..." note clashes with the model preset (issue 17 item 13): descriptions say the default instead
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false, optionDescription: (o: Option) => new Help().optionDescription(Object.assign(Object.create(Object.getPrototypeOf(o) as object), o, { presetArg: undefined }) as Option) })
     .exitOverride()
     .allowExcessArguments(false);
   addGlobalOptions(program);

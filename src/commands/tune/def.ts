@@ -5,7 +5,7 @@ import { addTuneFlags, addWaitFlags } from '../shared/flags.js';
 export function register(program: Command, h: Harness): void {
   const cmd = program.command('tune').description('submit a LoRA/QLoRA tuning Workspace (idempotent)');
   addWaitFlags(addTuneFlags(cmd))
-    .addOption(new Option('--dry-run [mode]', 'client: print only; server: ask the API server, change nothing').choices(['client', 'server']).preset('client'))
+    .addOption(new Option('--dry-run [mode]', 'client (also when no mode is given): print only; server: ask the API server, change nothing').choices(['client', 'server']).preset('client'))
     .option('--skip-dataset-check', 'do not fetch and validate the first dataset URL')
     .action(h.lazy(() => import('./run.js')));
 }
