@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
-import { UsageError } from '../../errors.js';
+import { OperationError, UsageError } from '../../errors.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { shellQuote } from './start.js';
-import { stateDirOf } from './state.js';
+import { alive, readState, stateDirOf } from './state.js';
 
 export async function run(ctx: CommandContext, opts: { stateDir?: string }): Promise<number> {
   const dir = stateDirOf(opts.stateDir);
@@ -15,6 +15,10 @@ export async function run(ctx: CommandContext, opts: { stateDir?: string }): Pro
   } catch {
     throw new UsageError(`no sandbox state in ${dir}`, 'start one with `kaito sandbox start` (or pass the --state-dir it used)');
   }
+  // issue 17 item 14: exports of a sandbox that has exited would point every command at a closed port
+  const state = readState(dir);
+  if (!state || !alive(state.pid))
+    throw new OperationError(`no sandbox is running for ${dir}${state ? ` (pid ${state.pid}, started ${state.startedAt}, has exited)` : ''}`, 'start one with `kaito sandbox start` (in another terminal, or in the background)');
   const env: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const i = line.indexOf('=');

@@ -51,6 +51,9 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const io = ctx.io;
   io.info(`✓ sandbox running at ${sb.url} (Kaito ${sb.ctx.kaitoVersion}, ${sb.ctx.nodeProvisioner === 'byo' ? 'bring your own nodes (byo)' : `node auto-provisioning (${sb.ctx.nodeProvisioner})`}, speed x${speed})`);
   io.info(`  state: ${sb.stateDir}`);
+  // issue 17 item 14: a rehearsal under injected faults must say so where the user looks first
+  if (opts.fault?.length) io.info(`  faults: ${opts.fault.join(' ')}`);
+  io.info(`  datasets: https://${sb.ctx.datasetHost}:${sb.port}/ serves the sample datasets (GET / lists them)`);
   io.info('');
   io.info('Point kaito and kubectl at it (in another shell):');
   io.info(`  eval "$(kaito sandbox env${opts.stateDir ? ` --state-dir ${opts.stateDir}` : ''})"`);

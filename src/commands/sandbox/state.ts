@@ -28,3 +28,13 @@ export function readState(dir: string): SandboxState | undefined {
     return undefined;
   }
 }
+
+/** Is the process that wrote the state file still there? */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

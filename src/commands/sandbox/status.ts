@@ -5,16 +5,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
-import { readState, stateDirOf } from './state.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { alive, readState, stateDirOf } from './state.js';
 
 function probe(url: string, ca: string | undefined, signal: AbortSignal): Promise<string | undefined> {
   return new Promise((resolve) => {

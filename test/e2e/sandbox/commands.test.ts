@@ -23,13 +23,16 @@ describe('kaito sandbox start / env / status', () => {
   it('starts in the foreground, writes kubeconfig (0600) and env, reports status, stops cleanly on Ctrl-C', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'kaito-sbx-cmd-')), 'state');
     const env = baseEnv({ HOME: join(dir, '..'), NO_COLOR: '1' });
-    const child = spawn(process.execPath, [KAITO_BIN, 'sandbox', 'start', '--port', '0', '--state-dir', dir, '--node-provisioning', 'byo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [KAITO_BIN, 'sandbox', 'start', '--port', '0', '--state-dir', dir, '--node-provisioning', 'byo', '--fault', 'tuning-fail'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     try {
       for (let i = 0; i < 200 && !stderr.includes('Press Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 50));
       expect(stderr).toMatch(/✓ sandbox running at https:\/\/127\.0\.0\.1:\d+ \(Kaito 0\.12, bring your own nodes/);
+      // issue 17 item 14: active faults and the dataset host are in the banner
+      expect(stderr).toMatch(/^  faults: tuning-fail$/m);
+      expect(stderr).toMatch(/^  datasets: https:\/\/datasets\.kaito-sandbox\.test:\d+\/ serves the sample datasets/m);
       expect(statSync(join(dir, 'kubeconfig')).mode & 0o777).toBe(0o600);
       expect(readFileSync(join(dir, 'kubeconfig'), 'utf8')).toMatch(/current-context: kaito-sandbox/);
 
@@ -53,6 +56,11 @@ describe('kaito sandbox start / env / status', () => {
     const after = await kaito(['sandbox', 'status', '--state-dir', dir], { env });
     expect(after.code).toBe(1);
     expect(after.stdout).toMatch(/^not running/);
+    // issue 17 item 14: the env file is still there, but exports pointing at a stopped sandbox are refused
+    const stale = await kaito(['sandbox', 'env', '--state-dir', dir], { env });
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toBe('');
+    expect(stale.stderr).toMatch(/^error: no sandbox is running for /);
   });
 
   it('refuses bad options with exit 2, naming every problem', async () => {
