@@ -1,6 +1,7 @@
 // `kaito proxy`: a local OpenAI-compatible endpoint. Every /v1/* request is forwarded through a
-// Transport (service proxy, port-forward or a direct URL); the answer streams back chunk by chunk as
-// it arrives (no buffering: each upstream chunk is written to the client at once, with backpressure).
+// Transport (service proxy, port-forward or a direct URL); a streamed answer goes back chunk by chunk as
+// it arrives (each upstream chunk is written to the client at once, with backpressure) once its first chunk
+// is there, a non-streamed one whole, so an upstream that breaks before the answer begins is retried.
 // A client that goes away aborts its upstream request, so the model stops generating for nobody.
 // While the inference pod restarts (connection refused, 502/503), a request is retried briefly before
 // the upstream error is passed through. Exported for in-process use (`kaito demo`, benchmarks, tests).
@@ -154,8 +155,20 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
         }
       }
       // 429 goes straight back: the client's own retry logic (OpenAI SDKs have one) decides
-      const unavailable = failure !== undefined || apiServerFailure || res!.status === 502 || res!.status === 503;
-      if (!unavailable) return res;
+      let unavailable = failure !== undefined || apiServerFailure || res!.status === 502 || res!.status === 503;
+      if (!unavailable) {
+        // issue 17 item 17: nothing goes to the client before the answer has begun (a whole JSON body, or the first
+        // chunk of a stream), so an upstream that breaks before that is retried like a refused connection; only an
+        // answer already partly delivered may end broken
+        try {
+          return await primed(res!, maxBody);
+        } catch (e) {
+          if (signal.aborted) return undefined;
+          failure = e;
+          res = undefined;
+          unavailable = true;
+        }
+      }
       const delay = nextRetryDelay(attempt, res ? parseRetryAfter(headerValue(res.headers, 'retry-after')) : undefined, performance.now() - t0, retry);
       if (delay === undefined) {
         if (res) return res;
@@ -190,6 +203,44 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
         server.closeAllConnections();
       }),
   };
+}
+
+/** The upstream answer once it has begun: a non-streamed body read whole (bounded), a stream with its first chunk
+ *  buffered. Rejects when the body breaks before that. */
+async function primed(res: UpstreamResponse, maxBytes: number): Promise<UpstreamResponse> {
+  const body = res.body as unknown as Readable;
+  const sse = (headerValue(res.headers, 'content-type') ?? '').includes('text/event-stream');
+  if (!sse) {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const c of res.body) {
+      size += c.length;
+      if (size > maxBytes) throw new Error(`upstream answer larger than ${maxBytes} bytes`);
+      parts.push(Buffer.from(c));
+    }
+    return { ...res, body: Readable.from(parts.length ? [Buffer.concat(parts)] : []) as unknown as UpstreamResponse['body'] };
+  }
+  if (typeof body.once !== 'function' || typeof body.read !== 'function') return res;
+  // wait until the stream holds data or has ended; the data stays buffered for pipeline() to send
+  await new Promise<void>((resolve, reject) => {
+    const done = (err?: Error) => {
+      body.off('readable', onReadable);
+      body.off('error', onError);
+      body.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onReadable = () => {
+      if (body.readableLength > 0 || body.readableEnded) done();
+    };
+    const onError = (e: Error) => done(e);
+    const onClose = () => done(body.readableEnded || body.readableLength > 0 ? undefined : Object.assign(new Error('upstream closed before the answer began'), { code: 'ECONNRESET' }));
+    body.on('readable', onReadable);
+    body.once('error', onError);
+    body.once('close', onClose);
+    onReadable();
+  });
+  return res;
 }
 
 function sendError(res: ServerResponse, status: number, message: string, code: string): void {

@@ -13,6 +13,8 @@ export interface FakeOptions {
   answer?: (messages: Array<{ role: string; content: string }>) => string;
   /** requests in flight above this get 429 */
   maxConcurrent?: number;
+  /** the first this many chat completion requests get their headers (200), then the connection is cut before any body byte */
+  breakFirst?: number;
   /** the first this many chat completion requests get 429, whatever the concurrency (deterministic on a busy machine) */
   first429?: number;
   retryAfter?: string;
@@ -32,6 +34,8 @@ export interface FakeServer {
   server: Server;
   requests: RecordedRequest[];
   rejected429: number;
+  /** chat completion requests cut by breakFirst */
+  broken: number;
   inFlight: number;
   opts: FakeOptions;
   close(): Promise<void>;
@@ -44,7 +48,7 @@ export const defaultAnswer = (messages: Array<{ role: string; content: string }>
 };
 
 export async function startFake(opts: FakeOptions = {}): Promise<FakeServer> {
-  const state: FakeServer = { url: '', server: undefined as unknown as Server, requests: [], rejected429: 0, inFlight: 0, opts, close: async () => {} };
+  const state: FakeServer = { url: '', server: undefined as unknown as Server, requests: [], rejected429: 0, broken: 0, inFlight: 0, opts, close: async () => {} };
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -74,6 +78,13 @@ export async function startFake(opts: FakeOptions = {}): Promise<FakeServer> {
       if (forced || (opts.maxConcurrent !== undefined && state.inFlight >= opts.maxConcurrent)) {
         state.rejected429++;
         return json(429, { error: { message: 'queue full' } }, { 'retry-after': opts.retryAfter ?? '1' });
+      }
+      if (opts.breakFirst !== undefined && state.broken < opts.breakFirst) {
+        state.broken++;
+        res.writeHead(200, { 'content-type': rec.body.stream ? 'text/event-stream' : 'application/json' });
+        res.flushHeaders();
+        setTimeout(() => res.socket?.destroy(), 20);
+        return;
       }
       state.inFlight++;
       try {

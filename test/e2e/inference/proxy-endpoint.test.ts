@@ -174,3 +174,28 @@ async function startFakeOn(port: number): Promise<FakeServer> {
   f.url = `http://127.0.0.1:${port}`;
   return f;
 }
+
+describe('kaito proxy: an upstream that breaks before the answer begins (issue 17 item 17)', () => {
+  it.each([[false], [true]])('stream=%s: retried within the bound, the client gets the whole answer', async (stream) => {
+    const flaky = await startFake({ breakFirst: 2 });
+    const p = startKaito(['proxy', '--endpoint', flaky.url, '--port', '0'], baseEnv());
+    try {
+      const url = (await p.waitStdout(/^(http:\/\/127\.0\.0\.1:\d+\/v1)\n/))[1];
+      const client = new OpenAI({ baseURL: url, apiKey: 'unused', maxRetries: 0 });
+      let text = '';
+      if (stream) {
+        const s = await client.chat.completions.create({ model: 'base-model', stream: true, messages: [{ role: 'user', content: 'cut twice' }] });
+        for await (const ch of s) text += ch.choices[0]?.delta?.content ?? '';
+      } else {
+        const c = await client.chat.completions.create({ model: 'base-model', messages: [{ role: 'user', content: 'cut twice' }] });
+        text = c.choices[0].message.content ?? '';
+      }
+      expect(text).toBe('echo(1): cut twice');
+      expect(flaky.broken).toBe(2);
+      expect(flaky.requests.filter((q) => q.path === '/v1/chat/completions')).toHaveLength(3);
+    } finally {
+      await p.stop();
+      await flaky.close();
+    }
+  });
+});
