@@ -24,7 +24,9 @@ describe('kaito proxy --endpoint', () => {
     await fake?.close();
   });
 
-  it('prints only the base URL on stdout and the rest on stderr', () => {
+  it('prints only the base URL on stdout and the rest on stderr', async () => {
+    // two pipes: stderr's line may arrive after stdout's on a busy machine, so wait for it
+    await proxy.waitStderr(/forwarding/);
     expect(proxy.stdout()).toBe(`${base}\n`);
     expect(proxy.stderr()).toContain('forwarding');
   });
