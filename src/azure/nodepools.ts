@@ -6,6 +6,7 @@ import { toAzureError } from './errors.js';
 import { sessionFromContext, type AzureSession } from './session.js';
 import { findVmSku } from './skus.js';
 import { resolveAksTarget, type AksTarget } from './target.js';
+import { kaitoWorkspaceOf } from './workspaces.js';
 
 /** Node label the CLI puts on pools it creates, so `kaito delete --with-nodepool` only removes those. */
 export const CREATED_BY_LABEL = 'kaito.sh/created-by';
@@ -37,8 +38,12 @@ export interface NodePoolInfo {
   nodeLabels: Record<string, string>;
   nodeTaints: string[];
   createdByKaito: boolean;
+  /** "namespace/workspace" when Kaito's gpu-provisioner made the pool for that workspace (its NodeClaim's labels
+   *  kaito.sh/workspace and kaito.sh/workspacenamespace are the pool's node labels); it goes with the workspace */
+  kaitoWorkspace?: string;
   id?: string;
 }
+
 
 export function poolInfo(p: AgentPool): NodePoolInfo {
   const sku = findVmSku(p.vmSize);
@@ -56,6 +61,7 @@ export function poolInfo(p: AgentPool): NodePoolInfo {
     nodeLabels: { ...(p.nodeLabels ?? {}) },
     nodeTaints: [...(p.nodeTaints ?? [])],
     createdByKaito: p.nodeLabels?.[CREATED_BY_LABEL] === CREATED_BY_VALUE,
+    kaitoWorkspace: kaitoWorkspaceOf(p.nodeLabels),
     id: p.id,
   };
 }

@@ -9,6 +9,12 @@ export interface PoolUsers {
 
 interface WorkspaceLike { metadata: { name: string; namespace?: string }; resource?: { labelSelector?: { matchLabels?: Record<string, string> } } }
 
+/** The workspace a pool was provisioned for by Kaito, from its node labels (compat N25). */
+export function kaitoWorkspaceOf(nodeLabels: Record<string, string> | undefined): string | undefined {
+  const ws = nodeLabels?.['kaito.sh/workspace'];
+  return ws ? `${nodeLabels?.['kaito.sh/workspacenamespace'] ?? 'default'}/${ws}` : undefined;
+}
+
 export function poolOfWorkspace(ws: WorkspaceLike): string | undefined {
   const m = ws.resource?.labelSelector?.matchLabels ?? {};
   return m.agentpool ?? m['kubernetes.azure.com/agentpool'];

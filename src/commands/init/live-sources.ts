@@ -3,7 +3,8 @@
 // modules are imported only when a lookup runs.
 import { KaitoError, UsageError } from '../../errors.js';
 import { registerSecret } from '../../ui/redact.js';
-import type { AzureLookups, DatasetVerdict, InitSources, KaitoPlacementFacts, KubeContexts } from './sources.js';
+import type { AgentPoolRef, AzureLookups, DatasetVerdict, InitSources, KaitoPlacementFacts, KubeContexts } from './sources.js';
+import { kaitoWorkspaceOf } from '../../azure/workspaces.js';
 
 export interface LiveSourceOptions {
   env: NodeJS.ProcessEnv;
@@ -47,8 +48,8 @@ async function azureLookups(o: LiveSourceOptions, subscription: string): Promise
     clusters: async (sub) => (await listClusters(session, sub)).map((c) => ({ name: c.name, resourceGroup: c.resourceGroup, location: c.location })),
     agentPools: async (sub, rg, cluster) => {
       const client = await session.containerService(sub);
-      const out: Array<{ name: string; vmSize?: string }> = [];
-      for await (const p of client.agentPools.list(rg, cluster)) out.push({ name: p.name ?? '', vmSize: p.vmSize });
+      const out: AgentPoolRef[] = [];
+      for await (const p of client.agentPools.list(rg, cluster)) out.push({ name: p.name ?? '', vmSize: p.vmSize, kaitoWorkspace: kaitoWorkspaceOf(p.nodeLabels) });
       return out;
     },
     quotas: async (sub, rg, cluster, families) => {

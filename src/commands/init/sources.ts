@@ -11,6 +11,8 @@ export interface AksClusterRef {
 export interface AgentPoolRef {
   name: string;
   vmSize?: string;
+  /** "ns/ws" when Kaito provisioned the pool for a workspace (it goes away with it) */
+  kaitoWorkspace?: string;
 }
 
 /** Regional vCPU quota of one VM family. */

@@ -2,7 +2,8 @@
 // or Azure can provide them, checks each answer as it is typed, and without a prompter (--no-input, CI,
 // no terminal) takes flags + environment + the existing kaito.yaml and names every flag still missing.
 import { UsageError } from '../../errors.js';
-import { getPreset, getSku, loadPresets, loadSkus, type Preset, type Sku, type TuningMethod } from '../../core/presets.js';
+import { DEFAULT_KAITO_RELEASE, getPreset, getSku, loadPresets, loadSkus, type Preset, type Sku, type TuningMethod } from '../../core/presets.js';
+import { releaseSkuProblem } from '../../core/kaito-release.js';
 import { trainingEstimate, trainingFit } from '../../core/fit.js';
 import { validateStoredDatasetUrl } from '../../config/project.js';
 import { validateKubeContext } from '../../config/validators.js';
@@ -163,7 +164,8 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
           value: p.name,
           short: p.name,
           name: `${p.name}  (${p.vmSize ?? 'unknown size'}${verdict ? `, ${verdict}` : ''})`,
-          disabled: !sku ? 'not a GPU size Kaito supports' : verdict === 'does-not-fit' ? `${preset.name} does not fit ${p.vmSize}` : false,
+          // issue 17 item 11: a pool Kaito provisioned for a workspace disappears with it
+          disabled: p.kaitoWorkspace ? `provisioned by Kaito for ${p.kaitoWorkspace}: it goes away with that workspace` : !sku ? 'not a GPU size Kaito supports' : verdict === 'does-not-fit' ? `${preset.name} does not fit ${p.vmSize}` : false,
         };
       });
       let pool: string | undefined;
@@ -311,17 +313,19 @@ function skuChoices(p: Preset, method: TuningMethod, quotas: FamilyQuota[] | und
       short: s.name,
       name: `${s.name.padEnd(26)} ${s.gpus}x ${s.gpuModel} ${s.gpuMemoryGiB / s.gpus} GiB  ${fit.verdict}${rec}${quota}`,
       description: `${p.name} with ${method} needs ~${fit.requiredGiB} GiB on one GPU; ${s.vcpus} vCPUs (${s.quotaFamily})`,
-      disabled: fit.verdict === 'does-not-fit' ? `needs ~${fit.requiredGiB} GiB per GPU, has ${fit.availableGiB}` : false,
+      disabled: fit.verdict === 'does-not-fit'
+        ? `needs ~${fit.requiredGiB} GiB per GPU, has ${fit.availableGiB}`
+        : releaseSkuProblem(s.name, DEFAULT_KAITO_RELEASE) ? `not in Kaito ${DEFAULT_KAITO_RELEASE}'s tuning SKU table` : false,
     };
   });
 }
 
-/** The smallest recommended (then any) SKU the preset fits for this method. */
+/** The smallest SKU the preset fits for this method, among those Kaito can tune on (the default release's table):
+ *  the same verdict as `kaito presets show` (issue 17 item 12: one fit function, one answer). */
 export function firstFitting(p: Preset, method: TuningMethod): string | undefined {
   const bySize = (x: Sku, y: Sku) => x.gpuMemoryGiB / x.gpus - y.gpuMemoryGiB / y.gpus || x.gpus - y.gpus;
-  const fits = (s: Sku) => trainingFit(p, s, method).verdict === 'fits';
-  const rec = p.recommendedSkus.map((n) => getSku(n)).filter((s): s is Sku => !!s && fits(s)).sort(bySize);
-  return rec[0]?.name ?? [...loadSkus()].filter(fits).sort(bySize)[0]?.name;
+  const fits = (s: Sku) => trainingFit(p, s, method).verdict === 'fits' && releaseSkuProblem(s.name, DEFAULT_KAITO_RELEASE) === null;
+  return [...loadSkus()].filter(fits).sort(bySize)[0]?.name;
 }
 
 function warnIfNoFit(input: WizardInput, p: Preset, method: TuningMethod | undefined, sku: string): void {

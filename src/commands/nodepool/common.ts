@@ -53,6 +53,13 @@ export function parseIntFlag(flag: string, value: string | undefined, lo: number
 
 export type PoolRow = NodePoolInfo & { workspaces?: string[] };
 
+/** The workspaces on a pool: those whose matchLabels name it, and the one Kaito provisioned it for (issue 17 item 11). */
+export function poolWorkspaces(p: NodePoolInfo, byPool: Map<string, string[]> | undefined): string[] | undefined {
+  const placed = byPool?.get(p.name) ?? [];
+  const all = p.kaitoWorkspace && !placed.includes(p.kaitoWorkspace) ? [...placed, p.kaitoWorkspace] : placed;
+  return byPool === undefined && !p.kaitoWorkspace ? undefined : all;
+}
+
 export const POOL_COLUMNS: Column<PoolRow>[] = [
   { header: 'name', value: (p) => p.name },
   { header: 'vm size', value: (p) => p.vmSize },

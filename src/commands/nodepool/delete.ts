@@ -6,6 +6,7 @@ import { NodePools } from '../../azure/nodepools.js';
 import { workspacesByPool } from '../../azure/workspaces.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { startPhases } from './progress.js';
+import { poolWorkspaces } from './common.js';
 
 export async function run(ctx: CommandContext, o: { force?: boolean; wait?: boolean; auth?: string }, args: unknown[]): Promise<number> {
   const name = String(args[0]);
@@ -13,11 +14,11 @@ export async function run(ctx: CommandContext, o: { force?: boolean; wait?: bool
   const pools = await NodePools.open(ctx, o.auth);
   const where = `${pools.target.resourceGroup}/${pools.target.cluster}`;
   const pool = await pools.get(name, ctx.signal);
-  if (!pool) throw new OperationError(`node pool ${name} not found in ${where}`, 'list the pools with `kaito nodepool list`');
+  if (!pool) throw new UsageError(`node pool ${name} not found in ${where}`, 'list the pools with `kaito nodepool list`');
   if (!o.force) {
     let users: string[];
     try {
-      users = (await workspacesByPool(ctx)).byPool.get(name) ?? [];
+      users = poolWorkspaces(pool, (await workspacesByPool(ctx)).byPool) ?? [];
     } catch (e) {
       throw new OperationError(`cannot check whether a workspace uses node pool ${name}: ${(e as Error).message}`, 'fix cluster access, or pass --force to delete it anyway');
     }

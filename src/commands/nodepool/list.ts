@@ -3,7 +3,7 @@ import type { CommandContext } from '../../cli/context.js';
 import { NodePools } from '../../azure/nodepools.js';
 import { workspacesByPool } from '../../azure/workspaces.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
-import { POOL_COLUMNS, sortPools, type PoolRow } from './common.js';
+import { POOL_COLUMNS, poolWorkspaces, sortPools, type PoolRow } from './common.js';
 
 export async function run(ctx: CommandContext, o: { auth?: string }): Promise<number> {
   const format = parseOutputFormat(ctx.globals.output, ['table', 'wide', 'json', 'yaml', 'name'], 'table');
@@ -15,7 +15,7 @@ export async function run(ctx: CommandContext, o: { auth?: string }): Promise<nu
   } catch (e) {
     ctx.io.warn(`cannot tell which workspaces use the pools: ${(e as Error).message}`);
   }
-  const rows: PoolRow[] = sortPools(list).map((p) => ({ ...p, workspaces: users ? users.get(p.name) ?? [] : undefined }));
+  const rows: PoolRow[] = sortPools(list).map((p) => ({ ...p, workspaces: poolWorkspaces(p, users) }));
   const t = pools.target;
   printResult(ctx.io, format, {
     document: { cluster: { subscription: t.subscription, resourceGroup: t.resourceGroup, name: t.cluster, location: t.location }, items: rows },

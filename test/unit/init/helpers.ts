@@ -61,6 +61,8 @@ export function fakeSources(over: Partial<InitSources> = {}): InitSources & { da
       agentPools: async () => [
         { name: 'system', vmSize: 'Standard_D4s_v5' },
         { name: 'gpua10', vmSize: 'Standard_NV36ads_A10_v5' },
+        // made by Kaito's gpu-provisioner for a workspace: not offered (issue 17 item 11)
+        { name: 'ws4f1c2a9e0', vmSize: 'Standard_NV36ads_A10_v5', kaitoWorkspace: 'ml/inf1' },
       ],
       quotas: async () => [
         { family: 'standardNVADSA10v5Family', limit: 72, used: 36 },

@@ -53,6 +53,8 @@ describe('kaito init wizard (scripted answers)', () => {
     const presets = t.find((q) => /preset/i.test(q.message))!.choices!;
     expect(presets).toHaveLength(9);
     expect(presets.find((c) => c.startsWith('phi-3-mini-128k-instruct'))).toMatch(/3\.8B\s+7\.1 GiB\s+qlora ~\d+(\.\d)? GiB, fits A10 24 GiB/);
+    // issue 17 item 12: the same answer as `kaito presets show phi-4` (QLoRA 16.3 GiB fits Standard_NV36ads_A10_v5)
+    expect(presets.find((c) => c.startsWith('phi-4 '))).toMatch(/qlora ~16\.3 GiB, fits A10 24 GiB$/);
     const skus = t.find((q) => /GPU VM size/.test(q.message))!.choices!;
     expect(skus.find((c) => c.startsWith('Standard_NV36ads_A10_v5'))).toMatch(/1x A10 24 GiB\s+fits\s+recommended\s+quota 36\/72 vCPUs free/);
     expect(skus.find((c) => c.startsWith('Standard_NC24ads_A100_v4'))).toMatch(/quota 0\/0 vCPUs free \(too little: request more\)/);
@@ -163,6 +165,7 @@ describe('kaito init wizard (scripted answers)', () => {
     expect(pools).toEqual([
       'system  (Standard_D4s_v5) (disabled)',
       'gpua10  (Standard_NV36ads_A10_v5, fits)',
+      'ws4f1c2a9e0  (Standard_NV36ads_A10_v5, fits) (disabled)',
       'a new node pool (type its name)',
     ]);
     expect(written(dir2).tune).toMatchObject({ nodepool: 'gpua10' });
