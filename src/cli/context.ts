@@ -10,6 +10,8 @@ import type { GlobalOptions } from './globals.js';
 export interface ClusterTarget {
   kubeconfig?: string;
   context?: string;
+  /** where context came from, for messages: "--context", "KAITO_CONTEXT" or "cluster.kubeContext in PATH" (issue 17 item 6) */
+  contextFrom?: string;
   /** undefined means: the context's namespace, else "default" (resolved by the kube port) */
   namespace?: string;
   subscription?: string;
@@ -63,6 +65,7 @@ export function resolveTarget(g: GlobalOptions, env: NodeJS.ProcessEnv, p: Loade
   return {
     kubeconfig: pick(g.kubeconfig),
     context: pick(g.context, env.KAITO_CONTEXT, c.kubeContext),
+    contextFrom: pick(g.context) ? '--context' : pick(env.KAITO_CONTEXT) ? 'KAITO_CONTEXT' : c.kubeContext ? `cluster.kubeContext in ${p.path}` : undefined,
     namespace: pick(g.namespace, env.KAITO_NAMESPACE, c.namespace),
     subscription: pick(g.subscription, env.AZURE_SUBSCRIPTION_ID, c.subscription),
     resourceGroup: pick(g.resourceGroup, env.KAITO_RESOURCE_GROUP, env.AZURE_RESOURCE_GROUP, c.resourceGroup),

@@ -56,7 +56,8 @@ export function loadKubeConfig(target: ClusterTarget, env: NodeJS.ProcessEnv = p
   if (target.context) {
     if (!kc.getContextObject(target.context)) {
       const names = kc.getContexts().map((c) => c.name);
-      throw new UsageError(`kube context "${target.context}" not found in ${source}`, names.length ? `use one of: ${names.join(', ')}` : 'the kubeconfig has no contexts');
+      const from = target.contextFrom && target.contextFrom !== '--context' ? ` (from ${target.contextFrom})` : '';
+      throw new UsageError(`kube context "${target.context}"${from} not found in ${source}`, names.length ? `use one of: ${names.join(', ')}` : 'the kubeconfig has no contexts');
     }
     kc.setCurrentContext(target.context);
   }

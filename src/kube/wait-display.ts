@@ -70,11 +70,13 @@ export async function waitWithProgress(ctx: CommandContext, kube: KubeClient, o:
         } else if (p !== 'training') stopLogs();
       },
     });
-    spinner?.succeed(`${o.name}: ${result.message} after ${formatDuration(result.elapsedMs)}`);
-    if (!spinner) ctx.io.info(`${o.name}: ${result.message} after ${formatDuration(result.elapsedMs)}`);
+    // a re-run on a finished workspace waited for nothing: say so instead of "after 35ms"
+    const line = result.already ? `${o.name}: ${result.message} (already; nothing to wait for)` : `${o.name}: ${result.message} after ${formatDuration(result.elapsedMs)}`;
+    spinner?.succeed(line);
+    if (!spinner) ctx.io.info(line);
     return result;
   } catch (e) {
-    spinner?.fail(`${o.name}: ${phase ?? 'waiting'}`);
+    spinner?.fail(`${o.name}: ${ctx.signal.aborted ? `interrupted (${phase ?? 'waiting'})` : phase ?? 'waiting'}`);
     throw e;
   } finally {
     if (ticker) clearInterval(ticker);

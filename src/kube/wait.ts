@@ -38,6 +38,8 @@ export interface WaitResult {
   phase: Phase;
   message: string;
   elapsedMs: number;
+  /** the workspace was already there on the first look: nothing was waited for (issue 17 item 10) */
+  already?: boolean;
   workspace?: KubeObject;
 }
 
@@ -57,6 +59,7 @@ export async function waitForWorkspace(kube: KubeClient, o: WaitOptions): Promis
   try {
     return await new Promise<WaitResult>((resolve, reject) => {
       let settled = false;
+      let waitedForChange = false;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
@@ -64,8 +67,11 @@ export async function waitForWorkspace(kube: KubeClient, o: WaitOptions): Promis
         // close the watches after the caller has its answer: tearing down streams costs milliseconds
         setImmediate(() => inner.abort());
       };
-      o.signal.addEventListener('abort', () => finish(() => reject(new InterruptedError(`interrupted while waiting for ${o.name} (${lastPhase}); nothing was deleted`))), { once: true });
-      if (o.signal.aborted) return finish(() => reject(new InterruptedError()));
+      // issue 17 item 10: name what exists and how to pick it up again
+      const interrupted = () =>
+        new InterruptedError(`interrupted while waiting for workspace ${o.name} (${lastPhase}); it was not deleted and Kaito keeps working on it: \`kaito wait ${o.name}\` picks it up again, \`kaito delete ${o.name}\` removes it`);
+      o.signal.addEventListener('abort', () => finish(() => reject(interrupted())), { once: true });
+      if (o.signal.aborted) return finish(() => reject(interrupted()));
 
       const decide = () => {
         if (settled || !synced.workspace) return;
@@ -78,7 +84,8 @@ export async function waitForWorkspace(kube: KubeClient, o: WaitOptions): Promis
         // pods/claims/job not listed yet: only trust a success or the workspace's own verdict
         const v: Verdict = evaluate(obs, target);
         if (v.status === 'done') {
-          return finish(() => resolve({ name: o.name, namespace: ns, for: describeWaitFor(target!), phase: v.phase, message: v.message, elapsedMs: Date.now() - started, workspace: obs.workspace }));
+          const already = !waitedForChange;
+          return finish(() => resolve({ name: o.name, namespace: ns, for: describeWaitFor(target!), phase: v.phase, message: v.message, elapsedMs: Date.now() - started, already, workspace: obs.workspace }));
         }
         if (v.status === 'failed') {
           if (!(synced.job && synced.pods && synced.nodeClaims) && v.reason !== 'NotFound') return;
@@ -87,6 +94,7 @@ export async function waitForWorkspace(kube: KubeClient, o: WaitOptions): Promis
             failure(kube, ns, verdict, o.logLines ?? 10, o.signal).then(reject, reject);
           });
         }
+        waitedForChange = true;
         if (v.phase !== lastPhase || v.detail !== lastDetail) {
           lastPhase = v.phase;
           lastDetail = v.detail;

@@ -98,15 +98,17 @@ export async function clusterFacts(
   const version = controller?.version;
   const problems: string[] = [];
   const pool = opts.nodepool ?? (opts.instanceType === undefined ? defaults.nodepool : undefined);
+  // issue 17 item 6: name where the pool came from
+  const poolFlag = opts.nodepool !== undefined ? '--nodepool' : `${opts.command ?? 'deploy'}.nodepool (kaito.yaml)`;
   // compat C2: Kaito 0.8+ sizes a tuning Job from the SKU table via instanceType only; BYO has none, so no Job is ever made
   if (opts.command === 'tune' && mode === 'byo' && kaitoVersionAtLeast(version, '0.8'))
     problems.push(`Kaito ${version} in BYO mode cannot run tuning (it finds no GPU count without an instance type and never creates the Job): tune on a cluster whose Kaito runs a node provisioner (azure-gpu-provisioner or karpenter)`);
   // compat C3: Kaito 0.11+ in NAP mode pins pods to nodes labelled for the workspace: a pre-created pool idles and a new GPU node is bought
   const refusePool = Boolean(pool) && mode === 'nap' && kaitoVersionAtLeast(version, '0.11');
   if (refusePool)
-    problems.push(`--nodepool ${pool}: Kaito ${version} in NAP mode ignores existing pools (it buys a new GPU node for the workspace): drop --nodepool and use --instance-type SKU, or use a cluster in BYO mode`);
-  if (pool && mode === 'nap' && !controller) ctx.io.warn(`--nodepool ${pool}: cannot tell the Kaito version (no controller Deployment labelled app.kubernetes.io/name=workspace found); Kaito 0.11+ in NAP mode would leave the pool idle and provision a new node`);
+    problems.push(`${poolFlag} ${pool}: Kaito ${version} in NAP mode ignores existing pools (it buys a new GPU node for the workspace): drop --nodepool and use --instance-type SKU, or use a cluster in BYO mode`);
+  if (pool && mode === 'nap' && !controller) ctx.io.warn(`${poolFlag} ${pool}: cannot tell the Kaito version (no controller Deployment labelled app.kubernetes.io/name=workspace found); Kaito 0.11+ in NAP mode would leave the pool idle and provision a new node`);
   const found = pool ? await nodepoolVmSize(ctx, kube, pool) : undefined;
-  if (pool && !found && !refusePool) problems.push(`--nodepool ${pool}: no such node pool (no Node labelled agentpool=${pool}); create it with \`kaito nodepool add ${pool} --instance-type SKU\` or list them with \`kaito nodepool list\``);
+  if (pool && !found && !refusePool) problems.push(`${poolFlag} ${pool}: no such node pool (no Node labelled agentpool=${pool}); create it with \`kaito nodepool add ${pool} --instance-type SKU\` or list them with \`kaito nodepool list\``);
   return { api, mode, provisioner: controller?.provisioner, version, release: releaseForVersion(version), vmSize: found?.vmSize, problems };
 }

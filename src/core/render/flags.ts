@@ -93,7 +93,7 @@ export interface Parsed<T> {
 function fail(problems: string[], what: string): never {
   throw new UsageError(
     problems.length === 1 ? problems[0] : `${problems.length} problems with the ${what} flags:`,
-    'fix the flags above and run again (nothing was changed)',
+    'fix the flags (or kaito.yaml values) above and run again (nothing was changed)',
     problems.length === 1 ? [] : problems,
   );
 }
@@ -296,7 +296,7 @@ export function tuneInputFromFlags(opts: TuneFlags, project: ProjectConfig['tune
   const batchSize = overrides.batchSize ?? configBatchSize(tuningConfig) ?? 1;
 
   // placement, SKU table and fit
-  const placement = parsePlacement(pickPlacement(opts, file), ctx, problems);
+  const placement = parsePlacement(pickPlacement(opts, file, 'tune'), ctx, problems);
   if (preset?.tunable && placement.nodeProvisioning === 'nap' && !placement.instanceType && !placement.nodepool) {
     const sku = defaultSku(preset, method, batchSize);
     if (sku) {
@@ -350,9 +350,12 @@ function configBatchSize(src: TuningConfigSource): number | undefined {
   return typeof v === 'number' && v > 0 ? v : undefined;
 }
 
-function pickPlacement(opts: PlacementFlags, file: { instanceType?: string; nodepool?: string; labels?: Record<string, string> }): PlacementFlags {
+function pickPlacement(opts: PlacementFlags, file: { instanceType?: string; nodepool?: string; labels?: Record<string, string> }, section: 'tune' | 'deploy'): PlacementFlags {
   const fromFlags = opts.instanceType !== undefined || opts.nodepool !== undefined;
+  const fileUsed = !fromFlags && (file.instanceType !== undefined || file.nodepool !== undefined);
   return {
+    fromFile: fileUsed ? section : undefined,
+    labelsFromFile: opts.labels === undefined && file.labels !== undefined ? section : undefined,
     instanceType: fromFlags ? opts.instanceType : file.instanceType,
     nodepool: fromFlags ? opts.nodepool : file.nodepool,
     labels: opts.labels ?? (file.labels ? Object.entries(file.labels).map(([k, v]) => `${k}=${v}`).join(',') : undefined),
@@ -446,7 +449,7 @@ export function deployInputFromFlags(opts: DeployFlags, project: ProjectConfig['
     }
   }
 
-  const placement = parsePlacement(pickPlacement(opts, file), ctx, problems);
+  const placement = parsePlacement(pickPlacement(opts, file, 'deploy'), ctx, problems);
   if (preset && placement.nodeProvisioning === 'nap' && !placement.instanceType && !placement.nodepool) {
     const sku = defaultSku(preset, 'inference');
     if (sku) {

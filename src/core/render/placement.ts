@@ -7,6 +7,11 @@ export interface PlacementFlags {
   nodepool?: string;
   labels?: string;
   nodeProvisioning?: 'auto' | 'nap' | 'byo';
+  /** set when instanceType/nodepool/labels came from kaito.yaml, e.g. "tune": messages then name `tune.nodepool (kaito.yaml)`
+   *  instead of a flag nobody gave (issue 17 item 6) */
+  fromFile?: string;
+  /** likewise for labels */
+  labelsFromFile?: string;
 }
 
 export interface PlacementContext {
@@ -43,30 +48,33 @@ export function parseLabels(raw: string | Record<string, unknown> | undefined, f
 
 export function parsePlacement(f: PlacementFlags, ctx: PlacementContext, problems: string[]): Placement {
   const mode: NodeProvisioning = f.nodeProvisioning === 'nap' || f.nodeProvisioning === 'byo' ? f.nodeProvisioning : ctx.detectedNodeProvisioning;
-  const p: Placement = { nodeProvisioning: mode, labels: parseLabels(f.labels, '--labels', problems) };
+  const name = (flag: string, key: string) => (f.fromFile ? `${f.fromFile}.${key} (kaito.yaml)` : flag);
+  const np = name('--nodepool', 'nodepool');
+  const it = name('--instance-type', 'instanceType');
+  const p: Placement = { nodeProvisioning: mode, labels: parseLabels(f.labels, f.labelsFromFile ? `${f.labelsFromFile}.labels (kaito.yaml)` : '--labels', problems) };
   if (f.nodepool !== undefined) {
     const why = checkNodepoolName(f.nodepool);
-    if (why) problems.push(`--nodepool "${f.nodepool}" ${why}`);
+    if (why) problems.push(`${np} "${f.nodepool}" ${why}`);
     p.nodepool = f.nodepool;
     if (ctx.renderOnly) {
       // render has no cluster to ask: --instance-type stands for the pool's vmSize
       if (f.instanceType) p.nodepoolVmSize = f.instanceType;
     } else {
-      if (f.instanceType) problems.push('--instance-type and --nodepool: use one of them (the pool already fixes the VM size)');
+      if (f.instanceType) problems.push(`${it} and ${np}: use one of them (the pool already fixes the VM size)`);
       if (ctx.nodepoolVmSize) p.nodepoolVmSize = ctx.nodepoolVmSize;
     }
     if (mode === 'nap' && !p.nodepoolVmSize)
       problems.push(
         ctx.renderOnly
-          ? `--nodepool ${f.nodepool}: in NAP mode instanceType is the pool's vmSize: add --instance-type VMSIZE, or --node-provisioning byo`
-          : `--nodepool ${f.nodepool}: cannot tell the pool's vmSize (needed in NAP mode): check the pool with \`kaito nodepool show ${f.nodepool}\``,
+          ? `${np} ${f.nodepool}: in NAP mode instanceType is the pool's vmSize: add --instance-type VMSIZE, or --node-provisioning byo`
+          : `${np} ${f.nodepool}: cannot tell the pool's vmSize (needed in NAP mode): check the pool with \`kaito nodepool show ${f.nodepool}\``,
       );
   } else if (f.instanceType) {
     p.instanceType = f.instanceType;
-    if (mode === 'byo') problems.push('--instance-type cannot be used in BYO mode (node auto-provisioning is off): use --nodepool POOL or --labels to select your GPU nodes');
+    if (mode === 'byo') problems.push(`${it} cannot be used in BYO mode (node auto-provisioning is off): use --nodepool POOL or --labels to select your GPU nodes`);
   }
   if (f.instanceType !== undefined && !/^Standard_[A-Za-z0-9_]+$/.test(f.instanceType))
-    problems.push(`--instance-type "${f.instanceType}" is not an Azure VM size (e.g. Standard_NC24ads_A100_v4; see \`kaito presets show PRESET\`)`);
+    problems.push(`${it} "${f.instanceType}" is not an Azure VM size (e.g. Standard_NC24ads_A100_v4; see \`kaito presets show PRESET\`)`);
   return p;
 }
 

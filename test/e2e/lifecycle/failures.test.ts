@@ -104,6 +104,8 @@ describe('inference and provisioning failures (Kaito 0.12)', () => {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect(code, err).toBe(130);
+    // issue 17 item 10: the message names the workspace, that it keeps running, and how to pick it up again
+    expect(err).toMatch(/^error: interrupted while waiting for workspace inf1 \([^)]*\); it was not deleted and Kaito keeps working on it: `kaito wait inf1` picks it up again, `kaito delete inf1` removes it$/m);
     expect(await kubectl('get', 'workspace', 'inf1', '-o', 'name')).toMatch(/inf1/);
   });
 });

@@ -44,6 +44,11 @@ describe('training config re-runs, server dry runs, max-lora-rank', () => {
     expect(await kubectl('get', 'workspace', 'rr', '-o', 'jsonpath={.tuning.config}')).toBe(second[0]);
     const w = await kaito(['wait', 'rr', '--timeout', '2m'], { env: sb.cliEnv, timeoutMs: 150_000 });
     expect(w.code, w.stderr).toBe(0);
+    // issue 17 item 10: waiting again on a finished workspace says so, not "succeeded after 35ms"
+    const again = await kaito(['wait', 'rr', '--timeout', '2m'], { env: sb.cliEnv, timeoutMs: 150_000 });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/^rr: .* \(already; nothing to wait for\)$/m);
+    expect(again.stderr).not.toMatch(/ after \d+ms/);
     const rev2 = await kubectl('get', 'workspace', 'rr', '-o', 'jsonpath={.metadata.annotations.workspace\\.kaito\\.io/revision}');
     expect(Number(rev2)).toBeGreaterThan(Number(rev1));
   });
