@@ -46,6 +46,7 @@ describe('cluster target precedence', () => {
       resourceGroup: 'rg-flag',
       cluster: 'aks-flag',
       context: 'ctx-flag',
+      contextFrom: '--context',
       namespace: 'ns-flag',
       armEndpoint: 'https://flag.example',
       nodeProvisioning: 'byo',
@@ -58,6 +59,7 @@ describe('cluster target precedence', () => {
       resourceGroup: 'rg-env',
       cluster: 'aks-env',
       context: 'ctx-env',
+      contextFrom: 'KAITO_CONTEXT',
       namespace: 'ns-env',
       armEndpoint: 'https://env.example',
     });
@@ -73,6 +75,7 @@ describe('cluster target precedence', () => {
       resourceGroup: 'rg-file',
       cluster: 'aks-file',
       context: 'ctx-file',
+      contextFrom: 'cluster.kubeContext in kaito.yaml',
       namespace: 'ns-file',
       armEndpoint: 'https://file.example',
       nodeProvisioning: 'byo',
