@@ -15,7 +15,10 @@ export function checkWorkspaceName(name: string, where = 'workspace name'): void
   if (why) throw new UsageError(`${where} "${name}" ${why}`, 'workspace names are DNS-1123 labels, e.g. phi-3-mini-128k-instruct-qlora; see `kaito list`');
 }
 
-export async function resolveWorkspace(ctx: CommandContext, kube: KubeClient, arg: string | undefined, filter?: (ws: KubeObject) => boolean): Promise<ResolvedWorkspace> {
+/** Which kind a command would rather have when several workspaces are there (issue 17 item 7): logs the tuning one. */
+export type WorkspacePreference = 'tuning' | 'inference';
+
+export async function resolveWorkspace(ctx: CommandContext, kube: KubeClient, arg: string | undefined, prefer?: WorkspacePreference): Promise<ResolvedWorkspace> {
   const named = arg ?? ctx.project().config.workspace;
   if (named) checkWorkspaceName(named);
   const api = await discoverKaitoApi(kube, ctx.signal);
@@ -27,8 +30,15 @@ export async function resolveWorkspace(ctx: CommandContext, kube: KubeClient, ar
   } catch (e) {
     throw kube.error(e, `list workspaces in ${ns}`);
   }
-  const items = list.items.filter(filter ?? (() => true));
+  const items = list.items;
   if (items.length === 1) return { name: items[0].metadata.name, namespace: ns, apiVersion: api.apiVersion };
   if (items.length === 0) throw new UsageError(`no workspace in namespace ${ns}`, 'name one, pass -n NAMESPACE, or create one with `kaito tune` / `kaito deploy`');
-  throw new UsageError(`${items.length} workspaces in namespace ${ns}: name one (${items.map((i) => i.metadata.name).join(', ')})`, 'or set `workspace:` in kaito.yaml');
+  // several (e.g. after tune + deploy): the newest of the preferred kind, else the newest, and say which
+  const kindOf = (w: KubeObject) => ((w as { tuning?: unknown }).tuning ? 'tuning' : 'inference');
+  const newest = (ws: KubeObject[]) => [...ws].sort((a, b) => String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')) || a.metadata.name.localeCompare(b.metadata.name))[0];
+  const preferred = prefer ? items.filter((w) => kindOf(w) === prefer) : [];
+  const pick = newest(preferred.length ? preferred : items);
+  const why = preferred.length ? `the newest ${prefer} workspace` : 'the newest';
+  ctx.io.info(`using workspace ${pick.metadata.name} (${why} of ${items.length} in namespace ${ns}: ${items.map((i) => i.metadata.name).sort().join(', ')}); name one, or set \`workspace:\` in kaito.yaml`);
+  return { name: pick.metadata.name, namespace: ns, apiVersion: api.apiVersion };
 }

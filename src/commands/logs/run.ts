@@ -35,7 +35,7 @@ export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Pro
   if (problems.length) throw new UsageError(problems.length === 1 ? problems[0] : 'bad flags:', 'fix the flags and run again', problems.length === 1 ? [] : problems);
 
   const kube = kubeFromContext(ctx);
-  const ws = await resolveWorkspace(ctx, kube, args[0] as string | undefined);
+  const ws = await resolveWorkspace(ctx, kube, args[0] as string | undefined, 'tuning');
   const pod = await pickPod(ctx, kube, ws, Boolean(opts.follow));
   const containers = ((pod.spec as { containers?: Array<{ name: string }>; initContainers?: Array<{ name: string }> })?.containers ?? []).map((c) => c.name);
   const inits = ((pod.spec as { initContainers?: Array<{ name: string }> })?.initContainers ?? []).map((c) => c.name);
