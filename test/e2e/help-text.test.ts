@@ -18,4 +18,11 @@ describe('help text', () => {
     expect(bare.stdout).toMatch(/^apiVersion: kaito\.sh\/v1beta1\nkind: Workspace/);
     expect(bare.stdout).toBe(client.stdout);
   });
+
+  it('sandbox start --help lists its own flags, not the cluster and Azure ones that do not apply', async () => {
+    const r = await kaito(['sandbox', 'start', '--help'], { env: baseEnv() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--kaito-version');
+    for (const f of ['--subscription', '--resource-group', '--cluster', '--context', '--namespace']) expect(r.stdout).not.toContain(f);
+  });
 });

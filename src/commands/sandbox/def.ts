@@ -4,6 +4,8 @@ import { collect } from '../shared/flags.js';
 
 export function register(program: Command, h: Harness): void {
   const sb = program.command('sandbox').description('a local emulation of AKS + Kubernetes + Kaito over HTTPS, for rehearsal');
+  // issue 17 item 13: the cluster and Azure global flags do not apply to the sandbox's own commands: not listed
+  sb.configureHelp({ ...sb.configureHelp(), showGlobalOptions: false });
   sb.command('start')
     .description('start the sandbox in the foreground (Ctrl-C stops it)')
     .option('--port <n>', 'port of the HTTPS server (0 picks a free port)', '0')
