@@ -8,7 +8,7 @@ export function register(program: Command, h: Harness): void {
   sb.configureHelp({ ...sb.configureHelp(), showGlobalOptions: false });
   sb.command('start')
     .description('start the sandbox in the foreground (Ctrl-C stops it)')
-    .option('--port <n>', 'port of the HTTPS server (0 picks a free port)', '0')
+    .option('--port <n>', 'port of the HTTPS server: stable by default, so saved URLs and exports keep working across restarts (0 picks a free port)', '7443')
     .option('--state-dir <dir>', 'where kubeconfig, env and certificates go (default ~/.kaito/sandbox)')
     .addOption(new Option('--kaito-version <v>', 'Kaito release to emulate').choices(['0.6', '0.10', '0.11', '0.12']).default('0.12'))
     .addOption(new Option('--node-provisioner <p>', 'the controller\'s node provisioner (karpenter: 0.11+; byo: 0.10+, on 0.10 the feature gate)').choices(['azure-gpu-provisioner', 'karpenter', 'byo']))

@@ -15,7 +15,7 @@ interface Opts {
 
 export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const problems: string[] = [];
-  const port = Number(opts.port ?? '0');
+  const port = Number(opts.port ?? '7443');
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`--port ${opts.port}: use a port number from 0 to 65535 (0 picks a free one)`);
   const speed = Number(opts.speed ?? '60');
   if (!Number.isFinite(speed) || speed <= 0 || speed > 1_000_000) problems.push(`--speed ${opts.speed}: use a positive number, e.g. 60 (one emulated minute per second)`);
@@ -45,7 +45,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     faults: opts.fault,
     log: debug ? (line) => ctx.io.info(ctx.io.color.dim(line)) : undefined,
   }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'EADDRINUSE') throw new UsageError(`port ${port} is already in use`, 'pick another with --port N, or --port 0 for a free one');
+    if (e.code === 'EADDRINUSE') throw new UsageError(`port ${port} is already in use${port === 7443 ? ' (another sandbox? see `kaito sandbox status`)' : ''}`, 'pick another with --port N, or --port 0 for a free one');
     throw e;
   });
   const io = ctx.io;

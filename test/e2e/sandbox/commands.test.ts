@@ -1,6 +1,6 @@
 // `kaito sandbox start|env|status` through the built binary, and the kube API faults in-process.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,17 @@ describe('kaito sandbox start / env / status', () => {
         expect(lines.some((l) => l.startsWith(`export ${k}=`))).toBe(true);
       expect(lines).toContain(`export KUBECONFIG=${join(dir, 'kubeconfig')}`);
       expect(lines).toContain('export KAITO_RESOLVE=datasets.kaito-sandbox.test=127.0.0.1');
+      expect(lines).toContain(`export NODE_EXTRA_CA_CERTS=${join(dir, 'ca.crt')}`);
+
+      // issue 17 item 14: a CA the shell already trusts is kept, in a bundle with the sandbox's
+      const corp = join(dir, '..', 'corp-ca.pem');
+      writeFileSync(corp, '-----BEGIN CERTIFICATE-----\nCORPORATE\n-----END CERTIFICATE-----\n');
+      const kept = await kaito(['sandbox', 'env', '--state-dir', dir], { env: { ...env, NODE_EXTRA_CA_CERTS: corp } });
+      expect(kept.code, kept.stderr).toBe(0);
+      expect(kept.stdout).toContain(`export NODE_EXTRA_CA_CERTS=${join(dir, 'ca-bundle.crt')}`);
+      const bundle = readFileSync(join(dir, 'ca-bundle.crt'), 'utf8');
+      expect(bundle).toContain('CORPORATE');
+      expect(bundle).toContain(readFileSync(join(dir, 'ca.crt'), 'utf8').trim());
 
       const s = await kaito(['sandbox', 'status', '--state-dir', dir, '-o', 'json'], { env });
       expect(s.code, s.stderr).toBe(0);
