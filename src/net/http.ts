@@ -187,6 +187,15 @@ export function toKaitoError(err: unknown, shown: string): Error {
   if (TLS_CODES.has(code)) {
     return new OperationError(`cannot verify the TLS certificate of ${shown} (${code})`, 'if the server uses a private CA, point NODE_EXTRA_CA_CERTS at its certificate', { cause: err });
   }
+  // issue 17 item 14: a saved URL of the sandbox's dataset host while that sandbox is gone (or not exported)
+  const sandboxPort = /^https?:\/\/datasets\.kaito-sandbox\.test(?::(\d+))?/.exec(shown)?.[1];
+  if (/^https?:\/\/datasets\.kaito-sandbox\.test/.test(shown) && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+    return new OperationError(
+      `cannot reach ${shown}: it is on a kaito sandbox${code === 'ECONNREFUSED' ? ` (port ${sandboxPort ?? 443}) that is not running` : ' and this shell does not resolve its host'}`,
+      code === 'ECONNREFUSED' ? `start it again with \`kaito sandbox start${sandboxPort ? ` --port ${sandboxPort}` : ''}\`, then \`eval "$(kaito sandbox env)"\`` : 'run `eval "$(kaito sandbox env)"` (it sets KAITO_RESOLVE for the dataset host)',
+      { cause: err },
+    );
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new OperationError(`cannot resolve the host of ${shown}`, 'check the URL; names known only locally can be pinned with KAITO_RESOLVE=host=ip', { cause: err });
   }
