@@ -23,6 +23,7 @@ export function liveSources(o: LiveSourceOptions): InitSources {
     azure: (subscription) => azureLookups(o, subscription),
     kubeContexts: () => kubeContexts(o),
     pushSecrets: (context, namespace) => pushSecrets(o, context, namespace),
+    namespaceExists: (context, namespace) => namespaceExists(o, context, namespace),
     kaito: (context, namespace) => kaitoFacts(o, context, namespace),
     checkDataset: o.skipDatasetCheck ? undefined : (url, preset) => checkDataset(o, url, preset),
   };
@@ -83,6 +84,12 @@ async function kaitoFacts(o: LiveSourceOptions, context: string | undefined, nam
   const kube = KubeClient.fromTarget({ kubeconfig: o.kubeconfig, context, namespace }, { env: o.env, debug: o.debug });
   const c = await findKaitoController(kube);
   return c ? { mode: c.mode, version: c.version } : undefined;
+}
+
+async function namespaceExists(o: LiveSourceOptions, context: string | undefined, namespace: string): Promise<boolean | undefined> {
+  const { KubeClient } = await import('../../kube/index.js');
+  const kube = KubeClient.fromTarget({ kubeconfig: o.kubeconfig, context, namespace }, { env: o.env, debug: o.debug });
+  return Boolean(await kube.getOptional(`/api/v1/namespaces/${encodeURIComponent(namespace)}`, { retry: false }));
 }
 
 async function pushSecrets(o: LiveSourceOptions, context: string | undefined, namespace: string): Promise<string[] | undefined> {

@@ -10,7 +10,9 @@ export function nextSteps(r: WizardResult): string[] {
   const a = r.answers;
   const ns = a.namespace ? ` -n ${a.namespace}` : '';
   const ws = tuningWorkspaceName(a.preset!, a.method!, a.workspace);
-  const steps: Array<[string, string]> = [['kaito doctor', 'check kube access, Kaito, node provisioning and GPU quota']];
+  const steps: Array<[string, string]> = [];
+  if (r.namespaceMissing && a.namespace) steps.push([`kubectl create namespace ${a.namespace}`, `the namespace ${a.namespace} does not exist yet`]);
+  steps.push(['kaito doctor', 'check kube access, Kaito, node provisioning and GPU quota']);
   if (r.pushSecretMissing && a.pushSecret && a.outputImage) {
     const registry = a.outputImage.includes('/') ? a.outputImage.split('/')[0] : 'docker.io';
     steps.push([`docker login ${registry}`, 'or `az acr login -n NAME` for Azure Container Registry']);

@@ -66,6 +66,8 @@ export interface InitSources {
   azure?(subscription: string): Promise<AzureLookups | undefined>;
   /** The contexts of the kubeconfig, or undefined when there is none. */
   kubeContexts?(): Promise<KubeContexts | undefined>;
+  /** Whether the namespace exists, or undefined when the cluster cannot be asked. */
+  namespaceExists?(context: string | undefined, namespace: string): Promise<boolean | undefined>;
   /** Names of kubernetes.io/dockerconfigjson Secrets, or undefined when the cluster cannot be reached. */
   pushSecrets?(context: string | undefined, namespace: string): Promise<string[] | undefined>;
   /** Downloads and checks a dataset. Runs while the prompt is on screen: it must not print. */

@@ -40,6 +40,8 @@ export interface WizardResult {
   suggestedSku?: string;
   /** the cluster is BYO: a new pool is the only way to GPU nodes (next steps say so) */
   byo?: boolean;
+  /** the namespace written to kaito.yaml does not exist (issue 17 item 4: warned, and next steps create it) */
+  namespaceMissing?: boolean;
 }
 
 const TYPE_IT = '\u0000type'; // sentinel choice value: "none of these, let me type it"
@@ -99,6 +101,13 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
   if (!a.namespace) {
     const fromContext = a.context && kube ? kube.namespaceOf(a.context) : undefined;
     a.namespace = await ask.text('namespace', 'Namespace for the workspaces', defaults.namespace ?? fromContext ?? 'default');
+  }
+  if (a.namespace && sources.namespaceExists) {
+    const exists = await bestEffort('namespace', t.kube ?? 10_000, () => sources.namespaceExists!(a.context, a.namespace!), input.debug);
+    if (exists === false) {
+      result.namespaceMissing = true;
+      input.warn(`namespace ${a.namespace} does not exist yet: create it with \`kubectl create namespace ${a.namespace}\` (the next steps include it)`);
+    }
   }
 
   // 3. What to tune, on what data, where the adapter goes

@@ -172,6 +172,22 @@ describe('kaito init wizard (scripted answers)', () => {
     expect(r2.stderr).not.toMatch(/nodepool add/);
   });
 
+  it('warns when the namespace it writes does not exist, and the next steps create it first (issue 17 item 4)', async () => {
+    const dir = tmpProject();
+    const asked: string[] = [];
+    const r = await runInit({
+      dir,
+      sources: fakeSources({ namespaceExists: async (_c, ns) => (asked.push(ns), ns !== 'tuning') }),
+      globals: { subscription: SUB, resourceGroup: 'rg-ml', cluster: 'aks-gpu', context: 'aks-gpu', namespace: 'tuning' },
+      flags: { preset: 'phi-3-mini-128k-instruct', method: 'qlora', dataset: [URL_OK], outputImage: IMAGE, pushSecret: 'acr-push', instanceType: 'Standard_NV36ads_A10_v5' },
+      answers: [],
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(asked).toEqual(['tuning']);
+    expect(r.stderr).toMatch(/warning: namespace tuning does not exist yet: create it with `kubectl create namespace tuning`/);
+    expect(r.stderr).toMatch(/# the namespace tuning does not exist yet\n  kubectl create namespace tuning\n  # check kube access/);
+  });
+
   it('types the cluster in when Azure is not reachable, and skips the context without a kubeconfig', async () => {
     const dir = tmpProject();
     const r = await runInit({
