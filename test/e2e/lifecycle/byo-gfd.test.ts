@@ -2,13 +2,10 @@
 // Workspace unless nodes match its matchLabels and carry uniform nvidia.com/gpu.{product,count,memory} labels.
 // The CLI checks the same before it applies (exit 2, nothing created) and in doctor; kubectl shows the webhook
 // refusing the same Workspace, and the labels GFD put on the nodes.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kaito } from '../../support/cli.js';
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox.js';
-import { kubectlFor } from './helpers.js';
+import { kubectlApply, kubectlFor } from './helpers.js';
 
 const workspaceYaml = (name: string, labels: string) => `apiVersion: kaito.sh/v1beta1
 kind: Workspace
@@ -23,11 +20,7 @@ inference:
     name: phi-4-mini-instruct
 `;
 
-async function applyRefusal(kubectl: ReturnType<typeof kubectlFor>, name: string, labels: string): Promise<string> {
-  const f = join(mkdtempSync(join(tmpdir(), 'kaito-gfd-')), `${name}.yaml`);
-  writeFileSync(f, workspaceYaml(name, labels));
-  return kubectl('apply', '-f', f).then(() => 'applied', (e: Error) => e.message);
-}
+const applyRefusal = (kubectl: ReturnType<typeof kubectlFor>, name: string, labels: string) => kubectlApply(kubectl, workspaceYaml(name, labels));
 
 describe('Kaito 0.12 BYO with GPU Feature Discovery (the chart installs it)', () => {
   let sb: TestSandbox;

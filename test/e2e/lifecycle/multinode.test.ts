@@ -1,13 +1,10 @@
 // compat R8: a vLLM model too big for one VM in NAP mode. Kaito 0.10+ sizes it with its node estimator (count is
 // overridden) and runs it on several nodes; 0.11 halts above 3 nodes. The CLI warns (0.12) or refuses (0.11) up
 // front; kubectl shows what the emulated Kaito did: targetNodeCount, one NodeClaim per node, StatefulSet replicas.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kaito } from '../../support/cli.js';
 import { startTestSandbox } from '../../support/sandbox.js';
-import { kubectlFor } from './helpers.js';
+import { kubectlApply, kubectlFor } from './helpers.js';
 
 const QWEN32_ON_A10 = ['--preset', 'qwen2.5-coder-32b-instruct', '--instance-type', 'Standard_NV36ads_A10_v5'];
 
@@ -35,9 +32,7 @@ describe('multi-node vLLM', () => {
     expect(await kubectl('get', 'workspaces', '-o', 'name')).toBe('');
     const rendered = await kaito(['render', 'deploy', ...QWEN32_ON_A10, '--name', 'big', '--kaito-version', '0.12']);
     expect(rendered.code, rendered.stderr).toBe(0);
-    const f = join(mkdtempSync(join(tmpdir(), 'kaito-r8-')), 'ws.yaml');
-    writeFileSync(f, rendered.stdout);
-    await kubectl('apply', '-f', f);
+    expect(await kubectlApply(kubectl, rendered.stdout)).toBe('applied');
     let target = '';
     for (let i = 0; i < 40 && target !== '4'; i++) {
       target = await kubectl('get', 'workspace', 'big', '-o', 'jsonpath={.status.targetNodeCount}');

@@ -1,13 +1,10 @@
 // compat R6: `kaito tune` and `kaito deploy` apply the catalog rules of the Kaito release the cluster runs (read from
 // the controller Deployment's image tag), not the default release: a preset, runtime or tuning SKU that release lacks
 // is refused with exit 2 before anything is created. kubectl checks that nothing was created.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kaito } from '../../support/cli.js';
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox.js';
-import { datasetUrl, kubectlFor } from './helpers.js';
+import { datasetUrl, kubectlApply, kubectlFor } from './helpers.js';
 
 describe('Kaito 0.6 cluster: the 0.6 catalog', () => {
   let sb: TestSandbox;
@@ -46,9 +43,7 @@ describe('Kaito 0.6 cluster: the 0.6 catalog', () => {
     expect(await kubectl('get', 'workspaces', '-o', 'name')).toBe('');
     const rendered = await kaito(['render', 'deploy', '--preset', 'phi-4-mini-instruct', '--name', 'sec', '--instance-type', 'Standard_NC24ads_A100_v4', '--model-access-secret', 'hf', '--kaito-version', '0.12']);
     expect(rendered.code, rendered.stderr).toBe(0); // 0.11+ accepts it
-    const file = join(mkdtempSync(join(tmpdir(), 'kaito-r9-')), 'ws.yaml');
-    writeFileSync(file, rendered.stdout);
-    const applied = await kubectl('apply', '-f', file).then(() => 'applied', (e: Error) => e.message);
+    const applied = await kubectlApply(kubectl, rendered.stdout);
     expect(applied).toMatch(/This preset does not require a modelAccessSecret with HF_TOKEN key under presetOptions/);
   });
 
@@ -79,9 +74,7 @@ describe('Kaito 0.12 cluster: its webhook refuses private dataset addresses', ()
     const rendered = await kaito(['render', ...args.slice(0, -1), '--kaito-version', '0.10']);
     expect(rendered.code, rendered.stderr).toBe(0);
     const ws = rendered.stdout.split(/^---$/m).find((d) => /kind: Workspace/.test(d))!;
-    const file = join(mkdtempSync(join(tmpdir(), 'kaito-r7-')), 'ws.yaml');
-    writeFileSync(file, ws);
-    const applied = await kubectl('apply', '-f', file).then(() => 'applied', (e: Error) => e.message);
+    const applied = await kubectlApply(kubectl, ws);
     expect(applied).toMatch(/data source URL must not target a loopback, private, or link-local address/);
   });
 });
