@@ -33,7 +33,7 @@ export async function connect(ctx: CommandContext, o: ConnectOptions): Promise<C
       throw new UsageError(`--endpoint: ${(e as Error).message}`, 'pass the inference server base URL, e.g. --endpoint http://127.0.0.1:5000');
     }
     if (o.workspace) ctx.io.warn('--endpoint given: ignoring the workspace (no Kubernetes access)');
-    return { transport: new EndpointTransport(base) };
+    return { transport: new EndpointTransport(base, ctx.io.env) };
   }
   const kube = kubeFromContext(ctx);
   const ws = await resolveInferenceWorkspace(kube, o.workspace, ctx.project().config.workspace, ctx.signal);

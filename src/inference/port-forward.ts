@@ -30,7 +30,7 @@ export class PortForwardTransport implements Transport {
         const addr = server.address();
         if (!addr || typeof addr === 'string') return reject(new Error('port-forward listener has no port'));
         this.server = server;
-        this.inner = new EndpointTransport(`http://127.0.0.1:${addr.port}`);
+        this.inner = new EndpointTransport(`http://127.0.0.1:${addr.port}`, {}); // our own loopback hop: never through a proxy
         resolve();
       });
     });

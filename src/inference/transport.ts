@@ -3,7 +3,9 @@
 // proxy. Every one returns the upstream body as a stream so tokens and proxied chunks pass through as
 // they arrive. undici's request() is used rather than fetch(): fewer allocations per chunk, which
 // matters for the proxy's added latency.
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { proxyFor } from '../net/proxy-env.js';
+import { registerSecret } from '../ui/redact.js';
 
 export type UpstreamHeaders = Record<string, string | string[] | undefined>;
 
@@ -68,9 +70,16 @@ export function normalizeEndpoint(raw: string): string {
 /** --endpoint URL: talk to an inference server directly. */
 export class EndpointTransport implements Transport {
   readonly description: string;
-  private readonly agent = newAgent();
-  constructor(private readonly base: string) {
+  private readonly agent: Dispatcher;
+  constructor(private readonly base: string, env: NodeJS.ProcessEnv = process.env) {
     this.description = base;
+    // issue 17 item 3: HTTPS_PROXY / HTTP_PROXY / NO_PROXY for --endpoint
+    const proxy = proxyFor(base, env);
+    if (proxy) {
+      const p = new URL(proxy);
+      if (p.password) registerSecret(decodeURIComponent(p.password));
+    }
+    this.agent = proxy ? new ProxyAgent({ uri: proxy, keepAliveTimeout: 30_000, connections: 128, bodyTimeout: 0, headersTimeout: 600_000 }) : newAgent();
   }
   request(req: UpstreamRequest): Promise<UpstreamResponse> {
     return undiciRequest(this.base + req.path, req, this.agent);

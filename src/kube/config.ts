@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import { proxyFor } from '../net/proxy-env.js';
 import { UsageError } from '../errors.js';
 import type { ClusterTarget } from '../cli/context.js';
 
@@ -63,8 +64,16 @@ export function loadKubeConfig(target: ClusterTarget, env: NodeJS.ProcessEnv = p
   }
   const contextName = kc.getCurrentContext();
   const ctxObj = contextName ? kc.getContextObject(contextName) : null;
-  const cluster = kc.getCurrentCluster();
+  let cluster = kc.getCurrentCluster();
   if (!cluster) throw new UsageError(`the kubeconfig ${source} has no current context/cluster`, 'pick one with --context NAME or `kubectl config use-context`');
+  // issue 17 item 3: HTTPS_PROXY / NO_PROXY as kubectl reads them, unless the kubeconfig names its own proxy-url
+  const envProxy = cluster.proxyUrl ? undefined : proxyFor(cluster.server, env);
+  if (envProxy) {
+    const withProxy = { ...cluster, proxyUrl: envProxy };
+    const i = kc.clusters.findIndex((c) => c.name === cluster!.name);
+    if (i >= 0) (kc.clusters as k8s.Cluster[])[i] = withProxy;
+    cluster = withProxy;
+  }
   return {
     kc,
     contextName,

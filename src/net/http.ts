@@ -8,6 +8,9 @@ import tls from 'node:tls';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { InterruptedError, OperationError, TimeoutError, UsageError } from '../errors.js';
 import { parseResolve, pinnedLookup } from './resolve.js';
+import { proxyFor } from './proxy-env.js';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { registerSecret } from '../ui/redact.js';
 
 export interface HttpGetOptions {
   method?: 'GET' | 'HEAD';
@@ -75,7 +78,9 @@ export async function httpGet(rawUrl: string, opts: HttpGetOptions = {}): Promis
   let url = parseHttpUrl(rawUrl);
   const visited: string[] = [];
   for (let hop = 0; ; hop++) {
-    const res = await request(url, opts, lookup, deadline);
+    // issue 17 item 3: HTTPS_PROXY / NO_PROXY; a host pinned by KAITO_RESOLVE is reached directly (its address is local knowledge)
+    const proxy = pins.has(url.hostname.toLowerCase()) ? undefined : proxyFor(url, opts.env ?? process.env);
+    const res = await request(url, opts, lookup, deadline, proxy);
     if (REDIRECTS.has(res.status)) {
       const location = res.headers.location;
       res.done();
@@ -91,7 +96,13 @@ export async function httpGet(rawUrl: string, opts: HttpGetOptions = {}): Promis
   }
 }
 
-function request(url: URL, opts: HttpGetOptions, lookup: ReturnType<typeof pinnedLookup>, deadline: number | undefined): Promise<HttpResponse> {
+function proxyAgent(url: URL, proxy: string): http.Agent {
+  const p = new URL(proxy);
+  if (p.password) registerSecret(decodeURIComponent(p.password));
+  return url.protocol === 'https:' ? new HttpsProxyAgent({ proxy: p, keepAlive: false }) : new HttpProxyAgent({ proxy: p, keepAlive: false });
+}
+
+function request(url: URL, opts: HttpGetOptions, lookup: ReturnType<typeof pinnedLookup>, deadline: number | undefined, proxy?: string): Promise<HttpResponse> {
   const mod = url.protocol === 'https:' ? https : http;
   const shown = safeUrl(url);
   return new Promise((resolve, reject) => {
@@ -104,8 +115,8 @@ function request(url: URL, opts: HttpGetOptions, lookup: ReturnType<typeof pinne
       lookup,
       // an explicit CA joins the public roots; without one Node's default store (with NODE_EXTRA_CA_CERTS) applies
       ca: opts.ca ? [...tls.rootCertificates, opts.ca] : undefined,
-      // a fresh connection per request: nothing keeps the process alive afterwards
-      agent: false,
+      // a fresh connection per request: nothing keeps the process alive afterwards (through the proxy when one applies)
+      agent: proxy ? proxyAgent(url, proxy) : false,
     });
     const fail = (err: Error) => {
       clearTimeout(timer);
