@@ -9,6 +9,11 @@ export interface SandboxPki {
   caPem: string;
   certPem: string;
   keyPem: string;
+  /** a client certificate the API server accepts (CN kaito-sandbox-admin, O system:masters), like `az aks get-credentials --admin` */
+  clientCertPem: string;
+  clientKeyPem: string;
+  /** issues another client certificate signed by this CA (tests: an expired one) */
+  issueClient(o?: { notBefore?: Date; notAfter?: Date; cn?: string }): Promise<{ certPem: string; keyPem: string }>;
 }
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
@@ -57,5 +62,25 @@ export async function createPki(hostNames: string[]): Promise<SandboxPki> {
     ],
   });
   const keyDer = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { caPem: ca.toString('pem') + '\n', certPem: cert.toString('pem') + '\n', keyPem: pem('PRIVATE KEY', keyDer) };
+  const issueClient = async (o: { notBefore?: Date; notAfter?: Date; cn?: string } = {}) => {
+    const ck = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const c = await x509.X509CertificateGenerator.create({
+      subject: `CN=${o.cn ?? 'kaito-sandbox-admin'}, O=system:masters`,
+      issuer: ca.subject,
+      publicKey: ck.publicKey,
+      signingKey: caKeys.privateKey,
+      notBefore: o.notBefore ?? notBefore,
+      notAfter: o.notAfter ?? notAfter,
+      signingAlgorithm: ALG,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+        await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+      ],
+    });
+    return { certPem: c.toString('pem') + '\n', keyPem: pem('PRIVATE KEY', await crypto.subtle.exportKey('pkcs8', ck.privateKey)) };
+  };
+  const client = await issueClient();
+  return { caPem: ca.toString('pem') + '\n', certPem: cert.toString('pem') + '\n', keyPem: pem('PRIVATE KEY', keyDer), clientCertPem: client.certPem, clientKeyPem: client.keyPem, issueClient };
 }

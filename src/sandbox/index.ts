@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { registerSecret } from '../ui/redact.js';
 import { armEnv, createArmEmulator } from './arm/index.js';
-import { createPki } from './certs.js';
+import { createPki, type SandboxPki } from './certs.js';
 import { createClock, parseFaults, resolveNodeProvisioner, type KaitoVersion, type NodeProvisioner, type NodeProvisioning, type SandboxContext } from './context.js';
 import { createKaitoController } from './controller/index.js';
 import { createInferenceEmulator } from './inference/index.js';
@@ -50,6 +50,8 @@ export interface Sandbox {
   caPem: string;
   /** the bearer token of the kubeconfig user */
   token: string;
+  /** issues a client certificate the sandbox CA signs (tests: expired, not yet valid) */
+  issueClientCert: SandboxPki['issueClient'];
   ctx: SandboxContext;
   /** TLS connections open to the sandbox right now */
   connections(): number;
@@ -65,16 +67,46 @@ export function defaultStateDir(): string {
   return join(homedir(), '.kaito', 'sandbox');
 }
 
-export function kubeconfigYaml(url: string, caPem: string, token: string): string {
+/** Users of the other two kinds a real AKS kubeconfig has (issue 17 item 18): a client certificate
+ *  (`az aks get-credentials --admin`, local accounts) and an exec plugin (Entra ID clusters run kubelogin). */
+export interface ExtraUsers {
+  client?: { certPem: string; keyPem: string };
+  /** an ExecCredential plugin: `command args...` prints the token */
+  exec?: { command: string; args: string[] };
+}
+
+export const CERT_CONTEXT = `${CONTEXT_NAME}-cert`;
+export const EXEC_CONTEXT = `${CONTEXT_NAME}-exec`;
+
+export function kubeconfigYaml(url: string, caPem: string, token: string, extra: ExtraUsers = {}): string {
+  const users: unknown[] = [{ name: CONTEXT_NAME, user: { token } }];
+  const contexts: unknown[] = [{ name: CONTEXT_NAME, context: { cluster: CONTEXT_NAME, user: CONTEXT_NAME, namespace: 'default' } }];
+  if (extra.client) {
+    users.push({ name: CERT_CONTEXT, user: { 'client-certificate-data': Buffer.from(extra.client.certPem).toString('base64'), 'client-key-data': Buffer.from(extra.client.keyPem).toString('base64') } });
+    contexts.push({ name: CERT_CONTEXT, context: { cluster: CONTEXT_NAME, user: CERT_CONTEXT, namespace: 'default' } });
+  }
+  if (extra.exec) {
+    users.push({ name: EXEC_CONTEXT, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: extra.exec.command, args: extra.exec.args, interactiveMode: 'Never', provideClusterInfo: false } } });
+    contexts.push({ name: EXEC_CONTEXT, context: { cluster: CONTEXT_NAME, user: EXEC_CONTEXT, namespace: 'default' } });
+  }
   return YAML.stringify({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: CONTEXT_NAME, cluster: { server: url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
-    users: [{ name: CONTEXT_NAME, user: { token } }],
-    contexts: [{ name: CONTEXT_NAME, context: { cluster: CONTEXT_NAME, user: CONTEXT_NAME, namespace: 'default' } }],
+    users,
+    contexts,
     'current-context': CONTEXT_NAME,
     preferences: {},
   });
+}
+
+/** The exec credential plugin the sandbox ships: a tiny node script printing an ExecCredential with the token it reads. */
+function execPluginScript(tokenFile: string): string {
+  return `// kaito sandbox exec credential plugin (like kubelogin): prints a client.authentication.k8s.io/v1 ExecCredential
+const { readFileSync } = require('node:fs');
+const token = readFileSync(${JSON.stringify(tokenFile)}, 'utf8').trim();
+process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token } }));
+`;
 }
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
@@ -131,7 +163,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     writeFileSync(path, text, { mode: 0o600 });
     chmodSync(path, 0o600);
   };
-  secure(kubeconfigPath, kubeconfigYaml(baseUrl, pki.caPem, token));
+  // the exec plugin reads the token from its own 0600 file, as kubelogin reads its cache
+  const tokenFile = join(stateDir, 'exec-token');
+  const pluginPath = join(stateDir, 'exec-credential.cjs');
+  secure(tokenFile, token + '\n');
+  writeFileSync(pluginPath, execPluginScript(tokenFile), { mode: 0o644 });
+  secure(kubeconfigPath, kubeconfigYaml(baseUrl, pki.caPem, token, { client: { certPem: pki.clientCertPem, keyPem: pki.clientKeyPem }, exec: { command: process.execPath, args: [pluginPath] } }));
   writeFileSync(caPath, pki.caPem, { mode: 0o644 });
   const env: Record<string, string> = {
     KUBECONFIG: kubeconfigPath,
@@ -162,6 +199,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     env,
     caPem: pki.caPem,
     token,
+    issueClientCert: pki.issueClient,
     ctx,
     connections: () => running.connections(),
     stop() {

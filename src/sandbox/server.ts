@@ -67,7 +67,9 @@ export function startServer(pki: SandboxPki, routes: Routes, port = 0, faults: P
     if (routes.arm?.claims(url.pathname)) return routes.arm.handle(req, res);
     routes.kube.handle(req, res, url);
   };
-  const server = createServer({ cert: pki.certPem, key: pki.keyPem }, (req, res) => {
+  // client certificates are asked for, not required: a token works as before; a certificate is checked against the
+  // sandbox CA (validity included) and the Kubernetes API authenticates on it (issue 17 item 18)
+  const server = createServer({ cert: pki.certPem, key: pki.keyPem, ca: pki.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     if (routes.datasets && hostName(req) === routes.datasetHost) return routes.datasets.handle(req, res);
     // the slow and reset faults hit the Kubernetes API and ARM only (not the dataset host)

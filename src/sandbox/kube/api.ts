@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { timingSafeEqual } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import type { SandboxContext } from '../context.js';
 import type { KObject } from '../store.js';
 import { kaitoCrds, workspaceColumns, nodeClaimColumns } from './crds.js';
@@ -65,6 +66,16 @@ export function parseResourcePath(pathname: string): Route | undefined {
   const raw = pathname.split('/').filter(Boolean);
   const restRaw = raw.slice(raw.length - rest.length + 3).join('/');
   return { r, version, namespace, name: rest[1], sub: rest[2], rest: rest.length > 3 ? restRaw : undefined };
+}
+
+/** A client certificate the sandbox CA signed and that is valid now (the TLS layer checked both). */
+function clientCertOk(req: IncomingMessage): boolean {
+  const sock = req.socket as TLSSocket;
+  return typeof sock.getPeerCertificate === 'function' && sock.authorized === true && Boolean(sock.getPeerCertificate()?.subject);
+}
+
+function authenticated(req: IncomingMessage, token: string): boolean {
+  return tokenOk(req.headers.authorization, token) || clientCertOk(req);
 }
 
 function tokenOk(header: string | undefined, token: string): boolean {
@@ -269,7 +280,7 @@ export function createKubeApi(ctx: SandboxContext, opts: KubeApiOptions): KubeAp
   return {
     handle(req, res, url) {
       log(req, res, url);
-      if (!tokenOk(req.headers.authorization, opts.token)) return sendJSON(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+      if (!authenticated(req, opts.token)) return sendJSON(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
       const run = async () => {
         const f = fault(url);
         if (f) throw f;
@@ -289,7 +300,7 @@ export function createKubeApi(ctx: SandboxContext, opts: KubeApiOptions): KubeAp
         socket.end(`HTTP/1.1 ${code} ${msg}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify(status(code, code === 401 ? 'Unauthorized' : 'BadRequest', msg))}`);
       };
       ctx.requestLog.push({ time: Date.now(), api: 'kube', method: req.method ?? 'GET', path: url.pathname + url.search, status: 101, userAgent: req.headers['user-agent'] });
-      if (!tokenOk(req.headers.authorization, opts.token)) return reject(401, 'Unauthorized');
+      if (!authenticated(req, opts.token)) return reject(401, 'Unauthorized');
       if (!route || route.r.kind !== 'Pod' || route.sub !== 'portforward' || !route.name) return reject(400, 'only pods/portforward can be upgraded');
       servePortForward(ctx, opts.inference, req, socket, head, route.namespace!, route.name, url.searchParams);
     },
