@@ -90,6 +90,24 @@ export interface Parsed<T> {
   warnings: string[];
 }
 
+const FILE_KEYS: Record<string, string> = {
+  preset: '--preset', method: '--method', name: '--name', dataset: '--dataset', datasetImage: '--dataset-image', datasetPvc: '--dataset-pvc',
+  outputImage: '--output-image', pushSecret: '--push-secret', outputPvc: '--output-pvc', runtime: '--runtime', modelAccessSecret: '--model-access-secret',
+};
+
+/** issue 17 item 6: a problem about a value that came from kaito.yaml names its key there, not a flag nobody gave. */
+function nameFileValues(problems: string[], opts: object, file: object, section: 'tune' | 'deploy'): string[] {
+  const o = opts as Record<string, unknown>;
+  const f = file as Record<string, unknown>;
+  const fromFile = Object.entries(FILE_KEYS).filter(([k]) => o[k] === undefined && f[k] !== undefined);
+  return problems.map((p) => {
+    for (const [key, flag] of fromFile) {
+      if (p.startsWith(`${flag} `) || p.startsWith(`${flag}:`)) return `${section}.${key} (kaito.yaml)${p.slice(flag.length)}`;
+    }
+    return p;
+  });
+}
+
 function fail(problems: string[], what: string): never {
   throw new UsageError(
     problems.length === 1 ? problems[0] : `${problems.length} problems with the ${what} flags:`,
@@ -328,7 +346,7 @@ export function tuneInputFromFlags(opts: TuneFlags, project: ProjectConfig['tune
     }
   }
 
-  if (problems.length > 0) fail(problems, 'tune');
+  if (problems.length > 0) fail(nameFileValues(problems, opts, file, 'tune'), 'tune');
   return {
     input: { name, namespace: ctx.namespace, apiVersion, preset: preset!.name, method, dataset, output, createPushSecret, placement, tuningConfig, batchSize, force: Boolean(opts.force), kaitoRelease: release },
     warnings,
@@ -480,7 +498,7 @@ export function deployInputFromFlags(opts: DeployFlags, project: ProjectConfig['
     }
   }
 
-  if (problems.length > 0) fail(problems, 'deploy');
+  if (problems.length > 0) fail(nameFileValues(problems, opts, file, 'deploy'), 'deploy');
   return {
     input: {
       name, namespace: ctx.namespace, apiVersion, preset: preset?.name ?? presetName!, placement, adapters, adapterPullSecret, runtime,

@@ -24,6 +24,15 @@ describe('errors name where a value came from', () => {
     expect(f.stderr).toMatch(/^error: --nodepool gpua10: in NAP mode/m);
   });
 
+  it('a preset from kaito.yaml that this Kaito release lacks: "deploy.preset (kaito.yaml)"', async () => {
+    const dir = project('deploy:\n  preset: gemma-3-4b-instruct\n  instanceType: Standard_NC24ads_A100_v4\n');
+    const r = await kaito(['render', 'deploy', '--kaito-version', '0.6'], { cwd: dir, env: baseEnv({ HOME: dir }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: deploy\.preset \(kaito\.yaml\) gemma-3-4b-instruct does not exist in Kaito 0\.6/m);
+    const f = await kaito(['render', 'deploy', '--kaito-version', '0.6', '--preset', 'gemma-3-4b-instruct'], { cwd: dir, env: baseEnv({ HOME: dir }) });
+    expect(f.stderr).toMatch(/^error: --preset gemma-3-4b-instruct does not exist in Kaito 0\.6/m);
+  });
+
   it('a kube context from cluster.kubeContext that the kubeconfig lacks says it came from kaito.yaml', async () => {
     const dir = project('cluster:\n  kubeContext: nope\n');
     const kc = join(dir, 'kubeconfig');
