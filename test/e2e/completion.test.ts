@@ -67,7 +67,7 @@ describe('bash completion', () => {
     it('workspaces, contexts and namespaces', async () => {
       expect(await complete(['wait', ''], sb.cliEnv)).toEqual(['served1']);
       expect(await complete(['chat', '--workspace', 's'], sb.cliEnv)).toEqual(['served1']);
-      expect(await complete(['list', '--context', ''], sb.cliEnv)).toEqual(['kaito-sandbox']);
+      expect(await complete(['list', '--context', ''], sb.cliEnv)).toEqual(['kaito-sandbox', 'kaito-sandbox-cert', 'kaito-sandbox-exec']);
       expect(await complete(['list', '-n', 'kube-s'], sb.cliEnv)).toEqual(['kube-system']);
       // another namespace named on the line is the one asked
       expect(await complete(['wait', '-n', 'kube-system', ''], sb.cliEnv)).toEqual([]);

@@ -135,6 +135,9 @@ describe('network exposure and TLS', () => {
       // grep exits 1 when nothing matched
       expect((e as { status?: number }).status).toBe(1);
     }
-    expect(hits).toBe('');
+    // the one server-side use: the sandbox asks for client certificates without requiring one (token users), and
+    // checks any it gets (TLSSocket.authorized); that is not a client switching verification off
+    const clientSide = hits.split('\n').filter((l) => l && !/requestCert: true, rejectUnauthorized: false/.test(l));
+    expect(clientSide).toEqual([]);
   });
 });
