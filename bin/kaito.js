@@ -21,6 +21,34 @@ if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && !isatty(1
     process.exit(0);
   }
 }
+// Node >= 22.1 keeps V8's compiled code of the bundle on disk between runs (issue 16: compiling the chunks
+// was the largest part of a kubectl-like command's start-up); NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+if (Number(process.versions.node.split('.')[0]) >= 22) {
+  const { enableCompileCache } = await import('node:module');
+  try {
+    enableCompileCache?.();
+  } catch {
+    // a cache folder that cannot be made only costs speed
+  }
+}
+// `kaito version` / `kaito --version` alone: the same text the command prints, without the command tree
+if (args.length === 1 && (args[0] === 'version' || args[0] === '--version') && !process.env.KAITO_NO_HELP_CACHE) {
+  let version;
+  try {
+    version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    // no package.json beside the bundle: the command tree knows
+  }
+  if (version) {
+    const text = args[0] === 'version' ? `kaito ${version} (node ${process.versions.node}, ${process.platform}/${process.arch})\n` : `${version}\n`;
+    try {
+      writeSync(1, text);
+    } catch {
+      // a closed pipe: nothing to say
+    }
+    process.exit(0);
+  }
+}
 const { run } = await import('../dist/main.js');
 const code = await run(process.argv);
 process.exit(code);

@@ -9,7 +9,7 @@
 // dist/catalog.json holds the parsed presets and templates (scripts/catalog-snapshot.mjs).
 import { build } from 'esbuild';
 import { statSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { catalogSnapshot } from './catalog-snapshot.mjs';
@@ -37,7 +37,63 @@ const lazyChildProcessForCommander = {
   },
 };
 
-await build({
+/**
+ * client-node's config.js imports its generated API index (~6 MB: every API group's client and model) only
+ * for makeApiClient(), which kaito never calls (src/kube/k8s.ts). Hand config.js the two names it imports
+ * from their own small modules, so the KubeConfig chunk stays ~1.5 MB (issue 16). Other importers of the
+ * index (port-forward) get the real one, in their own lazily loaded chunk.
+ */
+const slimClientNodeConfig = {
+  name: 'slim-client-node-config',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (a) =>
+      /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/.test(a.importer) ? { path: join(dirname(a.importer), 'gen'), namespace: 'kaito-slim-gen' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'kaito-slim-gen' }, (a) => ({
+      contents: `export { createConfiguration } from './configuration.js'; export { ServerConfiguration } from './servers.js';`,
+      loader: 'js',
+      resolveDir: a.path,
+    }));
+  },
+};
+
+/**
+ * undici's index loads every dispatcher, the mock and cache layers and WHATWG fetch (~1 MB) when a
+ * kubectl-like command only needs Agent, ProxyAgent and request() (issue 16). The bundle gets a small
+ * index with those, built from the same modules; fetch (used only by client-node's generated API
+ * clients, which kaito never calls) loads on first use from its own chunk. undici is pinned in
+ * package.json's overrides, so the module paths below are the ones this build was made and tested with.
+ */
+const slimUndici = {
+  name: 'slim-undici',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (a) => (a.namespace === 'kaito-slim-undici' ? undefined : { path: join(root, 'node_modules/undici'), namespace: 'kaito-slim-undici' }));
+    b.onLoad({ filter: /.*/, namespace: 'kaito-slim-undici' }, (a) => ({
+      contents: [
+        "import Dispatcher from './lib/dispatcher/dispatcher.js';",
+        "import api from './lib/api/index.js';",
+        "import Agent from './lib/dispatcher/agent.js';",
+        "import ProxyAgent from './lib/dispatcher/proxy-agent.js';",
+        "import globalDispatcher from './lib/global.js';",
+        // what undici's index does so that every dispatcher has request()/stream()/pipeline()
+        'Object.assign(Dispatcher.prototype, api);',
+        'export { Agent, ProxyAgent, Dispatcher };',
+        // the index's request(url, opts): origin and path from the URL, the dispatcher from opts or the global one
+        'export function request(url, opts = {}) {',
+        '  const u = typeof url === "string" ? new URL(url) : url;',
+        '  const { dispatcher = globalDispatcher.getGlobalDispatcher(), ...rest } = opts;',
+        '  return api.request.call(dispatcher, { ...rest, origin: u.origin, path: u.search ? u.pathname + u.search : u.pathname, method: rest.method || (rest.body ? "PUT" : "GET") });',
+        '}',
+        "export async function fetch(input, init) { return (await import('./lib/web/fetch/index.js')).fetch(input, init); }",
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: a.path,
+    }));
+  },
+};
+
+const result = await build({
+  metafile: Boolean(process.env.KAITO_BUILD_META),
   entryPoints: { main: join(root, 'src/main.ts') },
   outdir: tmp,
   bundle: true,
@@ -50,7 +106,7 @@ await build({
   legalComments: 'none',
   define: { __KAITO_VERSION__: JSON.stringify(pkg.version) },
   banner: { js: SHIM },
-  plugins: [lazyChildProcessForCommander],
+  plugins: [lazyChildProcessForCommander, slimClientNodeConfig, slimUndici],
   external: ['bufferutil', 'utf-8-validate'],
   logLevel: 'warning',
 });
@@ -63,6 +119,8 @@ for (const f of [join(tmp, 'main.js'), ...readdirSync(join(tmp, 'chunks')).filte
   const body = text.slice(SHIM.length);
   if (!/\b(require|__filename|__dirname)\b/.test(body)) writeFileSync(f, body);
 }
+// KAITO_BUILD_META=FILE writes esbuild's metafile there (what each chunk holds, for start-up work)
+if (process.env.KAITO_BUILD_META) writeFileSync(process.env.KAITO_BUILD_META, JSON.stringify(result.metafile));
 writeFileSync(join(tmp, 'catalog.json'), JSON.stringify(catalogSnapshot(root)));
 mkdirSync(join(dist, 'chunks'), { recursive: true });
 const fresh = new Set(readdirSync(join(tmp, 'chunks')));

@@ -17,7 +17,8 @@ export interface Harness {
 // Commands whose code reaches the yaml library only through the cases needsYaml() checks (kaito.yaml, -o yaml,
 // and the files render reads itself): they start without it. Every other command gets it preloaded, as
 // before, so their synchronous parsers and printers never find it missing.
-const YAML_FREE = new Set(['render tune', 'render deploy', 'presets list', 'presets show', 'version']);
+// The everyday kubectl-like commands are among them (issue 16): their objects arrive as JSON.
+const YAML_FREE = new Set(['render tune', 'render deploy', 'presets list', 'presets show', 'version', 'status', 'list', 'wait', 'logs', 'delete', 'chat']);
 
 async function needsYaml(cmd: Command, globals: GlobalOptions, env: NodeJS.ProcessEnv): Promise<boolean> {
   const parent = cmd.parent?.parent ? `${cmd.parent.name()} ` : '';

@@ -5,7 +5,6 @@ import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { kubeFromContext } from '../kube/index.js';
 import { resourcePath, type KubeClient, type KubeList, type KubeObject } from '../kube/client.js';
-import { PortForwardTransport } from './port-forward.js';
 import { ServiceProxyTransport } from './service-proxy.js';
 import { EndpointTransport, normalizeEndpoint, type Transport } from './transport.js';
 import { resolveInferenceWorkspace, type InferenceWorkspace } from './workspace.js';
@@ -39,7 +38,7 @@ export async function connect(ctx: CommandContext, o: ConnectOptions): Promise<C
   const ws = await resolveInferenceWorkspace(kube, o.workspace, ctx.project().config.workspace, ctx.signal);
   const transport =
     o.via === 'port-forward'
-      ? new PortForwardTransport(kube.kc, ws.namespace, await inferencePod(kube, ws.namespace, ws.name, ctx.signal), 5000)
+      ? new (await import('./port-forward.js')).PortForwardTransport(kube.kc, ws.namespace, await inferencePod(kube, ws.namespace, ws.name, ctx.signal), 5000)
       : new ServiceProxyTransport(kube.kc, kube.server, ws.namespace, ws.name, 80);
   return { transport, workspace: ws };
 }

@@ -3,7 +3,9 @@
 // go to the local end like to any endpoint. A tunnel that breaks (the pod restarted) only fails the
 // connections riding on it: the next connection opens a new tunnel.
 import { createServer, type Server, type Socket } from 'node:net';
-import * as k8s from '@kubernetes/client-node';
+// the package's port-forward module (it pulls in generated API clients: this file is loaded only for --via port-forward)
+import { PortForward } from '@kubernetes/client-node/dist/portforward.js';
+import type { KubeConfig } from '../kube/k8s.js';
 import { EndpointTransport, type Transport, type UpstreamRequest, type UpstreamResponse } from './transport.js';
 
 interface Closable { close(): void; on?(ev: string, fn: () => void): void; readyState?: number }
@@ -17,13 +19,13 @@ export class PortForwardTransport implements Transport {
   /** why the last tunnel could not be opened (the local connection only sees a hang-up) */
   private lastTunnelError?: Error;
 
-  constructor(private readonly kc: k8s.KubeConfig, private readonly namespace: string, private readonly pod: string, private readonly port = 5000) {
+  constructor(private readonly kc: KubeConfig, private readonly namespace: string, private readonly pod: string, private readonly port = 5000) {
     this.description = `port-forward to ${namespace}/${pod}:${port}`;
   }
 
   private start(): Promise<void> {
     this.starting ??= new Promise<void>((resolve, reject) => {
-      const pf = new k8s.PortForward(this.kc, true);
+      const pf = new PortForward(this.kc, true);
       const server = createServer((socket) => this.tunnel(pf, socket));
       server.on('error', reject);
       server.listen(0, '127.0.0.1', () => {
@@ -37,7 +39,7 @@ export class PortForwardTransport implements Transport {
     return this.starting;
   }
 
-  private tunnel(pf: k8s.PortForward, socket: Socket): void {
+  private tunnel(pf: PortForward, socket: Socket): void {
     this.sockets.add(socket);
     let ws: Closable | undefined;
     socket.on('close', () => {

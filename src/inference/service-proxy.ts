@@ -4,7 +4,7 @@
 // undici Agent on every applySecurityAuthentication() call; the first one is kept so connections are
 // reused (the TLS material of a kubeconfig does not change while the process runs), while headers are
 // taken fresh each time because exec tokens expire.
-import * as k8s from '@kubernetes/client-node';
+import * as k8s from '../kube/k8s.js';
 import type { Dispatcher } from 'undici';
 import { registerSecret } from '../ui/redact.js';
 import { newAgent, undiciRequest, type Transport, type UpstreamRequest, type UpstreamResponse } from './transport.js';

@@ -2,8 +2,8 @@
 // KubeConfig (tokens, client certificates, exec plugins such as kubelogin); requests are built here so
 // that server-side apply, watch streams, logs and the service proxy all share one path with one
 // retry policy, one error mapping and one --debug trace (secrets redacted).
-import * as k8s from '@kubernetes/client-node';
-import { fetch, type Response } from 'undici';
+import * as k8s from './k8s.js';
+import { Agent, type Dispatcher } from 'undici';
 import type { ClusterTarget } from '../cli/context.js';
 import { InterruptedError } from '../errors.js';
 import { registerSecret } from '../ui/redact.js';
@@ -34,6 +34,38 @@ export interface KubeList<T = KubeObject> {
   kind: string;
   metadata: { resourceVersion?: string; continue?: string };
   items: T[];
+}
+
+/**
+ * What KubeClient.fetch answers: the parts of a fetch Response the CLI uses, over undici's request()
+ * (issue 16: fetch() brought ~0.5 MB of WHATWG fetch code into every kubectl-like command's start-up,
+ * and each request a new TLS connection). The body is an async iterable of bytes; cancel() drops it.
+ */
+export interface KubeResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  body: (AsyncIterable<Uint8Array> & { cancel(): Promise<void> }) | null;
+  text(): Promise<string>;
+}
+
+function toKubeResponse(r: Dispatcher.ResponseData): KubeResponse {
+  const body = r.body;
+  return {
+    status: r.statusCode,
+    headers: {
+      get: (name) => {
+        const v = r.headers[name.toLowerCase()];
+        return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+      },
+    },
+    body: Object.assign(body as unknown as AsyncIterable<Uint8Array>, {
+      cancel: () => {
+        body.destroy();
+        return Promise.resolve();
+      },
+    }),
+    text: () => body.text(),
+  };
 }
 
 export interface RequestOptions {
@@ -81,6 +113,8 @@ export interface KubeClientOptions {
   env?: NodeJS.ProcessEnv;
   /** attempts for retryable requests (default 5) */
   attempts?: number;
+  /** where discovery answers are kept between runs, like kubectl's ~/.kube/cache (kube/kaito.ts); none: always ask */
+  cacheDir?: string;
 }
 
 export class KubeClient {
@@ -93,6 +127,13 @@ export class KubeClient {
   private readonly attempts: number;
   /** every request made (method + path), for tests and benchmarks that count requests */
   requestCount = 0;
+  readonly cacheDir?: string;
+  /**
+   * Set while a cached discovery answer is in use (kube/kaito.ts): called when a kaito.sh path turns out
+   * not to be served (a 404 that is not about a named object), so the cache is dropped and the cluster
+   * asked again before the error reaches the user.
+   */
+  onKaitoUnserved?: () => Promise<void>;
 
   constructor(loaded: LoadedKubeConfig, opts: KubeClientOptions = {}) {
     this.kc = loaded.kc;
@@ -102,6 +143,7 @@ export class KubeClient {
     this.source = loaded.source;
     this.debug = opts.debug ?? (() => {});
     this.attempts = opts.attempts ?? 5;
+    this.cacheDir = opts.cacheDir;
     const user = this.kc.getCurrentUser();
     registerSecret(user?.token);
     registerSecret(user?.password);
@@ -113,19 +155,27 @@ export class KubeClient {
     return new KubeClient(loadKubeConfig(target, opts.env), opts);
   }
 
-  /** A typed client-node API bound to the chosen context (e.g. k8s.CoreV1Api). */
-  api<T extends k8s.ApiType>(ctor: k8s.ApiConstructor<T>): T {
-    return this.kc.makeApiClient(ctor);
-  }
-
   url(path: string, query?: RequestOptions['query']): string {
     const u = new URL(this.server + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
     return u.toString();
   }
 
+  /**
+   * client-node builds a new undici Agent on every applySecurityAuthentication(); the first is kept so
+   * requests share keep-alive connections (one TLS handshake, not one per request). The TLS material of
+   * a kubeconfig does not change while the process runs; headers (exec tokens expire) are taken fresh.
+   */
+  private dispatcher?: Dispatcher;
+
+  private dispatcherFor(fresh: Dispatcher | undefined): Dispatcher {
+    if (!this.dispatcher) this.dispatcher = fresh ?? new Agent();
+    else if (fresh && fresh !== this.dispatcher) void fresh.close().catch(() => {});
+    return this.dispatcher;
+  }
+
   /** Sends one request with the kubeconfig's credentials; returns the raw response (streaming body). */
-  async fetch(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+  async fetch(method: string, path: string, opts: RequestOptions = {}): Promise<KubeResponse> {
     const url = this.url(path, opts.query);
     const retry = opts.retry ?? method === 'GET';
     const attempts = retry ? this.attempts : 1;
@@ -142,14 +192,17 @@ export class KubeClient {
         else if (opts.body !== undefined) body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
         if (body !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
         this.requestCount++;
-        const res = await fetch(url, {
-          method: method.toUpperCase(),
-          headers,
-          body: body as never,
-          dispatcher: ctx.getDispatcher() as never,
-          signal: opts.signal,
-          duplex: body && typeof body === 'object' && 'pipe' in body ? 'half' : undefined,
-        } as never);
+        const u = new URL(url);
+        const res = toKubeResponse(
+          await this.dispatcherFor(ctx.getDispatcher() as Dispatcher | undefined).request({
+            origin: u.origin,
+            path: u.pathname + u.search,
+            method: method.toUpperCase() as Dispatcher.HttpMethod,
+            headers,
+            body: body as never,
+            signal: opts.signal,
+          }),
+        );
         this.debug(`${method.toUpperCase()} ${url} -> ${res.status} (${Date.now() - started} ms)`);
         if (retry && (res.status === 429 || res.status >= 500) && i < attempts - 1) {
           const ra = Number(res.headers.get('retry-after'));
@@ -188,7 +241,13 @@ export class KubeClient {
       }
       if (res.status >= 400) {
         const ra = Number(res.headers.get('retry-after'));
-        throw new KubeApiError(res.status, parseStatus(text), Number.isFinite(ra) ? ra : undefined);
+        const status = parseStatus(text);
+        if (res.status === 404 && this.onKaitoUnserved && path.startsWith('/apis/kaito.sh/') && !status.details?.name) {
+          const recheck = this.onKaitoUnserved;
+          this.onKaitoUnserved = undefined;
+          await recheck(); // throws "Kaito is not installed" when that is why
+        }
+        throw new KubeApiError(res.status, status, Number.isFinite(ra) ? ra : undefined);
       }
       return (text ? JSON.parse(text) : undefined) as T;
     }

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
+import * as k8s from './k8s.js';
 import { proxyFor } from '../net/proxy-env.js';
 import { UsageError } from '../errors.js';
 import type { ClusterTarget } from '../cli/context.js';

@@ -1,5 +1,6 @@
 // Entry point for commands: a KubeClient for the resolved target, with --debug traces and warnings.
 import type { CommandContext } from '../cli/context.js';
+import { userCacheDir } from '../cache-dir.js';
 import { KubeClient } from './client.js';
 
 export { KubeClient, resourcePath, RESOURCES, type KubeObject, type KubeList } from './client.js';
@@ -10,5 +11,6 @@ export function kubeFromContext(ctx: CommandContext): KubeClient {
     env: ctx.io.env,
     debug: (m) => ctx.debug(m),
     warn: (m) => ctx.io.warn(m),
+    cacheDir: userCacheDir(ctx.io.env),
   });
 }

@@ -1,5 +1,7 @@
 // What the cluster tells us about Kaito: which kaito.sh versions are served, where the controller runs,
 // its version and its node-provisioning mode (NAP: Kaito creates GPU nodes; BYO: it uses existing ones).
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { OperationError } from '../errors.js';
 import type { KubeClient, KubeList, KubeObject } from './client.js';
 import { KubeApiError, statusOf } from './errors.js';
@@ -19,8 +21,62 @@ export const KAITO_NOT_INSTALLED_HINT =
 
 interface ApiGroup { versions?: Array<{ groupVersion: string; version: string }>; preferredVersion?: { version: string } }
 
-/** GET /apis/kaito.sh. A missing group means Kaito is not installed: exit 1 with the fix. */
+/**
+ * Discovery answers live on disk for 6 hours per API server, as kubectl keeps its discovery cache
+ * (~/.kube/cache/discovery/<host_port>/, 6 h TTL): an everyday `kaito status` then makes no discovery
+ * request (issue 16). A kaito.sh path that turns out not to be served drops the entry and asks again
+ * within the same command (KubeClient.onKaitoUnserved), so an uninstalled Kaito still says so.
+ */
+export const DISCOVERY_TTL_MS = 6 * 3600_000;
+
+function discoveryFile(kube: KubeClient): string | undefined {
+  if (!kube.cacheDir) return undefined;
+  const key = kube.server.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9.-]+/g, '_');
+  return join(kube.cacheDir, 'discovery', `${key}.kaito.sh.json`);
+}
+
+function readCached(file: string): string[] | undefined {
+  try {
+    if (Date.now() - statSync(file).mtimeMs > DISCOVERY_TTL_MS) return undefined;
+    const served = (JSON.parse(readFileSync(file, 'utf8')) as { served?: unknown }).served;
+    return Array.isArray(served) && served.length && served.every((v) => typeof v === 'string') ? (served as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCached(file: string, served: string[]): void {
+  try {
+    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ served }) + '\n', { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch {
+    // a cache that cannot be written only costs the next run one request
+  }
+}
+
+function pickApi(served: string[]): KaitoApi | undefined {
+  const apiVersion: WorkspaceApiVersion | undefined = served.includes('v1beta1') ? 'kaito.sh/v1beta1' : served.includes('v1alpha1') ? 'kaito.sh/v1alpha1' : undefined;
+  return apiVersion ? { served, apiVersion } : undefined;
+}
+
+/** GET /apis/kaito.sh (or the cached answer). A missing group means Kaito is not installed: exit 1 with the fix. */
 export async function discoverKaitoApi(kube: KubeClient, signal?: AbortSignal): Promise<KaitoApi> {
+  const file = discoveryFile(kube);
+  const cached = file ? readCached(file) : undefined;
+  const fromCache = cached && pickApi(cached);
+  if (file && fromCache) {
+    kube.onKaitoUnserved = async () => {
+      rmSync(file, { force: true });
+      await askKaitoApi(kube, signal, file);
+    };
+    return fromCache;
+  }
+  return askKaitoApi(kube, signal, file);
+}
+
+async function askKaitoApi(kube: KubeClient, signal: AbortSignal | undefined, file: string | undefined): Promise<KaitoApi> {
   let group: ApiGroup | undefined;
   try {
     group = await kube.getOptional<ApiGroup>('/apis/kaito.sh', { signal });
@@ -29,9 +85,10 @@ export async function discoverKaitoApi(kube: KubeClient, signal?: AbortSignal): 
   }
   const served = (group?.versions ?? []).map((v) => v.version);
   if (!group || served.length === 0) throw new OperationError(`Kaito is not installed in this cluster (${kube.server} serves no kaito.sh API)`, KAITO_NOT_INSTALLED_HINT);
-  const apiVersion: WorkspaceApiVersion | undefined = served.includes('v1beta1') ? 'kaito.sh/v1beta1' : served.includes('v1alpha1') ? 'kaito.sh/v1alpha1' : undefined;
-  if (!apiVersion) throw new OperationError(`this cluster serves kaito.sh ${served.join(', ')}, which this CLI does not know`, 'use a Kaito release that serves kaito.sh/v1beta1 or v1alpha1');
-  return { served, apiVersion };
+  const api = pickApi(served);
+  if (!api) throw new OperationError(`this cluster serves kaito.sh ${served.join(', ')}, which this CLI does not know`, 'use a Kaito release that serves kaito.sh/v1beta1 or v1alpha1');
+  if (file) writeCached(file, served);
+  return api;
 }
 
 /** What the controller's --node-provisioner says (v0.11+), or what the feature gate implies before (compat C1). */

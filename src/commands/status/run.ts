@@ -43,6 +43,14 @@ export async function run(ctx: CommandContext, opts: { watch?: boolean }, args: 
 }
 
 export async function collect(kube: KubeClient, ws: ResolvedWorkspace, signal: AbortSignal): Promise<WorkspaceSummary> {
+  // one round trip for the workspace and everything named after it (issue 16: requests in parallel); the
+  // Job or the Service that does not apply to its kind is dropped unread
+  const objectsOf = Promise.all([
+    kube.get<KubeList>(resourcePath('Pod', ws.namespace), { query: { labelSelector: `kaito.sh/workspace=${ws.name}` }, signal }).then((l) => l.items),
+    kube.getOptional(resourcePath('Job', ws.namespace, ws.name), { signal }),
+    kube.getOptional(resourcePath('Service', ws.namespace, ws.name), { signal }),
+  ]);
+  objectsOf.catch(() => {}); // awaited below, or not needed when the workspace is missing
   let obj: KubeObject | undefined;
   try {
     obj = await kube.getOptional<KubeObject>(resourcePath('Workspace', ws.namespace, ws.name, ws.apiVersion), { signal });
@@ -51,13 +59,11 @@ export async function collect(kube: KubeClient, ws: ResolvedWorkspace, signal: A
   }
   if (!obj) throw workspaceNotFound(ws.name, ws.namespace);
   const tuning = Boolean(obj.tuning);
-  const [pods, job, service] = await Promise.all([
-    kube.get<KubeList>(resourcePath('Pod', ws.namespace), { query: { labelSelector: `kaito.sh/workspace=${ws.name}` }, signal }).then((l) => l.items),
-    tuning ? kube.getOptional(resourcePath('Job', ws.namespace, ws.name), { signal }) : Promise.resolve(undefined),
-    tuning ? Promise.resolve(undefined) : kube.getOptional(resourcePath('Service', ws.namespace, ws.name), { signal }),
-  ]).catch((e) => {
+  const [pods, jobAny, serviceAny] = await objectsOf.catch((e) => {
     throw kube.error(e, `read the objects of workspace ${ws.name}`);
   });
+  const job = tuning ? jobAny : undefined;
+  const service = tuning ? undefined : serviceAny;
   let progress;
   const pod = tuning ? [...pods].sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0] : undefined;
   if (pod && ['Running', 'Succeeded', 'Failed'].includes((pod.status as { phase?: string })?.phase ?? '')) {
