@@ -50,6 +50,8 @@ export interface KubeResponse {
 
 function toKubeResponse(r: Dispatcher.ResponseData): KubeResponse {
   const body = r.body;
+  // readers (text(), iteration) still see a broken body; one nobody reads must not crash the process
+  body.on('error', () => {});
   return {
     status: r.statusCode,
     headers: {
