@@ -16,7 +16,11 @@ describe('README', () => {
 
   it('the scripts they name exist and do what the README says', () => {
     expect(pkg.scripts.demo).toMatch(/build.*kaito\.js demo/);
-    expect(pkg.scripts.test).toMatch(/build.*vitest run/);
+    expect(pkg.scripts.test).toMatch(/build.*scripts\/test\.mjs/);
+    // issue 16: the suite runs on the Node running it and again on Node 24
+    const runner = readFileSync(`${root}/scripts/test.mjs`, 'utf8');
+    expect(runner).toMatch(/vitest\.mjs'\), 'run'/);
+    expect(runner).toMatch(/const NODE24 = '24\./);
   });
 
   it('.ci/run runs those commands from the README', () => {
