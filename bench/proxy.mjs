@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// `kaito proxy` against the upstream hit directly, in the same run: 32 concurrent streaming clients,
-// rounds interleaved (direct, proxy, direct, proxy, ...) so machine noise hits both alike.
-// Reports added median latency, added median time to first byte, throughput ratio and the proxy's
-// peak RSS. Usage: npm run build && node bench/proxy.mjs [--rounds N] [--requests N] [--write]
+// `kaito proxy` against the upstream hit directly and through nginx (Debian's nginx, a purpose-built
+// reverse proxy, as the cost of one extra hop on this machine), in the same run: 32 concurrent streaming
+// clients, rounds interleaved (direct, kaito, nginx, direct, ...) so machine noise hits all alike.
+// Reports added median latency, added median time to first byte, throughput ratio and the proxies' peak
+// RSS. Usage: npm run build && node bench/proxy.mjs [--rounds N] [--requests N] [--write]
+// nginx: /usr/sbin/nginx (apt-get install nginx-light), or NGINX=path; --no-nginx leaves it out.
 // The upstream is a small OpenAI-style SSE server in its own process (`node bench/proxy.mjs --upstream`):
 // 32 tokens per answer, 1 ms apart. Everything listens on 127.0.0.1.
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, Agent } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,6 +69,11 @@ async function round(base, clients, perClient) {
   return { samples, wall };
 }
 
+function nginxVersion() {
+  const r = spawnSync(process.env.NGINX ?? '/usr/sbin/nginx', ['-v'], { encoding: 'utf8' });
+  return (r.stderr || r.stdout).match(/nginx\/(\S+)/)?.[1] ?? '?';
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -76,21 +85,104 @@ function peakRssMiB(pid) {
   return kb / 1024;
 }
 
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * nginx as a streaming reverse proxy to the same upstream, configured as one would for SSE: HTTP/1.1 with
+ * keep-alive to the upstream, no response buffering, no access log (kaito proxy's access log goes to a
+ * stderr the bench ignores, so neither writes a log), one worker per core.
+ */
+async function startNginx(upstream) {
+  const bin = process.env.NGINX ?? '/usr/sbin/nginx';
+  if (!existsSync(bin)) throw new Error(`no nginx at ${bin}: apt-get install -y nginx-light, or pass --no-nginx`);
+  const dir = mkdtempSync(join(tmpdir(), 'kaito-bench-nginx-'));
+  const port = await freePort();
+  const up = new URL(upstream);
+  const conf = `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes auto;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream model { server ${up.host}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://model;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+      proxy_request_buffering off;
+    }
+  }
+}
+`;
+  writeFileSync(join(dir, 'nginx.conf'), conf);
+  const child = spawn(bin, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`nginx exited ${child.exitCode}: ${err}`);
+    const ok = await new Promise((resolve) => {
+      const r = request(`${base}/v1/models`, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      r.on('error', () => resolve(false));
+      r.end();
+    });
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, match: base, dir };
+}
+
+/** Peak RSS of nginx: the master and its workers together (each worker's own peak). */
+function nginxPeakRssMiB(dir) {
+  const master = Number(readFileSync(join(dir, 'nginx.pid'), 'utf8').trim());
+  const pids = [master];
+  try {
+    for (const t of readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/)) if (t) pids.push(Number(t));
+  } catch {
+    // no children file: the master alone
+  }
+  return pids.reduce((a, p) => a + (Number.isFinite(p) && existsSync(`/proc/${p}/status`) ? peakRssMiB(p) : 0), 0);
+}
+
 async function main() {
   const rounds = arg('--rounds', 5);
   const perClient = arg('--requests', 20);
   const clients = 32;
   const self = fileURLToPath(import.meta.url);
   const upstream = await startChild([self, '--upstream'], /^(http\S+)\n/);
-  const proxy = await startChild([join(root, 'bin/kaito.js'), 'proxy', '--endpoint', upstream.match, '--port', '0'], /^(http\S+)\/v1\n/);
+  // KAITO_BENCH_PROFILE=DIR: the proxy writes a V8 CPU profile there when it stops
+  const prof = process.env.KAITO_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KAITO_BENCH_PROFILE}`] : [];
+  const proxy = await startChild([...prof, join(root, 'bin/kaito.js'), 'proxy', '--endpoint', upstream.match, '--port', '0'], /^(http\S+)\/v1\n/);
+  const nginx = process.argv.includes('--no-nginx') ? undefined : await startNginx(upstream.match);
   const direct = { ttfb: [], total: [], rps: [] };
   const proxied = { ttfb: [], total: [], rps: [] };
+  const viaNginx = { ttfb: [], total: [], rps: [] };
+  const sides = [[upstream.match, direct], [proxy.match, proxied], ...(nginx ? [[nginx.match, viaNginx]] : [])];
   try {
     // warm-up: connections, JIT
-    await round(upstream.match, clients, 3);
-    await round(proxy.match, clients, 3);
+    for (const [base] of sides) await round(base, clients, 3);
     for (let r = 0; r < rounds; r++) {
-      for (const [base, acc] of [[upstream.match, direct], [proxy.match, proxied]]) {
+      for (const [base, acc] of sides) {
         const { samples, wall } = await round(base, clients, perClient);
         acc.ttfb.push(...samples.map((s) => s.ttfb));
         acc.total.push(...samples.map((s) => s.total));
@@ -98,6 +190,7 @@ async function main() {
       }
     }
     const rss = peakRssMiB(proxy.child.pid);
+    const nginxRss = nginx ? nginxPeakRssMiB(nginx.dir) : NaN;
     const res = {
       requests: direct.total.length,
       directMedianMs: median(direct.total),
@@ -111,9 +204,33 @@ async function main() {
       throughputRatio: median(proxied.rps) / median(direct.rps),
       proxyPeakRssMiB: rss,
     };
+    const ng = nginx
+      ? {
+          medianMs: median(viaNginx.total),
+          addedMedianMs: median(viaNginx.total) - median(direct.total),
+          ttfbMs: median(viaNginx.ttfb),
+          addedTtfbMs: median(viaNginx.ttfb) - median(direct.ttfb),
+          rps: median(viaNginx.rps),
+          throughputRatio: median(viaNginx.rps) / median(direct.rps),
+          peakRssMiB: nginxRss,
+        }
+      : undefined;
     const f = (x) => x.toFixed(2);
     const verdict = (ok) => (ok ? 'met' : 'MISSED');
-    const table = [
+    const pct = (x) => `${(x * 100).toFixed(1)} %`;
+    const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
+    const table = ng
+      ? [
+          `Node ${process.version}, ${clients} concurrent streaming clients, ${rounds} interleaved rounds x ${perClient} requests per client per side (${res.requests} requests each), 32 SSE tokens 1 ms apart; nginx ${nginxVersion()} with ${'`'}proxy_buffering off${'`'}, keep-alive upstream, one worker per core; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores at the end.`,
+          '',
+          '| metric | direct | via nginx | via kaito proxy | kaito vs nginx | target |',
+          '|---|---|---|---|---|---|',
+          `| median latency (ms) | ${f(res.directMedianMs)} | ${f(ng.medianMs)} (+${f(ng.addedMedianMs)}) | ${f(res.proxyMedianMs)} (+${f(res.addedMedianMs)}) | ${ratio(res.addedMedianMs, ng.addedMedianMs)} of the added | <= 1.5x ${verdict(res.addedMedianMs <= 1.5 * Math.max(ng.addedMedianMs, 0.01))} |`,
+          `| median time to first byte (ms) | ${f(res.directTtfbMs)} | ${f(ng.ttfbMs)} (+${f(ng.addedTtfbMs)}) | ${f(res.proxyTtfbMs)} (+${f(res.addedTtfbMs)}) | ${ratio(res.addedTtfbMs, ng.addedTtfbMs)} of the added | <= 1.5x ${verdict(res.addedTtfbMs <= 1.5 * Math.max(ng.addedTtfbMs, 0.01))} |`,
+          `| throughput (requests/s) | ${f(res.directRps)} | ${f(ng.rps)} (${pct(ng.throughputRatio)}) | ${f(res.proxyRps)} (${pct(res.throughputRatio)}) | ${pct(res.proxyRps / ng.rps)} | >= 90 % ${verdict(res.proxyRps / ng.rps >= 0.9)} |`,
+          `| peak RSS (MiB) | | ${f(ng.peakRssMiB)} (master + workers) | ${f(res.proxyPeakRssMiB)} | | <= 150 MB ${verdict(res.proxyPeakRssMiB * 1.048576 <= 150)} |`,
+        ].join('\n')
+      : [
       `Node ${process.version}, ${clients} concurrent streaming clients, ${rounds} interleaved rounds x ${perClient} requests per client per side (${res.requests} requests each), 32 SSE tokens 1 ms apart.`,
       '',
       '| metric | direct | via kaito proxy | added / ratio | target |',
@@ -127,7 +244,13 @@ async function main() {
     if (process.argv.includes('--write')) writeSection('Proxy', `Run: \`npm run build && node bench/proxy.mjs --write\` (bench/proxy.mjs).\n\n${table}\n`);
   } finally {
     proxy.child.kill('SIGINT');
+    await new Promise((r) => (proxy.child.exitCode !== null ? r() : proxy.child.once('exit', r)));
     upstream.child.kill();
+    if (nginx) {
+      nginx.child.kill('SIGQUIT');
+      await new Promise((r) => (nginx.child.exitCode !== null ? r() : nginx.child.once('exit', r)));
+      rmSync(nginx.dir, { recursive: true, force: true });
+    }
   }
 }
 

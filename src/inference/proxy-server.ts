@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { pipeline, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { isConnectionError, isKubeStatus } from './client.js';
 import { nextRetryDelay, parseRetryAfter, PROXY_RETRY, sleep, type RetryPolicy } from './retry.js';
 import { discard, headerValue, readText, type Transport, type UpstreamResponse } from './transport.js';
@@ -93,13 +93,13 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
 
     // the client going away (before or during the answer) aborts the upstream request
-    const upstreamAbort = new AbortController();
+    const upstreamAbort = new LightAbort();
     const onClose = () => {
       if (!res.writableFinished) upstreamAbort.abort(new Error('client disconnected'));
     };
     res.on('close', onClose);
 
-    const upstream = await forward(url, req.method ?? 'GET', headers, body, upstreamAbort.signal);
+    const upstream = await forward(url, req.method ?? 'GET', headers, body, upstreamAbort as unknown as AbortSignal);
     if (!upstream) {
       log(499, ' (client disconnected)');
       return;
@@ -109,20 +109,38 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     res.writeHead(upstream.status, outHeaders);
     // headers go out now: a streaming client sees the response start before the first token
     res.flushHeaders();
-    // pipe: every upstream chunk is written as soon as it arrives, with backpressure, and without
-    // the per-chunk promise of an async iterator (this loop is the proxy's hot path)
+    // every upstream chunk is written as soon as it arrives, with backpressure (pipe), and without the
+    // per-chunk promise of an async iterator or the AbortController that stream.pipeline() makes and
+    // aborts for every request (issue 16: a CPU profile of this hot path showed pipeline's abort,
+    // DOMException and event dispatch at ~0.5 ms per request)
+    const src = upstream.body as unknown as Readable;
     await new Promise<void>((resolve) => {
-      pipeline(upstream.body as unknown as NodeJS.ReadableStream, res, (err) => {
+      let settled = false;
+      const settle = (err?: Error) => {
+        if (settled) return;
+        settled = true;
         res.off('close', onClose);
+        res.off('close', onResClose);
+        res.off('finish', onFinish);
+        src.off('error', onSrcError);
         if (!err) log(upstream.status);
-        else if (upstreamAbort.signal.aborted) log(upstream.status, ' (client disconnected)');
-        else {
+        else if (upstreamAbort.aborted) {
+          src.destroy();
+          log(upstream.status, ' (client disconnected)');
+        } else {
           // upstream broke mid-answer: the client must see a broken response, not a clean end
           res.destroy();
           log(upstream.status, ` (upstream broke: ${err.message})`);
         }
         resolve();
-      });
+      };
+      const onFinish = () => settle();
+      const onSrcError = (e: Error) => settle(e);
+      const onResClose = () => settle(res.writableFinished ? undefined : new Error('client disconnected'));
+      res.once('finish', onFinish);
+      res.once('close', onResClose);
+      src.once('error', onSrcError);
+      src.pipe(res);
     });
   }
 
@@ -203,6 +221,30 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * An abort signal without EventTarget: on Node 20 creating an AbortController/AbortSignal per proxied
+ * request showed in the proxy's CPU profile (issue 16). undici's request() and retry.sleep() use only
+ * these members (aborted, reason, addEventListener/removeEventListener of 'abort', once).
+ */
+class LightAbort {
+  aborted = false;
+  reason: unknown;
+  private listeners: Array<() => void> = [];
+  addEventListener(_type: 'abort', fn: () => void): void {
+    this.listeners.push(fn);
+  }
+  removeEventListener(_type: 'abort', fn: () => void): void {
+    const i = this.listeners.indexOf(fn);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    for (const fn of this.listeners.splice(0)) fn();
+  }
 }
 
 /** The upstream answer once it has begun: a non-streamed body read whole (bounded), a stream with its first chunk

@@ -299,11 +299,16 @@ export class KubeClient {
   private backoff(attempt: number, hintMs: number | undefined, signal?: AbortSignal): Promise<void> {
     const ms = hintMs ?? Math.min(4000, 200 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => {
+      // the listener goes when the wait ends: parallel requests retrying on one signal must not pile them up
+      const onAbort = () => {
         clearTimeout(t);
         reject(new InterruptedError());
-      }, { once: true });
+      };
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -47,8 +47,12 @@ export function isConflict(e: unknown): boolean {
 export function isRetryable(e: unknown): boolean {
   const s = statusOf(e);
   if (s) return s.code === 429 || s.code >= 500;
-  return networkCode(e) !== undefined;
+  const code = networkCode(e);
+  // an untrusted certificate does not fix itself between attempts
+  return code !== undefined && !TLS_TRUST.test(code);
 }
+
+const TLS_TRUST = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 
 function networkCode(e: unknown): string | undefined {
   let cur: unknown = e;
@@ -79,7 +83,7 @@ export function toKaitoError(e: unknown, what: string, server?: string): KaitoEr
   const where = server ? ` at ${server}` : '';
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
     return new OperationError(`${what}: cannot reach the API server${where} (${code})`, 'check the cluster is running and the kube context is right (`kubectl cluster-info`)', { cause: e });
-  if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code))
+  if (code && TLS_TRUST.test(code))
     return new OperationError(`${what}: the API server's TLS certificate is not trusted${where} (${code})`, 'the kubeconfig needs the cluster CA (certificate-authority-data); for the sandbox run `eval "$(kaito sandbox env)"`', { cause: e });
   const m = (e as Error)?.message ?? String(e);
   // fetch refuses some ports outright (the WHATWG "bad port" list: 1, 6000, 6665-6669, ...); say so in the one line
