@@ -11,7 +11,7 @@ import { presetFacts } from './presets.js';
 import { skuInfo } from './skus.js';
 import { emuSleep } from './sleep.js';
 import { trainingShape } from './training-config.js';
-import { failureTraceback, lossAt, pusherLines, pyFloat, seeded, tqdmLine, trainerStartLines, weightsDownloadLines } from './tuning-logs.js';
+import { evalLines, evalLossAt, failureTraceback, lossAt, pusherLines, pyFloat, seeded, tqdmLine, trainerStartLines, weightsDownloadLines } from './tuning-logs.js';
 import { viewWorkspace } from './workspace-view.js';
 
 const MAX_PROGRESS_UPDATES = 40;
@@ -139,6 +139,10 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
   event('Normal', 'Started', `Started container ${v.name}`);
   const main = v.name;
   const shape = trainingShape(ctx, ns, t.config);
+  // compat T5: dataset.py split_dataset holds out (1 - train_test_split) of the rows (datasets' train_test_split
+  // rounds the test share up); the trainer evaluates on them only when an eval_strategy is set
+  const evalRecords = shape.trainShare < 1 && records > 1 ? Math.min(records - 1, Math.max(1, Math.ceil(records * (1 - shape.trainShare)))) : 0;
+  records -= evalRecords;
   const perEpoch = Math.max(1, Math.ceil(records / shape.batch));
   const steps = shape.maxSteps ?? Math.max(1, Math.ceil(perEpoch * shape.epochs));
   const epochs = shape.maxSteps ? Math.max(1, Math.ceil(steps / perEpoch)) : shape.epochs;
@@ -150,7 +154,10 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
   const updates = Math.min(steps, MAX_PROGRESS_UPDATES);
   const failAt = ctx.faults.tuningFail ? Math.max(1, Math.floor(updates * 0.3)) : Infinity;
   const logEvery = Math.max(shape.loggingSteps, Math.ceil(steps / 20));
-  let lastLogged = 0;
+  // HF TrainingArguments: eval_steps < 1 is a ratio of the total steps (ceil), unset means logging_steps
+  const evalEvery = evalRecords > 0 && shape.evalStrategy === 'steps'
+    ? Math.max(1, shape.evalSteps === undefined ? logEvery : shape.evalSteps < 1 ? Math.ceil(steps * shape.evalSteps) : Math.floor(shape.evalSteps))
+    : evalRecords > 0 && shape.evalStrategy === 'epoch' ? perEpoch : 0;
   let lossSum = 0;
   let lossN = 0;
   for (let u = 1; u <= updates; u++) {
@@ -182,13 +189,19 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
       return;
     }
     const lines: string[] = [];
-    for (let s = lastLogged + logEvery; s <= step; s += logEvery) {
+    for (let s = prevStep + 1; s <= step; s++) {
       const p = s / steps;
-      const loss = lossAt(p, rnd);
-      lossSum += loss;
-      lossN++;
-      lines.push(`{'loss': ${pyFloat(loss)}, 'grad_norm': ${pyFloat(0.25 + rnd() * 1.1)}, 'learning_rate': ${pyFloat(shape.learningRate * (1 - p), 8)}, 'epoch': ${pyFloat(Math.round(p * epochs * 100) / 100, 2)}}`);
-      lastLogged = s;
+      const epochAt = Math.round(p * epochs * 100) / 100;
+      if (s % logEvery === 0) {
+        const loss = lossAt(p, rnd);
+        lossSum += loss;
+        lossN++;
+        lines.push(`{'loss': ${pyFloat(loss)}, 'grad_norm': ${pyFloat(0.25 + rnd() * 1.1)}, 'learning_rate': ${pyFloat(shape.learningRate * (1 - p), 8)}, 'epoch': ${pyFloat(epochAt, 2)}}`);
+      }
+      if (evalEvery && s % evalEvery === 0) {
+        lines.push(tqdmLine(s, steps, s * secPerStep));
+        lines.push(...evalLines(evalRecords, shape.evalBatch, secPerStep, evalLossAt(p, epochs, rnd), epochAt));
+      }
     }
     lines.push(tqdmLine(step, steps, step * secPerStep));
     log(main, lines);
