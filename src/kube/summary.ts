@@ -2,6 +2,7 @@
 // versions without status.state), conditions, nodes, job and pod states, endpoint, age, progress.
 import type { KubeObject } from './client.js';
 import { freshConditions, workspaceKind, type Condition } from './verdict.js';
+import type { GpuSample } from '../core/gpu-metrics.js';
 import { detectOverfitting, type TrainingProgress } from '../core/trainlog/index.js';
 
 export interface PodSummary { name: string; phase: string; ready: string; restarts: number; reason?: string; node?: string }
@@ -29,6 +30,8 @@ export interface WorkspaceSummary {
     /** the eval loss rose while the train loss fell (see core/trainlog detectOverfitting) */
     overfitting?: boolean;
   };
+  /** a running tuning job's GPUs, from Kaito's metrics server through the pod proxy (core/gpu-metrics.ts) */
+  gpus?: GpuSample[];
 }
 
 export function age(created: string | undefined, now = Date.now()): string {

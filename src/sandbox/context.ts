@@ -51,6 +51,8 @@ export interface Faults {
   slowMs?: number;
   /** fraction of Kubernetes API and ARM responses whose connection is destroyed mid-body */
   reset?: number;
+  /** the tuning pod's metrics server reports this GPU load (percent) instead of a busy trainer's */
+  gpuLoad?: number;
   /** BYO cluster without NVIDIA GPU Feature Discovery: GPU nodes lack the nvidia.com/gpu.* labels (compat N26) */
   noGfd?: boolean;
 }
@@ -134,6 +136,7 @@ export function parseFaults(specs: string[] = []): Faults {
       case 'image-pull': f.imagePull = true; break;
       case 'pod-restart': f.podRestartSeconds = num(0.05, 86400); break;
       case 'slow': f.slowMs = num(0, 60000); break;
+      case 'gpu-load': f.gpuLoad = num(0, 100); break;
       case 'reset': f.reset = num(0, 1); break;
       case 'quota': {
         const m = QUOTA_RE.exec(spec);
@@ -142,7 +145,7 @@ export function parseFaults(specs: string[] = []): Faults {
         break;
       }
       default:
-        throw new Error(`unknown --fault ${spec}: use watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N, pod-restart=S, slow=MS, reset=P or no-gfd`);
+        throw new Error(`unknown --fault ${spec}: use watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N, pod-restart=S, slow=MS, reset=P, gpu-load=PCT or no-gfd`);
     }
   }
   return f;

@@ -8,6 +8,8 @@ import { resolveWorkspace, type ResolvedWorkspace } from '../../kube/resolve.js'
 import { summarize, type WorkspaceSummary } from '../../kube/summary.js';
 import { mainContainerOf } from '../../kube/verdict.js';
 import { watchCollection } from '../../kube/watch.js';
+import { formatGpus, sampleWarnings } from '../../core/gpu-metrics.js';
+import { readGpuMetrics, trainerRunning } from '../../kube/gpu-metrics.js';
 import { OperationError } from '../../errors.js';
 import { parseOutputFormat, printResult, toJSON, type OutputFormat } from '../../ui/printer.js';
 import { workspaceNotFound } from '../../kube/workspace.js';
@@ -66,6 +68,11 @@ export async function collect(kube: KubeClient, ws: ResolvedWorkspace, signal: A
     else await res?.body?.cancel().catch(() => {});
   }
   const summary = summarize(obj, { pods, job, service, server: kube.server, progress });
+  // live GPU use while the trainer runs (compat T6)
+  if (pod && trainerRunning(pod, mainContainerOf(pod, ws.name))) {
+    const gpus = await readGpuMetrics(kube, ws.namespace, pod.metadata.name, signal);
+    if (gpus) summary.gpus = gpus;
+  }
   if (progress) progressOf.set(summary, progress);
   return summary;
 }
@@ -79,6 +86,7 @@ function print(ctx: CommandContext, format: OutputFormat, s: WorkspaceSummary): 
     const p = progressOf.get(s);
     const warning = p && s.progress?.evalLoss !== undefined ? overfittingWarning(p) : undefined;
     if (warning) ctx.io.warn(warning);
+    for (const w of s.gpus ? sampleWarnings(s.gpus) : []) ctx.io.warn(w);
     return;
   }
   if (format === 'json') {
@@ -105,6 +113,7 @@ function describe(s: WorkspaceSummary, wide: boolean): string {
     kv('Endpoint', s.endpoint.loadBalancer ? `http://${s.endpoint.loadBalancer}/` : `${s.endpoint.serviceProxy} (ClusterIP ${s.endpoint.clusterIP ?? 'none'})`);
   }
   if (s.progress) kv('Progress', formatProgress({ ...s.progress, etaS: s.progress.etaSeconds, losses: [], finalLoss: s.progress.trainLoss, evals: s.progress.evalLosses?.map((loss) => ({ loss })) }, { bar: false }));
+  if (s.gpus) kv('GPUs', formatGpus(s.gpus) + (s.gpus.some((g) => g.memoryTotalGiB === undefined) ? ' (memory: Kaito\'s metrics server reports none)' : ''));
   if (s.progress?.done) kv('Result', describeResult({ ...s.progress, losses: [], finalLoss: s.progress.trainLoss }));
   if (s.conditions.length) {
     lines.push('Conditions:');
