@@ -6,7 +6,8 @@ import type { KObject } from '../store.js';
 import { fetchSandboxDataset, countRecords, fileNameOf, isSandboxDataset } from './dataset.js';
 import { recordEvent } from './events.js';
 import { WS_LABEL, WS_RES } from './objects.js';
-import { initialPodStatus, setPodCondition, startContainer, terminateContainer, updatePod, type PodStatus } from './pod-status.js';
+import { container, initialPodStatus, setPodCondition, startContainer, terminateContainer, updatePod, type PodStatus } from './pod-status.js';
+import { pullRefusal } from './image-pull.js';
 import { presetFacts } from './presets.js';
 import { skuInfo } from './skus.js';
 import { emuSleep } from './sleep.js';
@@ -63,7 +64,33 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
     s.podIP = `10.244.1.${10 + Math.floor(rnd() * 200)}`;
   });
 
+  // compat T7: `--fault image-pull=PATTERN`: a refused image leaves its container in ErrImagePull, then ImagePullBackOff,
+  // and the pod Pending there until it is deleted (the kubelet keeps backing off)
+  const refused = async (names: string[]): Promise<boolean> => {
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers].filter((x) => names.includes(x.name))) {
+      const msg = pullRefusal(ctx.faults.imagePullPatterns, c.image);
+      if (!msg) continue;
+      event('Normal', 'Pulling', `Pulling image "${c.image}"`);
+      update((s) => {
+        const cs = container(s, c.name);
+        if (cs) cs.state = { waiting: { reason: 'ErrImagePull', message: msg } };
+      });
+      event('Warning', 'Failed', msg);
+      event('Warning', 'Failed', 'Error: ErrImagePull');
+      await sleep(10_000);
+      update((s) => {
+        const cs = container(s, c.name);
+        if (cs) cs.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } };
+      });
+      event('Normal', 'BackOff', `Back-off pulling image "${c.image}"`);
+      event('Warning', 'Failed', 'Error: ImagePullBackOff');
+      return true;
+    }
+    return false;
+  };
+
   // init: model weights
+  if (await refused(['model-weights-downloader'])) return;
   event('Normal', 'Pulling', `Pulling image "${spec.initContainers?.[0]?.image}"`);
   await sleep(15_000);
   update((s) => startContainer(s, 'model-weights-downloader'));
@@ -80,6 +107,7 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
   let fileName = 'dataset';
   if (t.input.urls?.length) {
     const c = 'data-downloader';
+    if (await refused([c])) return;
     update((s) => startContainer(s, c));
     event('Normal', 'Started', `Started container ${c}`);
     const url = t.input.urls[0];
@@ -114,6 +142,7 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
     ctx.podLogs.end(ns, name, c);
   } else if (t.input.image) {
     const c = 'puller';
+    if (await refused([c])) return;
     event('Normal', 'Pulling', `Pulling image "${t.input.image}"`);
     await sleep(10_000);
     update((s) => startContainer(s, c));
@@ -128,6 +157,8 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
   records = Math.max(1, records);
 
   // trainer + sidecars
+  update((s) => setPodCondition(s, 'Initialized', 'True'));
+  if (await refused(spec.containers.map((c) => c.name))) return;
   update((s) => {
     setPodCondition(s, 'Initialized', 'True');
     for (const c of spec.containers) startContainer(s, c.name);

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kaito } from '../../support/cli.js';
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox.js';
-import { kubectlFor } from './helpers.js';
+import { datasetUrl, kubectlFor } from './helpers.js';
 
 let sb: TestSandbox;
 const kubectl = kubectlFor(() => sb);
@@ -60,5 +60,19 @@ describe('doctor --images (Kaito 0.12, curl blocked)', () => {
     expect(events).toMatch(/Failed: Failed to pull image "curlimages\/curl:8\.10\.1": rpc error: code = Unknown desc = failed to pull and unpack image "docker\.io\/curlimages\/curl:8\.10\.1"/);
     expect(events).toMatch(/BackOff: Back-off pulling image "curlimages\/curl:8\.10\.1"/);
     await kubectl('delete', 'pod', 'curl1', '--wait=false');
+  });
+
+  it('a tuning run whose data-downloader image is refused stops there: ImagePullBackOff on the init container', async () => {
+    const t = await kaito(['tune', '--preset', 'phi-3-mini-128k-instruct', '--name', 'blocked1', '--dataset', datasetUrl(sb), '--output-pvc', 'adapters', '--instance-type', 'Standard_NC24ads_A100_v4'], { env: sb.cliEnv });
+    expect(t.code, t.stderr).toBe(0);
+    let reason = '';
+    const path = '{.items[0].status.initContainerStatuses[?(@.name=="data-downloader")].state.waiting.reason}';
+    for (let i = 0; i < 120 && reason !== 'ImagePullBackOff'; i++) {
+      reason = await kubectl('get', 'pods', '-l', 'kaito.sh/workspace=blocked1', '-o', `jsonpath=${path}`);
+      if (reason !== 'ImagePullBackOff') await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(reason).toBe('ImagePullBackOff');
+    const weights = await kubectl('get', 'pods', '-l', 'kaito.sh/workspace=blocked1', '-o', 'jsonpath={.items[0].status.initContainerStatuses[?(@.name=="model-weights-downloader")].state.terminated.reason}');
+    expect(weights).toBe('Completed');
   });
 });
