@@ -2,7 +2,8 @@
 // the CLI's ConfigMap and Secret, a CLI agent pool no workspace uses), lists it, deletes it only with --yes, and
 // leaves every owned or foreign object alone. Checked with kubectl and the ARM API (kaito nodepool list).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kaito } from '../../support/cli.js';
+import { KAITO_BIN, kaito } from '../../support/cli.js';
+import { haveTmux, TmuxSession } from '../init/tmux.js';
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox.js';
 import { datasetUrl, kubectlApply, kubectlFor } from './helpers.js';
 
@@ -134,5 +135,32 @@ describe('kaito gc (Kaito 0.12, gpu-provisioner)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/nothing to collect/);
+  });
+
+  it.runIf(haveTmux())('on a terminal it asks first: "no" keeps the orphan, "yes" deletes it', async () => {
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ghost2-inference\n  labels: { app.kubernetes.io/managed-by: kaito-cli }\ndata: { a: b }\n';
+    expect(await kubectlApply(kubectl, cm)).toBe('applied');
+    const env = Object.entries({ ...sb.cliEnv, TERM: 'xterm-256color' }).map(([k, v]) => `${k}='${String(v)}'`).join(' ');
+    const run = () => new TmuxSession(`env -i ${env} '${process.execPath}' '${KAITO_BIN}' gc; echo "EXIT=$?"`);
+    let t = run();
+    try {
+      await t.waitFor(/ConfigMap\s+default\/ghost2-inference[\s\S]*Delete these 1 object\(s\)\?/, 60_000);
+      t.type('n');
+      t.send('Enter');
+      await t.waitFor(/nothing deleted[\s\S]*EXIT=0/, 30_000);
+    } finally {
+      t.kill();
+    }
+    expect(await names('configmaps')).toContain('ghost2-inference');
+    t = run();
+    try {
+      await t.waitFor(/Delete these 1 object\(s\)\?/, 60_000);
+      t.type('y');
+      t.send('Enter');
+      await t.waitFor(/✓ configmap\/ghost2-inference deleted[\s\S]*EXIT=0/, 30_000);
+    } finally {
+      t.kill();
+    }
+    expect(await names('configmaps')).not.toContain('ghost2-inference');
   });
 });
