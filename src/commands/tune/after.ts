@@ -20,7 +20,7 @@ export function afterOptions(opts: { deleteAfter?: boolean; logsDir?: string; wa
   const deleteAfter = opts.deleteAfter ?? file?.deleteAfter === 'true';
   const logsDir = opts.logsDir ?? (deleteAfter ? file?.logsDir : undefined);
   if (opts.deleteAfter && !opts.wait) throw new UsageError('--delete-after needs --wait (the run is saved and deleted only after it succeeded)', 'add --wait, or drop --delete-after');
-  if (opts.logsDir !== undefined && !deleteAfter) throw new UsageError('--logs-dir only applies with --delete-after', 'add --delete-after --wait, or drop --logs-dir');
+  if (opts.logsDir !== undefined && (!deleteAfter || !opts.wait)) throw new UsageError('--logs-dir only applies with --delete-after', 'add --delete-after --wait, or drop --logs-dir');
   if (!deleteAfter || (fromFile && !opts.wait)) return { deleteAfter: false };
   if (logsDir !== undefined) {
     const why = dirProblem(resolve(cwd, logsDir));
@@ -77,7 +77,8 @@ export function reportResult(ctx: CommandContext, ws: string, p: TrainingProgres
   const warning = overfittingWarning(p);
   if (warning) ctx.io.warn(warning);
   const r: RunResult = {};
-  if (p.finalLoss ?? p.loss) r.trainLoss = p.finalLoss ?? p.loss;
+  const train = p.finalLoss ?? p.loss;
+  if (train !== undefined) r.trainLoss = train;
   if (p.evalLoss !== undefined) {
     r.evalLoss = p.evalLoss;
     r.overfitting = detectOverfitting(p) !== undefined;
