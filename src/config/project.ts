@@ -4,6 +4,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Node } from 'yaml';
 import { yamlLib } from '../core/yaml-lib.js';
+import { evalSplitProblem } from '../core/training-config.js';
 import { UsageError } from '../errors.js';
 import {
   validateArmEndpoint,
@@ -45,6 +46,12 @@ export interface ProjectConfig {
     instanceType?: string;
     nodepool?: string;
     labels?: Record<string, string>;
+    /** --eval-split: a fraction in (0, 0.5), kept as text like every scalar */
+    evalSplit?: string;
+    /** --delete-after on `kaito tune --wait` */
+    deleteAfter?: 'true' | 'false';
+    /** --logs-dir for --delete-after */
+    logsDir?: string;
   };
   deploy?: {
     preset?: string;
@@ -94,6 +101,9 @@ export const PROJECT_SCHEMA = {
     instanceType: str(),
     nodepool: str(validateNodepoolName),
     labels: { type: 'map' } as FieldKind,
+    evalSplit: str((v) => evalSplitProblem(v) ?? undefined),
+    deleteAfter: oneOf('true', 'false'),
+    logsDir: str(),
   },
   deploy: {
     preset: str(),

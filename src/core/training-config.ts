@@ -18,6 +18,22 @@ export interface TrainingOverrides {
   loraAlpha?: number;
   loraDropout?: number;
   targetModules?: string[];
+  /** --eval-split F: hold out F of the dataset and evaluate on it during training */
+  evalSplit?: number;
+}
+
+/** --eval-split must hold out some data but leave most of it for training. */
+export const EVAL_SPLIT_MAX = 0.5;
+/** HF TrainingArguments.eval_steps below 1 is a ratio of the total training steps: ten evaluations per run. */
+export const EVAL_STEPS_RATIO = 0.1;
+
+/** Why a --eval-split / tune.evalSplit value is refused, or null. */
+export function evalSplitProblem(raw: string): string | null {
+  const s = String(raw).trim();
+  const n = Number(s);
+  if (s === '' || !/^[0-9.eE+-]+$/.test(s) || !Number.isFinite(n) || !(n > 0 && n < EVAL_SPLIT_MAX))
+    return `must be a fraction greater than 0 and less than ${EVAL_SPLIT_MAX} (e.g. 0.1 holds out 10 % of the dataset for evaluation)`;
+  return null;
 }
 
 export const hasOverrides = (o: TrainingOverrides): boolean => Object.values(o).some((v) => v !== undefined);
@@ -52,6 +68,15 @@ export function applyOverrides(cfg: TrainingConfig, o: TrainingOverrides): Train
   if (o.loraAlpha !== undefined) section('LoraConfig').lora_alpha = o.loraAlpha;
   if (o.loraDropout !== undefined) section('LoraConfig').lora_dropout = o.loraDropout;
   if (o.targetModules !== undefined) section('LoraConfig').target_modules = [...o.targetModules];
+  if (o.evalSplit !== undefined) {
+    // DatasetConfig.train_test_split is the TRAIN share (Kaito's dataset.py: test_size = 1 - train_test_split);
+    // evaluation needs an eval_strategy, else the held-out rows are never used (HF TrainingArguments)
+    section('DatasetConfig').train_test_split = Number((1 - o.evalSplit).toFixed(6));
+    const ta = section('TrainingArguments');
+    ta.eval_strategy = 'steps';
+    ta.eval_steps = EVAL_STEPS_RATIO;
+    ta.per_device_eval_batch_size ??= ta.per_device_train_batch_size ?? 1;
+  }
   return out;
 }
 

@@ -2,7 +2,8 @@
 // versions without status.state), conditions, nodes, job and pod states, endpoint, age, progress.
 import type { KubeObject } from './client.js';
 import { freshConditions, workspaceKind, type Condition } from './verdict.js';
-import type { TrainingProgress } from '../core/trainlog/index.js';
+import type { GpuSample } from '../core/gpu-metrics.js';
+import { detectOverfitting, type TrainingProgress } from '../core/trainlog/index.js';
 
 export interface PodSummary { name: string; phase: string; ready: string; restarts: number; reason?: string; node?: string }
 
@@ -22,7 +23,15 @@ export interface WorkspaceSummary {
   endpoint?: { clusterIP?: string; serviceProxy: string; loadBalancer?: string };
   created?: string;
   age: string;
-  progress?: { step?: number; total?: number; epoch?: number; loss?: number; etaSeconds?: number; done: boolean };
+  progress?: {
+    step?: number; total?: number; epoch?: number; loss?: number; etaSeconds?: number; done: boolean;
+    /** with --eval-split: the latest eval loss, every eval loss so far, and the trainer's final train loss */
+    evalLoss?: number; evalLosses?: number[]; trainLoss?: number;
+    /** the eval loss rose while the train loss fell (see core/trainlog detectOverfitting) */
+    overfitting?: boolean;
+  };
+  /** a running tuning job's GPUs, from Kaito's metrics server through the pod proxy (core/gpu-metrics.ts) */
+  gpus?: GpuSample[];
 }
 
 export function age(created: string | undefined, now = Date.now()): string {
@@ -111,6 +120,12 @@ export function summarize(
   if (extra.progress && (extra.progress.step !== undefined || extra.progress.done)) {
     const p = extra.progress;
     s.progress = { step: p.step, total: p.total, epoch: p.epoch, loss: p.loss, etaSeconds: p.etaS, done: p.done };
+    if (p.finalLoss !== undefined) s.progress.trainLoss = p.finalLoss;
+    if (p.evalLoss !== undefined) {
+      s.progress.evalLoss = p.evalLoss;
+      s.progress.evalLosses = (p.evals ?? []).map((e) => e.loss);
+      s.progress.overfitting = detectOverfitting(p) !== undefined;
+    }
   }
   return s;
 }

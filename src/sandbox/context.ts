@@ -43,6 +43,8 @@ export interface Faults {
   tuningFail?: boolean;
   /** inference pods stay in ImagePullBackOff */
   imagePull?: boolean;
+  /** image-pull=PATTERN: the registry refuses matching images (controller/image-pull.ts) */
+  imagePullPatterns?: string[];
   /** regional vCPU quota limit per GPU family, e.g. { standardNCADSA100v4Family: 0 } */
   quota: Record<string, number>;
   /** inference pods restart every this many (real) seconds */
@@ -51,6 +53,8 @@ export interface Faults {
   slowMs?: number;
   /** fraction of Kubernetes API and ARM responses whose connection is destroyed mid-body */
   reset?: number;
+  /** the tuning pod's metrics server reports this GPU load (percent) instead of a busy trainer's */
+  gpuLoad?: number;
   /** BYO cluster without NVIDIA GPU Feature Discovery: GPU nodes lack the nvidia.com/gpu.* labels (compat N26) */
   noGfd?: boolean;
 }
@@ -131,9 +135,14 @@ export function parseFaults(specs: string[] = []): Faults {
       case 'arm-429': f.arm429 = num(0, 1); break;
       case 'tuning-fail': f.tuningFail = true; break;
       case 'no-gfd': f.noGfd = true; break;
-      case 'image-pull': f.imagePull = true; break;
+      case 'image-pull':
+        if (v === undefined) f.imagePull = true;
+        else if (v.trim() === '') throw new Error(`bad --fault ${spec}: image-pull=PATTERN needs a pattern, e.g. image-pull=curlimages/*`);
+        else (f.imagePullPatterns ??= []).push(v.trim());
+        break;
       case 'pod-restart': f.podRestartSeconds = num(0.05, 86400); break;
       case 'slow': f.slowMs = num(0, 60000); break;
+      case 'gpu-load': f.gpuLoad = num(0, 100); break;
       case 'reset': f.reset = num(0, 1); break;
       case 'quota': {
         const m = QUOTA_RE.exec(spec);
@@ -142,7 +151,7 @@ export function parseFaults(specs: string[] = []): Faults {
         break;
       }
       default:
-        throw new Error(`unknown --fault ${spec}: use watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N, pod-restart=S, slow=MS, reset=P or no-gfd`);
+        throw new Error(`unknown --fault ${spec}: use watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, image-pull=PATTERN, quota=FAMILY:N, pod-restart=S, slow=MS, reset=P, gpu-load=PCT or no-gfd`);
     }
   }
   return f;

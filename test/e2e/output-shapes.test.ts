@@ -57,7 +57,7 @@ describe('the -o json documents match docs/output.md', () => {
 
   it('the page documents the commands this test runs', () => {
     expect([...shapes.keys()].sort()).toEqual(
-      ['kaito chat', 'kaito dataset validate', 'kaito delete', 'kaito demo', 'kaito deploy', 'kaito doctor', 'kaito list', 'kaito nodepool add', 'kaito nodepool delete', 'kaito nodepool list', 'kaito nodepool show', 'kaito presets list', 'kaito presets show', 'kaito render deploy', 'kaito render tune', 'kaito status', 'kaito tune', 'kaito version', 'kaito wait'].sort(),
+      ['kaito chat', 'kaito dataset validate', 'kaito delete', 'kaito demo', 'kaito deploy', 'kaito doctor', 'kaito gc', 'kaito list', 'kaito nodepool add', 'kaito nodepool delete', 'kaito nodepool list', 'kaito nodepool show', 'kaito presets list', 'kaito presets show', 'kaito render deploy', 'kaito render tune', 'kaito status', 'kaito tune', 'kaito version', 'kaito wait'].sort(),
     );
   });
 
@@ -114,6 +114,11 @@ describe('the -o json documents match docs/output.md', () => {
     const r = await kaito(['demo', '--speed', '1000', '-o', 'json'], { env: baseEnv({ HOME: sb.home, NO_COLOR: '1' }), timeoutMs: 150_000 });
     expectShape('kaito demo', json(r, 'demo'));
   }, 160_000);
+
+  it('gc', async () => {
+    const g = json(await run(['gc']), 'gc');
+    expectShape('kaito gc', g);
+  });
 
   it('every documented shape was compared with real output', () => {
     expect([...shapes.keys()].filter((c) => !checked.has(c))).toEqual([]);

@@ -6,6 +6,8 @@ export function register(program: Command, h: Harness): void {
     .command('doctor')
     .description('preflight: kube access, Kaito CRDs and controller, node provisioning mode, Azure access, GPU quota')
     .option('--instance-type <sku>', 'SKU whose quota to check (default: kaito.yaml)')
+    .option('--images', 'test-pull the tuning image and the helper images Kaito\'s tuning uses, one short pod each in the namespace')
+    .option('--image-timeout <dur>', 'how long --images waits for each pull (default 5m)')
     .addOption(new Option('--auth <method>', 'Azure credential').choices(['default', 'cli', 'env', 'workload', 'managed-identity']))
     .action(h.lazy(() => import('./run.js')));
 }

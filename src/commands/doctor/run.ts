@@ -12,19 +12,21 @@
 //                 detail: string,        // what was found, one line
 //                 hint?: string } ] }    // how to fix it (or, for a skip, how to enable it)
 import type { CommandContext } from '../../cli/context.js';
-import { InterruptedError } from '../../errors.js';
+import { InterruptedError, UsageError } from '../../errors.js';
+import { imageChecks, imageTimeoutMs } from './checks-images.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import type { CheckGroup, CheckReport } from './check.js';
 import { azureChecks, type AzureCheckOptions } from './checks-azure.js';
 import { kubeChecks } from './checks-kube.js';
 
 /** Check groups, in order. Add a group here to extend doctor. */
-export function checkGroups(opts: AzureCheckOptions = {}): CheckGroup<any>[] {
-  return [kubeChecks(), azureChecks(opts)];
+export function checkGroups(opts: AzureCheckOptions & { images?: boolean; imageTimeout?: string } = {}): CheckGroup<any>[] {
+  return [kubeChecks(), azureChecks(opts), ...(opts.images ? [imageChecks(imageTimeoutMs(opts.imageTimeout))] : [])];
 }
 
-export async function run(ctx: CommandContext, opts: AzureCheckOptions = {}): Promise<number> {
+export async function run(ctx: CommandContext, opts: AzureCheckOptions & { images?: boolean; imageTimeout?: string } = {}): Promise<number> {
   const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml'], 'table');
+  if (opts.imageTimeout !== undefined && !opts.images) throw new UsageError('--image-timeout only applies with --images', 'add --images, or drop --image-timeout');
   const reports: CheckReport[] = [];
   const human = format === 'table';
   for (const group of checkGroups(opts)) {

@@ -18,6 +18,8 @@ export function register(program: Command, h: Harness): void {
     .option('--instance-type <sku>', 'GPU VM size')
     .option('--nodepool <pool>', 'existing or new node pool')
     .option('--workspace <ws>', 'tuning workspace name (default <preset>-<method>)')
+    .option('--eval-split <f>', 'kaito.yaml tune.evalSplit: hold out this fraction (0 < f < 0.5) for eval loss')
+    .option('--delete-after', 'kaito.yaml tune.deleteAfter: `kaito tune --wait` saves the run and deletes the workspace')
     .option('--force', 'overwrite an existing kaito.yaml')
     .addOption(new Option('--auth <method>', 'Azure credential').choices(['default', 'cli', 'env', 'workload', 'managed-identity']))
     .action(h.lazy(() => import('./run.js')));

@@ -6,6 +6,7 @@ import { resolveTarget } from '../../cli/context.js';
 import { parseProjectConfig, projectConfigPath, type ProjectConfig } from '../../config/project.js';
 import { renderProjectConfig, writeProjectConfig } from '../../config/writer.js';
 import { ExitCode, UsageError } from '../../errors.js';
+import { evalSplitProblem } from '../../core/training-config.js';
 import { isTruthyEnv } from '../../ui/iostreams.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { createTerminalPrompter, type Prompter } from '../../ui/prompts.js';
@@ -20,6 +21,9 @@ export type InitOptions = Pick<InitAnswers, 'preset' | 'method' | 'dataset' | 'd
   force?: boolean;
   auth?: string;
   skipDatasetCheck?: boolean;
+  /** written to tune.evalSplit / tune.deleteAfter as given (no question is asked about them) */
+  evalSplit?: string;
+  deleteAfter?: boolean;
 };
 
 /** Test seams: a scripted prompter and fake lookups instead of the terminal and the network. */
@@ -36,6 +40,10 @@ export async function run(ctx: CommandContext, opts: InitOptions, _args: unknown
   const path = projectConfigPath(g.config ?? io.env.KAITO_CONFIG, cwd);
   const shown = relative(cwd, path) || path;
   if (!existsSync(dirname(path))) throw new UsageError(`cannot write ${shown}: the folder ${dirname(path)} does not exist`, 'create it, or pass another --config');
+  if (opts.evalSplit !== undefined) {
+    const why = evalSplitProblem(opts.evalSplit);
+    if (why) throw new UsageError(`--eval-split ${why} (got "${opts.evalSplit}")`, 'pass e.g. --eval-split 0.1, or drop it; nothing was written');
+  }
   const prompter = deps.prompter ?? (io.canPrompt ? createTerminalPrompter(io, ctx.signal) : undefined);
 
   // 1. An existing file: ask before overwriting it (before the questions, not after them)
@@ -108,6 +116,10 @@ export async function run(ctx: CommandContext, opts: InitOptions, _args: unknown
 
   // 3. Write, keeping what init does not ask about (deploy defaults, labels, node provisioning)
   const config = toProjectConfig(result, existing);
+  // not asked: kept from the file unless a flag sets them
+  const evalSplit = opts.evalSplit !== undefined ? String(Number(opts.evalSplit.trim())) : existing.tune?.evalSplit;
+  const deleteAfter = opts.deleteAfter ? 'true' : existing.tune?.deleteAfter;
+  config.tune = { ...config.tune, ...(evalSplit !== undefined ? { evalSplit } : {}), ...(deleteAfter !== undefined ? { deleteAfter } : {}), ...(existing.tune?.logsDir !== undefined ? { logsDir: existing.tune.logsDir } : {}) };
   const text = renderProjectConfig(config);
   parseProjectConfig(text, shown); // a file init writes must load: fail here rather than in the next command
   writeProjectConfig(path, config);

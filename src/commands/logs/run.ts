@@ -13,10 +13,13 @@ import { streamLogs } from '../../kube/logs.js';
 import { resolveWorkspace, type ResolvedWorkspace } from '../../kube/resolve.js';
 import { getWorkspace, workspaceNotFound } from '../../kube/workspace.js';
 import { mainContainerOf } from '../../kube/verdict.js';
+import { formatGpus, GpuWatch } from '../../core/gpu-metrics.js';
+import { readGpuMetrics, trainerRunning } from '../../kube/gpu-metrics.js';
 
 interface Opts { follow?: boolean; container?: string; tail?: string; since?: string; progress?: boolean }
 
 const THROTTLE_MS = 2000;
+const GPU_POLL_MS = 15_000;
 
 export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Promise<number> {
   const problems: string[] = [];
@@ -62,8 +65,27 @@ export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Pro
   const live = ctx.io.canAnimate;
   let lastDrawn = '';
   let lastAt = 0;
+  // live GPU use while the trainer runs: one reading now, then every GPU_POLL_MS while following (compat T6)
+  let gpuText = '';
+  const watch = new GpuWatch();
+  const sampleGpus = async () => {
+    const p = await kube.getOptional<KubeObject>(resourcePath('Pod', ws.namespace, pod.metadata.name), { signal: ctx.signal }).catch(() => undefined);
+    if (!p || !trainerRunning(p, container)) {
+      gpuText = '';
+      return;
+    }
+    const gpus = await readGpuMetrics(kube, ws.namespace, pod.metadata.name, ctx.signal);
+    gpuText = gpus ? formatGpus(gpus) : '';
+    for (const w of gpus ? watch.add(gpus, Date.now()) : []) {
+      if (live) ctx.io.err.write('\n');
+      ctx.io.warn(w);
+    }
+  };
+  await sampleGpus();
+  const poll = opts.follow ? setInterval(() => void sampleGpus().then(() => draw()), GPU_POLL_MS) : undefined;
+  poll?.unref();
   const draw = (force = false) => {
-    const line = formatProgress(state, { bar: true });
+    const line = formatProgress(state, { bar: true }) + (gpuText && !state.done ? ` · ${gpuText}` : '');
     if (line === lastDrawn) return;
     if (live) {
       ctx.io.err.write(`\r\u001b[2K${line}`);
@@ -86,6 +108,7 @@ export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Pro
       }
     },
   });
+  if (poll) clearInterval(poll);
   for (const seg of split.flush()) {
     const ev = parseTrainerLine(seg);
     if (ev) state = applyEvent(state, ev).state;

@@ -31,6 +31,7 @@ export function addTuneFlags(cmd: Command): Command {
     .option('--lora-alpha <n>', 'LoraConfig.lora_alpha')
     .option('--lora-dropout <f>', 'LoraConfig.lora_dropout')
     .option('--target-modules <a,b>', 'LoraConfig.target_modules')
+    .option('--eval-split <f>', 'hold out this fraction (0 < f < 0.5) of the dataset and report eval loss during training')
     .option('--config-file <file>', 'training_config.yaml to use (validated)')
     .option('--tuning-config <name>', 'existing ConfigMap holding training_config.yaml')
     .addOption(new Option('--api-version <v>', 'Workspace API version (default: what the server serves, v1beta1 preferred)').choices(['kaito.sh/v1beta1', 'kaito.sh/v1alpha1']))

@@ -2,12 +2,14 @@
 // -o json|yaml prints the WorkspaceSummary document (src/kube/summary.ts); -o table|wide a readable block;
 // -o name workspace.kaito.sh/NAME. --watch reprints whenever the workspace or its pods change.
 import type { CommandContext } from '../../cli/context.js';
-import { formatProgress, progressFromLog } from '../../core/trainlog/index.js';
+import { describeResult, formatProgress, overfittingWarning, progressFromLog, type TrainingProgress } from '../../core/trainlog/index.js';
 import { kubeFromContext, resourcePath, type KubeClient, type KubeList, type KubeObject } from '../../kube/index.js';
 import { resolveWorkspace, type ResolvedWorkspace } from '../../kube/resolve.js';
 import { summarize, type WorkspaceSummary } from '../../kube/summary.js';
 import { mainContainerOf } from '../../kube/verdict.js';
 import { watchCollection } from '../../kube/watch.js';
+import { formatGpus, sampleWarnings } from '../../core/gpu-metrics.js';
+import { readGpuMetrics, trainerRunning } from '../../kube/gpu-metrics.js';
 import { OperationError } from '../../errors.js';
 import { parseOutputFormat, printResult, toJSON, type OutputFormat } from '../../ui/printer.js';
 import { workspaceNotFound } from '../../kube/workspace.js';
@@ -64,19 +66,32 @@ export async function collect(kube: KubeClient, ws: ResolvedWorkspace, signal: A
   });
   const job = tuning ? jobAny : undefined;
   const service = tuning ? undefined : serviceAny;
-  let progress;
+  let progress: TrainingProgress | undefined;
   const pod = tuning ? [...pods].sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0] : undefined;
+  // live GPU use while the trainer runs (compat T6), read beside the log
+  const gpusOf = pod && trainerRunning(pod, mainContainerOf(pod, ws.name)) ? readGpuMetrics(kube, ws.namespace, pod.metadata.name, signal) : undefined;
   if (pod && ['Running', 'Succeeded', 'Failed'].includes((pod.status as { phase?: string })?.phase ?? '')) {
-    const res = await kube.fetch('GET', `${resourcePath('Pod', ws.namespace, pod.metadata.name)}/log`, { query: { container: mainContainerOf(pod, ws.name), tailLines: 500 }, accept: '*/*', signal }).catch(() => undefined);
+    const res = await kube.fetch('GET', `${resourcePath('Pod', ws.namespace, pod.metadata.name)}/log`, { query: { container: mainContainerOf(pod, ws.name), tailLines: 2000 }, accept: '*/*', signal }).catch(() => undefined);
     if (res && res.status < 400) progress = progressFromLog(await res.text());
     else await res?.body?.cancel().catch(() => {});
   }
-  return summarize(obj, { pods, job, service, server: kube.server, progress });
+  const summary = summarize(obj, { pods, job, service, server: kube.server, progress });
+  const gpus = await gpusOf;
+  if (gpus) summary.gpus = gpus;
+  if (progress) progressOf.set(summary, progress);
+  return summary;
 }
+
+/** The parsed trainer log behind a summary (for the result line and the overfitting warning). */
+const progressOf = new WeakMap<WorkspaceSummary, TrainingProgress>();
 
 function print(ctx: CommandContext, format: OutputFormat, s: WorkspaceSummary): void {
   if (format === 'table' || format === 'wide') {
     ctx.io.print(describe(s, format === 'wide'));
+    const p = progressOf.get(s);
+    const warning = p && s.progress?.evalLoss !== undefined ? overfittingWarning(p) : undefined;
+    if (warning) ctx.io.warn(warning);
+    for (const w of s.gpus ? sampleWarnings(s.gpus) : []) ctx.io.warn(w);
     return;
   }
   if (format === 'json') {
@@ -102,7 +117,9 @@ function describe(s: WorkspaceSummary, wide: boolean): string {
   if (s.endpoint) {
     kv('Endpoint', s.endpoint.loadBalancer ? `http://${s.endpoint.loadBalancer}/` : `${s.endpoint.serviceProxy} (ClusterIP ${s.endpoint.clusterIP ?? 'none'})`);
   }
-  if (s.progress) kv('Progress', formatProgress({ ...s.progress, etaS: s.progress.etaSeconds, losses: [] }, { bar: false }));
+  if (s.progress) kv('Progress', formatProgress({ ...s.progress, etaS: s.progress.etaSeconds, losses: [], finalLoss: s.progress.trainLoss, evals: s.progress.evalLosses?.map((loss) => ({ loss })) }, { bar: false }));
+  if (s.gpus) kv('GPUs', formatGpus(s.gpus) + (s.gpus.some((g) => g.memoryTotalGiB === undefined) ? ' (memory: Kaito\'s metrics server reports none)' : ''));
+  if (s.progress?.done) kv('Result', describeResult({ ...s.progress, losses: [], finalLoss: s.progress.trainLoss }));
   if (s.conditions.length) {
     lines.push('Conditions:');
     for (const c of s.conditions) lines.push(`  ${c.type.padEnd(20)} ${c.status.padEnd(8)}${c.reason ? ` ${c.reason}` : ''}${wide && c.message ? `: ${c.message}` : ''}`);

@@ -7,5 +7,8 @@ export function register(program: Command, h: Harness): void {
   addWaitFlags(addTuneFlags(cmd))
     .addOption(new Option('--dry-run [mode]', 'client (also when no mode is given): print only; server: ask the API server, change nothing').choices(['client', 'server']).preset('client'))
     .option('--skip-dataset-check', 'do not fetch and validate the first dataset URL')
+    .option('--delete-after', 'with --wait: after success save logs, status and adapter reference (--logs-dir), then delete the workspace')
+    .option('--no-delete-after', 'keep the workspace even when kaito.yaml sets tune.deleteAfter')
+    .option('--logs-dir <dir>', 'where --delete-after saves the run (default ./kaito-runs/<ws>-<time>/)')
     .action(h.lazy(() => import('./run.js')));
 }

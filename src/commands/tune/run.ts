@@ -19,12 +19,15 @@ import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
 import { exists, getWorkspace } from '../../kube/workspace.js';
 import { WORKSPACE_LABEL, tuningConfigMapPrefix } from '../../core/render/types.js';
 import { parseOutputFormat } from '../../ui/printer.js';
+import { afterOptions, afterSuccess } from './after.js';
 
 interface Opts extends TuneFlags {
   dryRun?: 'client' | 'server';
   skipDatasetCheck?: boolean;
   wait?: boolean;
   timeout?: string;
+  deleteAfter?: boolean;
+  logsDir?: string;
 }
 
 export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
@@ -32,6 +35,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
   const timeoutMs = parseDurationFlag('--timeout', opts.timeout);
   if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run', 'drop one of them');
+  const after = afterOptions(opts, project.tune, process.cwd());
 
   // --dry-run=client is `kaito render tune`: no cluster needed
   if (opts.dryRun === 'client') {
@@ -101,10 +105,16 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   if (!dry && cm) await deleteOlderTuningConfigs(ctx, kube, input.name, cm.metadata.name);
 
   let waited: WaitResult | undefined;
-  if (opts.wait) waited = await waitWithProgress(ctx, kube, { name: input.name, namespace: ns, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS.tuning, apiVersion: input.apiVersion });
-  else if (!format && !dry) ctx.io.info(`follow it with \`kaito wait ${input.name}\` or \`kaito logs ${input.name} -f --progress\``);
+  let finished: Awaited<ReturnType<typeof afterSuccess>> = {};
+  if (opts.wait) {
+    waited = await waitWithProgress(ctx, kube, { name: input.name, namespace: ns, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS.tuning, apiVersion: input.apiVersion });
+    finished = await afterSuccess(ctx, kube, { name: input.name, apiVersion: input.apiVersion, deleteAfter: after.deleteAfter, logsDir: after.logsDir, cwd: process.cwd(), timeoutMs: 10 * 60_000 });
+  } else if (!format && !dry) ctx.io.info(`follow it with \`kaito wait ${input.name}\` or \`kaito logs ${input.name} -f --progress\``);
 
-  printSubmitResult(ctx, format, { name: input.name, namespace: ns, apiVersion: input.apiVersion, workspace, applied, dry, waited });
+  printSubmitResult(ctx, format, { name: input.name, namespace: ns, apiVersion: input.apiVersion, workspace, applied, dry, waited }, {
+    ...(finished.result ? { result: finished.result } : {}),
+    ...(finished.saved ? { saved: finished.saved } : {}),
+  });
   return 0;
 }
 

@@ -9,7 +9,7 @@ import { fit, type FitResult } from '../fit.js';
 import { checkDatasetUrl, datasetFileNameProblem, checkDnsLabel, checkDnsSubdomain, checkImageRef, didYouMean, toDnsLabel } from '../names.js';
 import { DEFAULT_KAITO_RELEASE, KAITO_RELEASES, getPreset, getSku, loadPresets, loadSkus, presetAt, type KaitoRelease, type Preset, type TuningMethod } from '../presets.js';
 import { modelAccessSecretProblem, parseKaitoRelease, releaseSkuProblem, releasesWithSku, versionProblems } from '../kaito-release.js';
-import { applyOverrides, checkTrainingConfig, defaultTrainingConfig, hasOverrides, parseTrainingConfig, type TrainingOverrides } from '../training-config.js';
+import { applyOverrides, checkTrainingConfig, defaultTrainingConfig, evalSplitProblem, hasOverrides, parseTrainingConfig, type TrainingOverrides } from '../training-config.js';
 import { inferenceConfigProblems } from '../validate.js';
 import { parseFloatFlag, parseIntFlag } from './numbers.js';
 import { parsePlacement, type PlacementFlags } from './placement.js';
@@ -40,6 +40,7 @@ export interface TuneFlags extends PlacementFlags {
   loraAlpha?: string;
   loraDropout?: string;
   targetModules?: string;
+  evalSplit?: string;
   configFile?: string;
   tuningConfig?: string;
   apiVersion?: string;
@@ -292,14 +293,16 @@ export function tuneInputFromFlags(opts: TuneFlags, project: ProjectConfig['tune
     loraAlpha: parseIntFlag(opts.loraAlpha, '--lora-alpha', problems),
     loraDropout: parseFloatFlag(opts.loraDropout, '--lora-dropout', problems, { min: 0, maxExclusive: 1 }),
     targetModules: parseTargetModules(opts.targetModules, problems),
+    evalSplit: parseEvalSplit(opts.evalSplit ?? (opts.tuningConfig === undefined ? file.evalSplit : undefined), opts.evalSplit !== undefined ? '--eval-split' : 'kaito.yaml tune.evalSplit', problems),
   };
-  const anyOverride = hasOverrides(overrides) || [opts.epochs, opts.maxSteps, opts.learningRate, opts.batchSize, opts.loraR, opts.loraAlpha, opts.loraDropout, opts.targetModules].some((v) => v !== undefined);
+  const anyOverride = hasOverrides(overrides) || [opts.epochs, opts.maxSteps, opts.learningRate, opts.batchSize, opts.loraR, opts.loraAlpha, opts.loraDropout, opts.targetModules, opts.evalSplit].some((v) => v !== undefined);
   let tuningConfig: TuningConfigSource = { kind: 'default' };
   if (opts.tuningConfig !== undefined) {
     checkSecretName(opts.tuningConfig, '--tuning-config', problems);
     if (opts.configFile !== undefined) problems.push('use only one of --tuning-config and --config-file');
     if (anyOverride) problems.push('--tuning-config names an existing ConfigMap that training flags cannot change: drop them, or use --config-file');
     tuningConfig = { kind: 'existing', configMap: opts.tuningConfig };
+    if (file.evalSplit !== undefined && opts.evalSplit === undefined) warnings.push(`kaito.yaml tune.evalSplit ${file.evalSplit} is not applied: --tuning-config ${opts.tuningConfig} is used as it is`);
   } else if (opts.configFile !== undefined) {
     const text = readConfigFile(opts.configFile, ctx, problems);
     const parsed = text === undefined ? null : parseTrainingConfig(text, `--config-file ${opts.configFile}`, problems);
@@ -531,4 +534,14 @@ function parseAdapter(raw: string, problems: string[]): AdapterInput | undefined
     }
   }
   return a;
+}
+
+function parseEvalSplit(raw: string | undefined, where: string, problems: string[]): number | undefined {
+  if (raw === undefined) return undefined;
+  const why = evalSplitProblem(raw);
+  if (why) {
+    problems.push(`${where} ${why} (got "${raw}")`);
+    return undefined;
+  }
+  return Number(String(raw).trim());
 }

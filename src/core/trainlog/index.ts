@@ -1,6 +1,6 @@
 // Training-log parsing and the progress model (pure).
 export { LineSplitter, parseTrainerLine, stripAnsi, type TrainEvent, type StepEvent, type MetricsEvent } from './parse.js';
-export { applyEvent, describeTraining, emptyProgress, formatProgress, progressBar, sparkline, type TrainingProgress } from './progress.js';
+export { applyEvent, describeResult, describeTraining, detectOverfitting, overfittingWarning, emptyProgress, formatProgress, progressBar, sparkline, type TrainingProgress, type EvalPoint, type Overfitting } from './progress.js';
 
 import { LineSplitter, parseTrainerLine } from './parse.js';
 import { applyEvent, emptyProgress, type TrainingProgress } from './progress.js';

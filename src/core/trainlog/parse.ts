@@ -20,6 +20,8 @@ export interface MetricsEvent {
   learningRate?: number;
   epoch?: number;
   gradNorm?: number;
+  /** HF Trainer's evaluation dict (`{'eval_loss': ..., 'eval_runtime': ..., 'epoch': ...}`) */
+  evalLoss?: number;
   /** the final summary dict (`train_runtime`, `train_loss`) */
   final?: boolean;
   trainLoss?: number;
@@ -106,11 +108,12 @@ function parseMetrics(line: string): MetricsEvent | undefined {
   if ('learning_rate' in vals) ev.learningRate = vals.learning_rate;
   if ('epoch' in vals) ev.epoch = vals.epoch;
   if ('grad_norm' in vals) ev.gradNorm = vals.grad_norm;
+  if ('eval_loss' in vals) ev.evalLoss = vals.eval_loss;
   if ('train_runtime' in vals || 'train_loss' in vals) {
     ev.final = true;
     if ('train_loss' in vals) ev.trainLoss = vals.train_loss;
   }
-  if (ev.loss === undefined && ev.epoch === undefined && ev.learningRate === undefined && !ev.final) return undefined;
+  if (ev.loss === undefined && ev.evalLoss === undefined && ev.epoch === undefined && ev.learningRate === undefined && !ev.final) return undefined;
   return ev;
 }
 

@@ -49,6 +49,28 @@ export function lossAt(progress: number, rnd: () => number): number {
   return 0.55 + 1.65 * Math.exp(-3.2 * progress) + (rnd() - 0.5) * 0.12;
 }
 
+/**
+ * The held-out loss at a point of the run: a little above the train curve, and rising once the run has seen the
+ * data more than twice (the adapter memorises it), so a long run visibly overfits while a short one does not.
+ */
+export function evalLossAt(progress: number, epochs: number, rnd: () => number): number {
+  const seen = progress * epochs;
+  return 0.62 + 1.6 * Math.exp(-3.2 * progress) + 0.12 * Math.max(0, seen - 2) ** 1.5 + (rnd() - 0.5) * 0.02;
+}
+
+/** compat T5: what HF Trainer prints for one evaluation: its logger's header, the eval loop's tqdm bar and the metrics dict. */
+export function evalLines(evalRecords: number, evalBatch: number, secPerStep: number, loss: number, epoch: number): string[] {
+  const steps = Math.max(1, Math.ceil(evalRecords / evalBatch));
+  const runtime = Math.max(0.05, steps * secPerStep * 0.35);
+  return [
+    '***** Running Evaluation *****',
+    `  Num examples = ${evalRecords.toLocaleString('en-US')}`,
+    `  Batch size = ${evalBatch}`,
+    tqdmLine(steps, steps, runtime),
+    `{'eval_loss': ${pyFloat(loss)}, 'eval_runtime': ${pyFloat(runtime)}, 'eval_samples_per_second': ${pyFloat(evalRecords / runtime, 3)}, 'eval_steps_per_second': ${pyFloat(steps / runtime, 3)}, 'epoch': ${pyFloat(epoch, 2)}}`,
+  ];
+}
+
 export function weightsDownloadLines(hfId: string, weightsGiB: number): string[] {
   const shards = Math.max(1, Math.ceil(weightsGiB / 4.9));
   const lines = [`Downloading '${hfId}' to '/workspace/weights' (revision main)`, 'Fetching 13 files:   0%|          | 0/13 [00:00<?, ?it/s]'];

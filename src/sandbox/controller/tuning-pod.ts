@@ -6,12 +6,13 @@ import type { KObject } from '../store.js';
 import { fetchSandboxDataset, countRecords, fileNameOf, isSandboxDataset } from './dataset.js';
 import { recordEvent } from './events.js';
 import { WS_LABEL, WS_RES } from './objects.js';
-import { initialPodStatus, setPodCondition, startContainer, terminateContainer, updatePod, type PodStatus } from './pod-status.js';
+import { container, initialPodStatus, setPodCondition, startContainer, terminateContainer, updatePod, type PodStatus } from './pod-status.js';
+import { pullRefusal } from './image-pull.js';
 import { presetFacts } from './presets.js';
 import { skuInfo } from './skus.js';
 import { emuSleep } from './sleep.js';
 import { trainingShape } from './training-config.js';
-import { failureTraceback, lossAt, pusherLines, pyFloat, seeded, tqdmLine, trainerStartLines, weightsDownloadLines } from './tuning-logs.js';
+import { evalLines, evalLossAt, failureTraceback, lossAt, pusherLines, pyFloat, seeded, tqdmLine, trainerStartLines, weightsDownloadLines } from './tuning-logs.js';
 import { viewWorkspace } from './workspace-view.js';
 
 const MAX_PROGRESS_UPDATES = 40;
@@ -63,7 +64,33 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
     s.podIP = `10.244.1.${10 + Math.floor(rnd() * 200)}`;
   });
 
+  // compat T7: `--fault image-pull=PATTERN`: a refused image leaves its container in ErrImagePull, then ImagePullBackOff,
+  // and the pod Pending there until it is deleted (the kubelet keeps backing off)
+  const refused = async (names: string[]): Promise<boolean> => {
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers].filter((x) => names.includes(x.name))) {
+      const msg = pullRefusal(ctx.faults.imagePullPatterns, c.image);
+      if (!msg) continue;
+      event('Normal', 'Pulling', `Pulling image "${c.image}"`);
+      update((s) => {
+        const cs = container(s, c.name);
+        if (cs) cs.state = { waiting: { reason: 'ErrImagePull', message: msg } };
+      });
+      event('Warning', 'Failed', msg);
+      event('Warning', 'Failed', 'Error: ErrImagePull');
+      await sleep(10_000);
+      update((s) => {
+        const cs = container(s, c.name);
+        if (cs) cs.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } };
+      });
+      event('Normal', 'BackOff', `Back-off pulling image "${c.image}"`);
+      event('Warning', 'Failed', 'Error: ImagePullBackOff');
+      return true;
+    }
+    return false;
+  };
+
   // init: model weights
+  if (await refused(['model-weights-downloader'])) return;
   event('Normal', 'Pulling', `Pulling image "${spec.initContainers?.[0]?.image}"`);
   await sleep(15_000);
   update((s) => startContainer(s, 'model-weights-downloader'));
@@ -80,6 +107,7 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
   let fileName = 'dataset';
   if (t.input.urls?.length) {
     const c = 'data-downloader';
+    if (await refused([c])) return;
     update((s) => startContainer(s, c));
     event('Normal', 'Started', `Started container ${c}`);
     const url = t.input.urls[0];
@@ -114,6 +142,7 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
     ctx.podLogs.end(ns, name, c);
   } else if (t.input.image) {
     const c = 'puller';
+    if (await refused([c])) return;
     event('Normal', 'Pulling', `Pulling image "${t.input.image}"`);
     await sleep(10_000);
     update((s) => startContainer(s, c));
@@ -128,6 +157,8 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
   records = Math.max(1, records);
 
   // trainer + sidecars
+  update((s) => setPodCondition(s, 'Initialized', 'True'));
+  if (await refused(spec.containers.map((c) => c.name))) return;
   update((s) => {
     setPodCondition(s, 'Initialized', 'True');
     for (const c of spec.containers) startContainer(s, c.name);
@@ -139,6 +170,10 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
   event('Normal', 'Started', `Started container ${v.name}`);
   const main = v.name;
   const shape = trainingShape(ctx, ns, t.config);
+  // compat T5: dataset.py split_dataset holds out (1 - train_test_split) of the rows (datasets' train_test_split
+  // rounds the test share up); the trainer evaluates on them only when an eval_strategy is set
+  const evalRecords = shape.trainShare < 1 && records > 1 ? Math.min(records - 1, Math.max(1, Math.ceil(records * (1 - shape.trainShare)))) : 0;
+  records -= evalRecords;
   const perEpoch = Math.max(1, Math.ceil(records / shape.batch));
   const steps = shape.maxSteps ?? Math.max(1, Math.ceil(perEpoch * shape.epochs));
   const epochs = shape.maxSteps ? Math.max(1, Math.ceil(steps / perEpoch)) : shape.epochs;
@@ -150,7 +185,10 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
   const updates = Math.min(steps, MAX_PROGRESS_UPDATES);
   const failAt = ctx.faults.tuningFail ? Math.max(1, Math.floor(updates * 0.3)) : Infinity;
   const logEvery = Math.max(shape.loggingSteps, Math.ceil(steps / 20));
-  let lastLogged = 0;
+  // HF TrainingArguments: eval_steps < 1 is a ratio of the total steps (ceil), unset means logging_steps
+  const evalEvery = evalRecords > 0 && shape.evalStrategy === 'steps'
+    ? Math.max(1, shape.evalSteps === undefined ? logEvery : shape.evalSteps < 1 ? Math.ceil(steps * shape.evalSteps) : Math.floor(shape.evalSteps))
+    : evalRecords > 0 && shape.evalStrategy === 'epoch' ? perEpoch : 0;
   let lossSum = 0;
   let lossN = 0;
   for (let u = 1; u <= updates; u++) {
@@ -182,13 +220,19 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
       return;
     }
     const lines: string[] = [];
-    for (let s = lastLogged + logEvery; s <= step; s += logEvery) {
+    for (let s = prevStep + 1; s <= step; s++) {
       const p = s / steps;
-      const loss = lossAt(p, rnd);
-      lossSum += loss;
-      lossN++;
-      lines.push(`{'loss': ${pyFloat(loss)}, 'grad_norm': ${pyFloat(0.25 + rnd() * 1.1)}, 'learning_rate': ${pyFloat(shape.learningRate * (1 - p), 8)}, 'epoch': ${pyFloat(Math.round(p * epochs * 100) / 100, 2)}}`);
-      lastLogged = s;
+      const epochAt = Math.round(p * epochs * 100) / 100;
+      if (s % logEvery === 0) {
+        const loss = lossAt(p, rnd);
+        lossSum += loss;
+        lossN++;
+        lines.push(`{'loss': ${pyFloat(loss)}, 'grad_norm': ${pyFloat(0.25 + rnd() * 1.1)}, 'learning_rate': ${pyFloat(shape.learningRate * (1 - p), 8)}, 'epoch': ${pyFloat(epochAt, 2)}}`);
+      }
+      if (evalEvery && s % evalEvery === 0) {
+        lines.push(tqdmLine(s, steps, s * secPerStep));
+        lines.push(...evalLines(evalRecords, shape.evalBatch, secPerStep, evalLossAt(p, epochs, rnd), epochAt));
+      }
     }
     lines.push(tqdmLine(step, steps, step * secPerStep));
     log(main, lines);

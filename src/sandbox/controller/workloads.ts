@@ -4,6 +4,7 @@
 // plus the "kubelet" that runs each pod (./tuning-pod.ts, ./inference-pod.ts).
 import type { SandboxContext } from '../context.js';
 import type { KObject, StoreEvent } from '../store.js';
+import { runBarePod } from './bare-pod.js';
 import { nowIso } from './conditions.js';
 import { recordEvent } from './events.js';
 import { runInferencePod } from './inference-pod.js';
@@ -61,6 +62,11 @@ export class WorkloadControllers {
     const phase = (pod.status as PodPhase | undefined)?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') return;
     const wsName = pod.metadata.labels?.[WS_LABEL];
+    if (!wsName && !pod.metadata.ownerReferences?.length) {
+      // a plain pod: the kubelet runs it too
+      this.pods.start(key, (signal) => runBarePod(this.ctx, pod, signal), (err) => this.ctx.log('kubelet', `pod ${key}: ${String((err as Error)?.stack ?? err)}`));
+      return;
+    }
     if (!wsName || !this.ctx.store.get(WS_RES, pod.metadata.namespace, wsName)) return;
     const run = pod.metadata.labels?.['job-name'] ? runTuningPod : pod.metadata.ownerReferences?.some((r) => r.kind === 'StatefulSet' || r.kind === 'Deployment') ? runInferencePod : undefined;
     if (!run) return;

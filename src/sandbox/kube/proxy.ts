@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext } from '../context.js';
 import { selectorMatches } from './selectors.js';
+import { isTuningPod, serveTuningMetrics } from '../controller/tuning-metrics.js';
 import { ApiError, notFound } from './status.js';
 
 type Obj = Record<string, any>;
@@ -44,6 +45,8 @@ export function serveProxy(ctx: SandboxContext, inference: InferenceTarget | und
   } else {
     pod = ctx.store.get('/pods', ns, name) as Obj | undefined;
     if (!pod) throw notFound('pods', name);
+    // a tuning pod serves Kaito's metrics server on 5000 (compat T6), not the inference emulator
+    if (isTuningPod(pod as never)) return serveTuningMetrics(ctx, pod as never, port, '/' + rest + search, req.method ?? 'GET', res);
     if (!podReady(pod)) throw new ApiError(503, 'ServiceUnavailable', `pod "${name}" is not ready`);
   }
   if (!inference) throw new ApiError(503, 'ServiceUnavailable', `error trying to reach service: the inference emulator is not running`);

@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+import type { Harness } from '../../cli/harness.js';
+
+export function register(program: Command, h: Harness): void {
+  program
+    .command('gc')
+    .description('find (and with --yes delete) NodeClaims, NodePools, agent pools, ConfigMaps and Secrets whose workspace is gone')
+    .option('-A, --all-namespaces', 'look for ConfigMaps and Secrets in every namespace (NodeClaims, NodePools and agent pools are cluster-wide)')
+    .action(h.lazy(() => import('./run.js')));
+}
