@@ -107,3 +107,47 @@ export function prune(value: unknown, schema: Schema, path = ''): string[] {
   }
   return dropped;
 }
+
+/**
+ * The API server's structural type check of a custom resource against its schema (after pruning): wrong types and
+ * values outside an enum, with their paths (".tuning.method"). Nulls count as absent (the API server prunes them in
+ * non-nullable fields); preserve-unknown-fields subtrees are not checked. `kaito lint` reports these.
+ */
+export function typeProblems(value: unknown, schema: Schema, path = ''): Array<{ path: string; message: string }> {
+  if (value === null || value === undefined || schema['x-kubernetes-preserve-unknown-fields'] || schema['x-kubernetes-int-or-string']) return [];
+  const out: Array<{ path: string; message: string }> = [];
+  const got = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
+  const bad = (want: string) => out.push({ path, message: `must be of type ${want}, got ${got === 'object' ? 'a map' : got === 'array' ? 'a list' : `${got} ${JSON.stringify(value)}`}` });
+  switch (schema.type) {
+    case 'string':
+      if (typeof value !== 'string') bad('string');
+      else if (schema.enum && !schema.enum.includes(value)) out.push({ path, message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}` });
+      break;
+    case 'integer':
+      if (!Number.isInteger(value)) bad('integer');
+      break;
+    case 'number':
+      if (typeof value !== 'number') bad('number');
+      break;
+    case 'boolean':
+      if (typeof value !== 'boolean') bad('boolean');
+      break;
+    case 'array':
+      if (!Array.isArray(value)) bad('array');
+      else if (schema.items) value.forEach((v, i) => out.push(...typeProblems(v, schema.items!, `${path}[${i}]`)));
+      break;
+    case 'object': {
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        bad('object');
+        break;
+      }
+      const o = value as Record<string, unknown>;
+      for (const [k, v] of Object.entries(o)) {
+        if (path === '' && k === 'metadata') continue;
+        const s = schema.properties?.[k] ?? schema.additionalProperties;
+        if (s) out.push(...typeProblems(v, s, `${path}.${k}`));
+      }
+    }
+  }
+  return out;
+}
