@@ -10,7 +10,7 @@
 import type { Document, LineCounter } from 'yaml';
 import { typeProblems, prune, workspaceSchema } from '../kaito-crd-schema.js';
 import { validateTuningConfigMap, validateWorkspace, type StatusCause } from '../kaito-webhook.js';
-import { releaseSkuProblem, versionProblems } from '../kaito-release.js';
+import { PRESETS_OUTSIDE_CATALOG, releaseSkuProblem, versionProblems } from '../kaito-release.js';
 import { fit } from '../fit.js';
 import { checkDatasetUrl, datasetFileNameProblem, didYouMean } from '../names.js';
 import { getPreset, getSku, kaitoSkuTable, loadPresets, type Runtime, type TuningMethod } from '../presets.js';
@@ -71,7 +71,7 @@ export function parseSources(files: SourceFile[]): { docs: ParsedDoc[]; findings
           const end = e.linePos?.[1] ?? pos;
           findings.push({
             file: f.file, line: pos.line, column: pos.col, endLine: end.line, endColumn: end.col, rule: 'yaml-syntax', severity: 'error',
-            message: e.message.split('\n')[0], fix: 'correct the YAML syntax at this position', path: '',
+            message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), fix: 'correct the YAML syntax at this position', path: '',
           });
         }
         return;
@@ -159,7 +159,8 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
 
   // deprecated fields of v1beta1 (v0.12 api/v1beta1/workspace_types.go "Deprecated:"; KAITO.md §1 count v0.7+, preferredNodes v0.8+)
   const resource = isObj(ws.resource) ? ws.resource : {};
-  if (release !== '0.6' && resource.count !== undefined && resource.count !== 1)
+  const typeErrorAt = (p: Seg[]) => typeErrors.some((t) => formatPath(parseFieldPath(t.path)) === formatPath(p));
+  if (release !== '0.6' && resource.count !== undefined && resource.count !== 1 && !typeErrorAt(['resource', 'count']))
     r.add('deprecated-field', ['resource', 'count'], `resource.count is deprecated since Kaito 0.7: Kaito sizes the workspace itself`, 'remove resource.count');
   if (release !== '0.6' && Array.isArray(resource.preferredNodes) && resource.preferredNodes.length)
     r.add('deprecated-field', ['resource', 'preferredNodes'], 'resource.preferredNodes is deprecated and ignored since Kaito 0.8', 'remove it; select nodes with resource.labelSelector');
@@ -190,6 +191,11 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
     const presetPath = [section, 'preset', 'name'];
     if (presetName.includes('/')) {
       if (release === '0.6') r.add('preset', presetPath, `preset ${presetName}: Hugging Face model ids need Kaito 0.9 or newer (Kaito 0.6 rejects "Unsupported ${section} preset name")`, 'use a catalog preset (`kaito presets list`) or upgrade Kaito');
+    } else if (!preset && PRESETS_OUTSIDE_CATALOG[presetName]) {
+      const at = PRESETS_OUTSIDE_CATALOG[presetName][release];
+      const where = Object.keys(PRESETS_OUTSIDE_CATALOG[presetName]).join(', ');
+      if (!at) r.add('preset', presetPath, `preset ${presetName} does not exist in Kaito ${release} (it is in Kaito ${where}; Kaito rejects "Unsupported ${section} preset name ${presetName}")`, 'pick another preset (`kaito presets list`) or use the Kaito release that has it');
+      else if (tun && !at.tune) r.add('tuning-preset', presetPath, `preset ${presetName} cannot be tuned on Kaito ${release}`, 'tune a preset from `kaito presets list --tunable`');
     } else if (!preset) {
       const near = didYouMean(presetName, loadPresets().map((p) => p.name));
       r.add('preset', presetPath, `preset ${presetName}: no such preset (Kaito rejects "Unsupported ${section} preset name ${presetName}")`, near.length ? `did you mean ${near.join(', ')}? (\`kaito presets list\`)` : 'pick one from `kaito presets list`');
@@ -197,7 +203,8 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
       const m = method === 'lora' || method === 'qlora' ? method : undefined;
       for (const p of versionProblems({ workload: tun ? 'tune' : 'deploy', preset: presetName, method: m, runtime: runtime === 'vllm' || runtime === 'transformers' ? runtime : undefined }, release)) {
         const [msg, fix] = splitFix(unflag(p));
-        if (p.startsWith('--method')) r.add('tuning-method', ['tuning', 'method'], msg, fix);
+        if (p.startsWith('--method')) r.add('tuning-preset', ['tuning', 'method'], msg, fix);
+        else if (/cannot be tuned/.test(p)) r.add('tuning-preset', presetPath, msg, fix);
         else if (p.startsWith('--runtime')) r.add('runtime', ['metadata', 'annotations', 'kaito.sh/runtime'], msg, fix);
         else r.add('preset', presetPath, msg, fix);
       }
@@ -240,12 +247,12 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
   }
 
   // gated models (render/flags.ts refuses them without a secret; Kaito 0.11+ accepts, then the download fails: KAITO.md §2)
-  if (preset?.gated && inf) {
+  if (preset?.gated && inf && preset.versions[release]) {
     const secret = isObj(inf.preset) && isObj(inf.preset.presetOptions) ? str(inf.preset.presetOptions.modelAccessSecret) : undefined;
     if (!secret && !causes.some((c) => /modelAccessSecret/.test(c.message)))
       r.add('gated-model', ['inference', 'preset'], `${preset.name} is gated on Hugging Face and no presetOptions.modelAccessSecret is set: Kaito ${release} accepts the Workspace, then the model download fails`, 'add presetOptions.modelAccessSecret: NAME (a Secret with key HF_TOKEN)');
   }
-  if (preset?.gated && tun) r.add('gated-model', ['tuning', 'preset', 'name'], `${preset.name} is gated on Hugging Face; Kaito's tuning job has no way to pass a token`, 'tune a preset that is not gated (`kaito presets list --tunable`)');
+  if (preset?.gated && tun && preset.versions[release]) r.add('gated-model', ['tuning', 'preset', 'name'], `${preset.name} is gated on Hugging Face; Kaito's tuning job has no way to pass a token`, 'tune a preset that is not gated (`kaito presets list --tunable`)');
 
   // adapters: vLLM's DisallowLoRA for falcon on 0.6/0.10 (KAITO.md §2 Adapters)
   if (inf && Array.isArray(inf.adapters) && inf.adapters.length && (runtime ?? 'vllm') === 'vllm' && (release === '0.6' || release === '0.10') && /^falcon-7b/.test(presetName ?? ''))

@@ -46,7 +46,7 @@ export const RULES = {
   'gpu-fit': { severity: 'warning', summary: 'the model is predicted not to fit the GPUs of the instance type' },
   'preset': { severity: 'error', summary: 'a preset Kaito of this release does not have (or cannot tune)' },
   'runtime': { severity: 'error', summary: 'a runtime the preset does not have on this release' },
-  'tuning-method': { severity: 'error', summary: 'a tuning method the preset does not support' },
+  'tuning-preset': { severity: 'error', summary: 'a preset this Kaito release cannot tune, or a method the preset does not support' },
   'dataset-url': { severity: 'warning', summary: "a dataset URL whose saved file name Kaito's trainer does not recognise, or that cannot be reached" },
   'output-dir': { severity: 'error', summary: 'TrainingArguments.output_dir outside the results volume: the adapter is lost' },
   'training-config': { severity: 'error', summary: "training_config.yaml sections and types" },
