@@ -43,6 +43,8 @@ export const workspaceSchema: Schema = obj({
     count: { type: 'integer', description: 'deprecated; number of nodes' },
     labelSelector,
     preferredNodes: strList,
+    // v0.12 only (api/v1beta1/workspace_types.go PartitionSpec); `kaito lint` reports it as pruned for older releases
+    partition: obj({ mode: { type: 'string', enum: ['mig', 'accelerator'] }, profile: str(), count: { type: 'integer' } }),
   }, { required: ['labelSelector'] }),
   inference: obj({
     preset: presetSpec,

@@ -159,9 +159,14 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
 
   // deprecated fields of v1beta1 (v0.12 api/v1beta1/workspace_types.go "Deprecated:"; KAITO.md §1 count v0.7+, preferredNodes v0.8+)
   const resource = isObj(ws.resource) ? ws.resource : {};
-  const typeErrorAt = (p: Seg[]) => typeErrors.some((t) => formatPath(parseFieldPath(t.path)) === formatPath(p));
-  if (release !== '0.6' && resource.count !== undefined && resource.count !== 1 && !typeErrorAt(['resource', 'count']))
-    r.add('deprecated-field', ['resource', 'count'], `resource.count is deprecated since Kaito 0.7: Kaito sizes the workspace itself`, 'remove resource.count');
+  // resource.partition arrived in v0.12 (api/v1beta1/workspace_types.go PartitionSpec): older API servers prune it
+  if (release !== '0.12' && resource.partition !== undefined)
+    r.add('schema-unknown-field', ['resource', 'partition'], `resource.partition: unknown field in Kaito ${release}'s CRD (it arrived in 0.12): the API server drops it without an error`, 'remove it, or upgrade Kaito to 0.12');
+  // v0.12 api/v1beta1/workspace_validation.go: partitioning only on BYO nodes, and never for tuning
+  if (release === '0.12' && isObj(resource.partition)) {
+    if (isObj(ws.tuning)) r.add('webhook', ['resource', 'partition'], 'resource.partition: GPU partitioning is not supported for tuning', 'remove resource.partition');
+    else if (opts.nodeProvisioning === 'nap') r.add('webhook', ['resource', 'partition'], 'resource.partition: GPU partitioning is only supported with BYO nodes', 'remove resource.partition, or use BYO nodes');
+  }
   if (release !== '0.6' && Array.isArray(resource.preferredNodes) && resource.preferredNodes.length)
     r.add('deprecated-field', ['resource', 'preferredNodes'], 'resource.preferredNodes is deprecated and ignored since Kaito 0.8', 'remove it; select nodes with resource.labelSelector');
 
@@ -277,7 +282,7 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
   // the ConfigMaps it references
   if (tun && str(tun.config) && (method === 'lora' || method === 'qlora')) {
     const cmName = str(tun.config)!;
-    if (!tuningCm) r.add('configmap-missing', ['tuning', 'config'], `ConfigMap ${cmName} is not among the linted files: Kaito's webhook rejects the Workspace unless it exists in namespace ${nsOf(d) ?? 'of the Workspace'}`, `lint it together with the Workspace (kaito lint -f workspace.yaml -f ${cmName}.yaml)`);
+    if (!tuningCm) r.add('configmap-missing', ['tuning', 'config'], `ConfigMap ${cmName} is not among the linted files: Kaito's webhook rejects the Workspace unless it exists in ${nsOf(d) ? `namespace ${nsOf(d)}` : "the Workspace's namespace"}`, `lint it together with the Workspace (kaito lint -f workspace.yaml -f ${cmName}.yaml)`);
     else {
       checkedCms.add(tuningCm);
       r.out.push(...lintTuningConfigMap(tuningCm, tun, method, nsOf(d) ?? 'default'));

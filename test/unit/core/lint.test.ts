@@ -4,39 +4,13 @@
 // no others. `# lint-args:` gives --kaito-version / --node-provisioning.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { lintSources, RULE_IDS, type LintOptions } from '../../../src/core/lint/index.js';
+import { lintSources, RULE_IDS } from '../../../src/core/lint/index.js';
 import { planFixes, unifiedDiff } from '../../../src/core/lint/fix.js';
 import type { KaitoRelease } from '../../../src/core/presets.js';
+import { expectations, LINT_RULE_FIXTURES, type Expected } from '../../support/lint-fixtures.js';
 
-const DIR = fileURLToPath(new URL('../../fixtures/lint/rules/', import.meta.url));
-
-export interface Expected { rule: string; line: number; column: number }
-
-/** The expectations in a fixture's header, with positions from a string search. */
-export function expectations(text: string): { expected: Expected[]; opts: LintOptions } {
-  const lines = text.split('\n');
-  const body = lines.findIndex((l) => !l.startsWith('#'));
-  const expected: Expected[] = [];
-  const opts: LintOptions = { release: '0.12' };
-  for (const l of lines.slice(0, body)) {
-    const e = /^# lint-expect: (\S+) @ "(.*)"$/.exec(l);
-    if (e) {
-      const at = lines.findIndex((x, i) => i >= body && x.includes(e[2]));
-      if (at < 0) throw new Error(`"${e[2]}" is not in the fixture`);
-      expected.push({ rule: e[1], line: at + 1, column: lines[at].indexOf(e[2]) + 1 });
-    }
-    const a = /^# lint-args: (.*)$/.exec(l);
-    if (a) {
-      const v = /--kaito-version (\S+)/.exec(a[1]);
-      if (v) opts.release = v[1] as KaitoRelease;
-      const m = /--node-provisioning (nap|byo)/.exec(a[1]);
-      if (m) opts.nodeProvisioning = m[1] as 'nap' | 'byo';
-    }
-  }
-  return { expected, opts };
-}
+const DIR = LINT_RULE_FIXTURES;
 
 const key = (f: Expected) => `${f.rule} ${f.line}:${f.column}`;
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
