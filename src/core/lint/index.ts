@@ -285,6 +285,9 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
     if (!tuningCm) r.add('configmap-missing', ['tuning', 'config'], `ConfigMap ${cmName} is not among the linted files: Kaito's webhook rejects the Workspace unless it exists in ${nsOf(d) ? `namespace ${nsOf(d)}` : "the Workspace's namespace"}`, `lint it together with the Workspace (kaito lint -f workspace.yaml -f ${cmName}.yaml)`);
     else {
       checkedCms.add(tuningCm);
+      // compat A30: the webhook GETs the ConfigMap when the Workspace is created; kubectl apply -f goes in file order
+      if (tuningCm.file === d.file && tuningCm.index > d.index)
+        r.add('configmap-order', ['tuning', 'config'], `ConfigMap ${cmName} comes after the Workspace in this file: \`kubectl apply -f\` creates it after the Workspace, whose creation Kaito's webhook rejects as long as the ConfigMap is missing`, 'move the ConfigMap above the Workspace');
       r.out.push(...lintTuningConfigMap(tuningCm, tun, method, nsOf(d) ?? 'default'));
     }
   }

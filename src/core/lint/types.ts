@@ -52,6 +52,7 @@ export const RULES = {
   'training-config': { severity: 'error', summary: "training_config.yaml sections and types" },
   'inference-config': { severity: 'error', summary: 'inference_config.yaml must be a YAML mapping; vLLM limits' },
   'configmap-missing': { severity: 'warning', summary: 'a ConfigMap the Workspace references is not among the linted files' },
+  'configmap-order': { severity: 'warning', summary: 'the tuning ConfigMap comes after its Workspace in one file: kubectl apply creates it too late for the webhook' },
   'gated-model': { severity: 'error', summary: 'a gated model without presetOptions.modelAccessSecret: the download fails' },
   'adapters': { severity: 'error', summary: 'adapters the runtime cannot load' },
 } as const satisfies Record<string, RuleInfo>;

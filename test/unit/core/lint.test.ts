@@ -37,9 +37,11 @@ describe('kaito lint rules: each fixture gives exactly its findings, at the righ
 
 describe('kaito lint details', () => {
   it('a ConfigMap in another file is found; one nobody references is ignored', () => {
-    const ws = readFileSync(join(DIR, 'training-config.yaml'), 'utf8').split('---\n');
+    const docs = readFileSync(join(DIR, 'training-config.yaml'), 'utf8').split('---\n');
+    const ws = docs.find((d) => d.includes('kind: Workspace'))!;
+    const cm = docs.find((d) => d.includes('kind: ConfigMap'))!;
     const unreferenced = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\ndata:\n  training_config.yaml: "not: [yaml"\n';
-    const r = lintSources([{ file: 'ws.yaml', text: ws[0] }, { file: 'cm.yaml', text: ws[1] + '---\n' + unreferenced }], { release: '0.12' });
+    const r = lintSources([{ file: 'ws.yaml', text: ws }, { file: 'cm.yaml', text: cm + '---\n' + unreferenced }], { release: '0.12' });
     expect(r.configMaps).toBe(1);
     expect(r.findings.filter((f) => f.file === 'cm.yaml').map((f) => f.rule).sort()).toEqual(['training-config', 'training-config', 'training-config']);
   });
