@@ -242,3 +242,17 @@ describe('kaito lint against the sandbox', () => {
     }
   });
 });
+
+describe("the README's quick start before/after", () => {
+  it('before: the four findings its comments name; after: clean', async () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Checking manifests: kaito lint'));
+    const [before, after] = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const b = await lint(['-o', 'json', '-'], before);
+    expect(b.code).toBe(2);
+    expect(json(b).findings.map((f) => `${f.line} ${f.rule}`)).toEqual(['1 api-version-deprecated', '6 sku', '13 schema-type', '16 dataset-url']);
+    for (const f of json(b).findings) expect(before.split('\n')[f.line - 1]).toContain(`# ${f.rule}`);
+    const a = await lint(['--strict', '-'], after);
+    expect(a.code, a.stdout).toBe(0);
+  });
+});
