@@ -92,7 +92,7 @@ export function releaseSkuProblem(instanceType: string, release: KaitoRelease, p
   return `--instance-type ${instanceType} is not in Kaito ${release}'s GPU SKU table (${where.length ? `it is in Kaito ${where.join(', ')}` : 'nor any release\'s'}), so the tuning Job would get no GPUs: pick a size from \`kaito presets show${preset ? ` ${preset}` : ''}\``;
 }
 
-/** Presets Kaito registers that the CLI's catalog does not carry (no sizes, so no fit check), with the releases that
+/** compat L4: presets Kaito registers that the CLI's catalog does not carry (no sizes, so no fit check), with the releases that
  *  have them and whether they tune there (KAITO.md §9; v0.6/v0.10 presets/workspace/models/supported_models.yaml).
  *  `kaito lint` accepts them on those releases instead of calling them unknown. */
 export const PRESETS_OUTSIDE_CATALOG: Record<string, Partial<Record<KaitoRelease, { tune: boolean }>>> = {

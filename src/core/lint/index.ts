@@ -159,7 +159,7 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
 
   // deprecated fields of v1beta1 (v0.12 api/v1beta1/workspace_types.go "Deprecated:"; KAITO.md §1 count v0.7+, preferredNodes v0.8+)
   const resource = isObj(ws.resource) ? ws.resource : {};
-  // resource.partition arrived in v0.12 (api/v1beta1/workspace_types.go PartitionSpec): older API servers prune it
+  // compat L1: resource.partition arrived in v0.12 (api/v1beta1/workspace_types.go PartitionSpec): older API servers prune it
   if (release !== '0.12' && resource.partition !== undefined)
     r.add('schema-unknown-field', ['resource', 'partition'], `resource.partition: unknown field in Kaito ${release}'s CRD (it arrived in 0.12): the API server drops it without an error`, 'remove it, or upgrade Kaito to 0.12');
   // v0.12 api/v1beta1/workspace_validation.go: partitioning only on BYO nodes, and never for tuning
@@ -216,7 +216,7 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
     }
   }
 
-  // instance types per release (KAITO.md §2 "NAP inference: instanceType in SKU table or, on Azure, any Standard_N*/D*";
+  // compat L2: instance types per release (KAITO.md §2 "NAP inference: instanceType in SKU table or, on Azure, any Standard_N*/D*";
   // v0.12 api/v1beta1/workspace_validation.go validateCreateWithInference; tuning: core/kaito-release.ts releaseSkuProblem, compat R2)
   const itPath = ['resource', 'instanceType'];
   if (instanceType && opts.nodeProvisioning !== 'byo') {
@@ -285,7 +285,7 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
     if (!tuningCm) r.add('configmap-missing', ['tuning', 'config'], `ConfigMap ${cmName} is not among the linted files: Kaito's webhook rejects the Workspace unless it exists in ${nsOf(d) ? `namespace ${nsOf(d)}` : "the Workspace's namespace"}`, `lint it together with the Workspace (kaito lint -f workspace.yaml -f ${cmName}.yaml)`);
     else {
       checkedCms.add(tuningCm);
-      // compat A30: the webhook GETs the ConfigMap when the Workspace is created; kubectl apply -f goes in file order
+      // compat L3 (A30): the webhook GETs the ConfigMap when the Workspace is created; kubectl apply -f goes in file order
       if (tuningCm.file === d.file && tuningCm.index > d.index)
         r.add('configmap-order', ['tuning', 'config'], `ConfigMap ${cmName} comes after the Workspace in this file: \`kubectl apply -f\` creates it after the Workspace, whose creation Kaito's webhook rejects as long as the ConfigMap is missing`, 'move the ConfigMap above the Workspace');
       r.out.push(...lintTuningConfigMap(tuningCm, tun, method, nsOf(d) ?? 'default'));
