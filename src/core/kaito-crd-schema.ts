@@ -26,6 +26,7 @@ const labelSelector = obj({
 
 const presetSpec = obj({
   name: str('name of a supported model preset'),
+  accessMode: { type: 'string', enum: ['public', 'private'], description: 'deprecated in v1beta1 (v0.12 api/v1beta1/workspace_types.go PresetMeta)' },
   presetOptions: obj({ modelAccessSecret: str('Secret with key HF_TOKEN for gated models'), image: str(), imagePullSecrets: strList }),
 });
 

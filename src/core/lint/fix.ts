@@ -1,6 +1,7 @@
 // `kaito lint --fix`: only mechanical rewrites that cannot change what the user meant:
 //   apiVersion kaito.sh/v1alpha1 -> kaito.sh/v1beta1 (same schema, v1beta1 is the stored version; KAITO.md §1)
 //   tuning.method LoRA/QLORA/... -> lora/qlora (the CRD enum and the controller compare exactly; KAITO.md §2 Tuning)
+//   annotation kaito.sh/enablelb true/TRUE -> True (v0.12 workspace_controller.go compares with "True" exactly)
 // It never picks a SKU or a preset (lint only suggests them). The yaml library's document API finds the scalars;
 // only their bytes are replaced in the original text, so comments, quotes and layout stay as they were.
 import type { Scalar } from 'yaml';
@@ -36,6 +37,8 @@ export function planFixes(files: SourceFile[]): FileFix[] {
       const api = doc.get('apiVersion', true);
       if (kind !== 'Workspace' || !isScalar(api) || typeof api.value !== 'string' || !api.value.startsWith('kaito.sh/')) continue;
       if (api.value === 'kaito.sh/v1alpha1') splices.push(splice(f.text, api, 'kaito.sh/v1beta1', 'apiVersion kaito.sh/v1alpha1 -> kaito.sh/v1beta1'));
+      const lb = doc.getIn(['metadata', 'annotations', 'kaito.sh/enablelb'], true);
+      if (isScalar(lb) && typeof lb.value === 'string' && lb.value !== 'True' && lb.value.toLowerCase() === 'true') splices.push(splice(f.text, lb, 'True', `kaito.sh/enablelb ${lb.value} -> True`));
       const method = doc.getIn(['tuning', 'method'], true);
       if (isScalar(method) && typeof method.value === 'string') {
         const lower = method.value.toLowerCase();

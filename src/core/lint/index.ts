@@ -170,6 +170,19 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
   if (release !== '0.6' && Array.isArray(resource.preferredNodes) && resource.preferredNodes.length)
     r.add('deprecated-field', ['resource', 'preferredNodes'], 'resource.preferredNodes is deprecated and ignored since Kaito 0.8', 'remove it; select nodes with resource.labelSelector');
 
+  for (const spec of ['inference', 'tuning'] as const) {
+    const ps = isObj(ws[spec]) && isObj((ws[spec] as Obj).preset) ? ((ws[spec] as Obj).preset as Obj) : undefined;
+    if (!ps) continue;
+    if (ps.accessMode !== undefined) r.add('deprecated-field', [spec, 'preset', 'accessMode'], `${spec}.preset.accessMode is deprecated in kaito.sh/v1beta1`, 'remove it');
+    if (isObj(ps.presetOptions))
+      for (const k of ['image', 'imagePullSecrets'])
+        if (ps.presetOptions[k] !== undefined) r.add('deprecated-field', [spec, 'preset', 'presetOptions', k], `${spec}.preset.presetOptions.${k} is deprecated in kaito.sh/v1beta1`, 'remove it');
+  }
+  // v0.12 pkg/workspace/controllers/workspace_controller.go: the Service is a LoadBalancer only when the value is exactly "True"
+  const lb = isObj(ws.metadata) && isObj(ws.metadata.annotations) ? ws.metadata.annotations['kaito.sh/enablelb'] : undefined;
+  if (lb !== undefined && lb !== 'True')
+    r.add('annotation-value', ['metadata', 'annotations', 'kaito.sh/enablelb'], `kaito.sh/enablelb is ${JSON.stringify(lb)}: Kaito makes a LoadBalancer Service only for exactly "True", so it gives a ClusterIP Service`, String(lb).toLowerCase() === 'true' ? 'write "True" (kaito lint --fix rewrites it)' : 'write "True", or remove the annotation');
+
   // Kaito's webhook for this release (core/kaito-webhook.ts, the sandbox's admission)
   const causes = validateWorkspace(ws as Parameters<typeof validateWorkspace>[0], opts.nodeProvisioning as 'nap' | 'byo', { version: release });
   // the API server refuses a wrong type before the webhook is called: report that once

@@ -41,6 +41,7 @@ export const RULES = {
   'schema-unknown-field': { severity: 'error', summary: 'a field the CRD schema does not know: the API server silently drops it' },
   'schema-type': { severity: 'error', summary: 'a value of the wrong type or outside its enum: the API server rejects it' },
   'deprecated-field': { severity: 'warning', summary: 'a field Kaito v1beta1 deprecates (ignored or soon removed)' },
+  'annotation-value': { severity: 'warning', summary: 'an annotation value Kaito compares exactly and would ignore (kaito.sh/enablelb must be "True")' },
   'webhook': { severity: 'error', summary: "Kaito's admission webhook for the chosen release rejects it" },
   'sku': { severity: 'error', summary: 'an instance type Kaito of this release does not know' },
   'gpu-fit': { severity: 'warning', summary: 'the model is predicted not to fit the GPUs of the instance type' },

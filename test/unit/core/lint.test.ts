@@ -66,4 +66,11 @@ describe('kaito lint details', () => {
     expect(unifiedDiff(fx)).toBe('--- a/ws.yaml\n+++ b/ws.yaml\n@@ -2,1 +2,1 @@\n-apiVersion: "kaito.sh/v1alpha1"  # old\n+apiVersion: "kaito.sh/v1beta1"  # old\n@@ -7,1 +7,1 @@\n-  method: QLoRA # case\n+  method: qlora # case\n');
     expect(planFixes([{ file: 'ok.yaml', text: fx.fixed }])).toEqual([]);
   });
+
+  it('--fix writes kaito.sh/enablelb as "True" (Kaito compares exactly), keeping the quotes; other values are left alone', () => {
+    const text = 'apiVersion: kaito.sh/v1beta1\nkind: Workspace\nmetadata:\n  name: ws\n  annotations:\n    kaito.sh/enablelb: "true"  # expose\n';
+    const [fx] = planFixes([{ file: 'lb.yaml', text }]);
+    expect(fx.fixed).toBe(text.replace('"true"', '"True"'));
+    expect(planFixes([{ file: 'lb.yaml', text: text.replace('"true"', '"yes"') }])).toEqual([]);
+  });
 });
