@@ -106,6 +106,22 @@ describe('kaito lint output and exit codes', () => {
     expect(json(both).findings.map((f) => f.rule)).toEqual(['sku']);
   });
 
+  it('walks directories for *.yaml, *.yml and *.json (JSON positions too) and skips other files', async () => {
+    const dir = join(tmp, 'walk');
+    mkdirSync(join(dir, 'nested'), { recursive: true });
+    const ws = { apiVersion: 'kaito.sh/v1beta1', kind: 'Workspace', metadata: { name: 'ws' }, resource: { instanceType: 'Standard_E8s_v5', labelSelector: { matchLabels: { app: 'ws' } } }, inference: { preset: { name: 'phi-4-mini-instruct' } } };
+    writeFileSync(join(dir, 'nested', 'ws.json'), JSON.stringify(ws, null, 2) + '\n');
+    copyFileSync(join(LINT_RULE_FIXTURES, 'clean.yaml'), join(dir, 'clean.yml'));
+    writeFileSync(join(dir, 'notes.txt'), 'kind: Workspace\n');
+    const r = await lint(['-o', 'json', dir]);
+    const report = json(r);
+    expect(report.files).toBe(2);
+    expect(report.workspaces).toBe(2);
+    const text = readFileSync(join(dir, 'nested', 'ws.json'), 'utf8').split('\n');
+    const line = text.findIndex((l) => l.includes('"instanceType"')) + 1;
+    expect(report.findings.map((f) => `${relative(dir, f.file)}:${f.line}:${f.column} ${f.rule}`)).toEqual([`nested/ws.json:${line}:${text[line - 1].indexOf('"instanceType"') + 1} sku`]);
+  });
+
   it('-o sarif validates against the OASIS SARIF 2.1.0 JSON schema and carries the same findings', async () => {
     const dir = join(tmp, 'sarif');
     mkdirSync(dir, { recursive: true });
