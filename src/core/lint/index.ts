@@ -9,7 +9,7 @@
 //   inference config                   core/validate.ts inferenceConfigProblems; render/inference.ts VLLM_LORA_RANKS
 import type { Document, LineCounter } from 'yaml';
 import { typeProblems, prune, workspaceSchema } from '../kaito-crd-schema.js';
-import { validateTuningConfigMap, validateWorkspace, type StatusCause } from '../kaito-webhook.js';
+import { validateName, validateTuningConfigMap, validateWorkspace, type StatusCause } from '../kaito-webhook.js';
 import { PRESETS_OUTSIDE_CATALOG, releaseSkuProblem, versionProblems } from '../kaito-release.js';
 import { fit } from '../fit.js';
 import { checkDatasetUrl, datasetFileNameProblem, didYouMean } from '../names.js';
@@ -156,6 +156,11 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
     const lower = last === 'method' && typeof getIn(ws, path) === 'string' && ['lora', 'qlora'].includes(String(getIn(ws, path)).toLowerCase());
     r.add('schema-type', path, `${formatPath(path)}: ${t.message}`, lower ? `write it in lower case: ${String(getIn(ws, path)).toLowerCase()} (kaito lint --fix rewrites it)` : 'give it a value of the type the schema asks for');
   }
+
+  // the API server's own name check (the sandbox's registry runs the same validateName)
+  const md = isObj(ws.metadata) ? ws.metadata : {};
+  if (!str(md.name) && !str(md.generateName))
+    for (const c of validateName('Workspace', undefined)) r.add('schema-type', ['metadata'], `${c.field}: ${c.message}: the API server refuses an object without a name`, 'add metadata.name (lower-case letters, digits and -)');
 
   // deprecated fields of v1beta1 (v0.12 api/v1beta1/workspace_types.go "Deprecated:"; KAITO.md §1 count v0.7+, preferredNodes v0.8+)
   const resource = isObj(ws.resource) ? ws.resource : {};
