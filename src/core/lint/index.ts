@@ -312,10 +312,14 @@ function lintWorkspace(d: ParsedDoc, configMaps: ParsedDoc[], opts: LintOptions,
   if (inf && str(inf.config)) {
     const cmName = str(inf.config)!;
     const cm = findConfigMap(configMaps, cmName, nsOf(d));
-    if (!cm) r.add('configmap-missing', ['inference', 'config'], `ConfigMap ${cmName} is not among the linted files: the inference pod cannot start unless it exists in the Workspace's namespace`, `lint it together with the Workspace (kaito lint -f workspace.yaml -f ${cmName}.yaml)`);
+    // v0.6-v0.12 api/v1beta1/inference_config_validation.go validateInferenceConfig: the webhook GETs it on create
+    if (!cm) r.add('configmap-missing', ['inference', 'config'], `ConfigMap ${cmName} is not among the linted files: Kaito's webhook rejects the Workspace unless it exists in ${nsOf(d) ? `namespace ${nsOf(d)}` : "the Workspace's namespace"}`, `lint it together with the Workspace (kaito lint -f workspace.yaml -f ${cmName}.yaml)`);
     else {
       checkedCms.add(cm);
-      r.out.push(...lintInferenceConfigMap(cm));
+      if (cm.file === d.file && cm.index > d.index)
+        r.add('configmap-order', ['inference', 'config'], `ConfigMap ${cmName} comes after the Workspace in this file: \`kubectl apply -f\` creates it after the Workspace, whose creation Kaito's webhook rejects as long as the ConfigMap is missing`, 'move the ConfigMap above the Workspace');
+      const limit = release === '0.12' && (runtime ?? 'vllm') === 'vllm' ? preset?.contextLength : undefined;
+      r.out.push(...lintInferenceConfigMap(cm, limit, preset?.name));
     }
   }
   return r.out;
@@ -409,7 +413,7 @@ function lintTuningConfigMap(cm: ParsedDoc, tun: Obj, method: TuningMethod, ns: 
   return r.out;
 }
 
-function lintInferenceConfigMap(cm: ParsedDoc): Finding[] {
+function lintInferenceConfigMap(cm: ParsedDoc, contextLimit?: number, presetName?: string): Finding[] {
   const r = new Reporter(cm, `ConfigMap/${nameOf(cm)}`);
   const text = isObj(cm.value.data) ? str(cm.value.data[INFERENCE_CONFIG_KEY]) : undefined;
   if (text === undefined) {
@@ -426,6 +430,14 @@ function lintInferenceConfigMap(cm: ParsedDoc): Finding[] {
     return r.out;
   }
   const vllm = isObj(doc) && isObj(doc.vllm) ? doc.vllm : undefined;
+  // v0.12 api/v1beta1/inference_config_validation.go: vllm.max-model-len above the preset's ModelTokenLimit is rejected
+  const mml = vllm?.['max-model-len'];
+  if (contextLimit && mml !== undefined && mml !== null && String(mml).trim() !== '') {
+    const n = Number(String(mml).trim());
+    const path = ['vllm', 'max-model-len'];
+    if (!Number.isInteger(n)) r.push('inference-config', emb.span(path), [...emb.keyPath, ...path], `${INFERENCE_CONFIG_KEY}: Kaito's webhook rejects it: max-model-len must be an integer (got ${JSON.stringify(mml)})`, 'write a whole number of tokens');
+    else if (n > contextLimit) r.push('inference-config', emb.span(path), [...emb.keyPath, ...path], `${INFERENCE_CONFIG_KEY}: Kaito's webhook rejects it: max-model-len ${n} exceeds ${presetName}'s context window ${contextLimit}`, `use at most ${contextLimit}`);
+  }
   const rank = vllm?.['max-lora-rank'];
   // vLLM accepts only these --max-lora-rank values (render/inference.ts VLLM_LORA_RANKS, compat R20a)
   if (rank !== undefined && !(VLLM_LORA_RANKS as readonly unknown[]).includes(rank))
