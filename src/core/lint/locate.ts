@@ -43,12 +43,6 @@ export function nodeAt(doc: Document, path: Seg[]): { node: YNode | null; found:
   return { node: best, found: true };
 }
 
-/** The value node at `path` (undefined when absent). */
-export function valueAt(doc: Document, path: Seg[]): YNode | undefined {
-  const n = doc.getIn(path, true) as YNode | undefined;
-  return n ?? undefined;
-}
-
 export function spanOf(node: YNode | null | undefined, lc: LineCounter, fallbackOffset = 0): Span {
   const [start, end] = node?.range ? [node.range[0], node.range[1]] : [fallbackOffset, fallbackOffset];
   const a = lc.linePos(start);
