@@ -12,7 +12,7 @@ import { formatHuman, summarize, toJSONReport, toSarif } from '../../core/lint/r
 import { VERSION } from '../../version.js';
 
 interface LintFlags {
-  filename: string[];
+  filename?: string[];
   kaitoVersion?: string;
   nodeProvisioning?: string;
   strict?: boolean;
@@ -24,7 +24,7 @@ const EXT = /\.(ya?ml|json)$/i;
 export async function run(ctx: CommandContext, opts: LintFlags, args: unknown[]): Promise<number> {
   const format = ctx.globals.output ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown output format "${format}"`, 'use -o json or -o sarif (default: text)');
-  const paths = [...((args[0] as string[] | undefined) ?? []), ...opts.filename];
+  const paths = [...((args[0] as string[] | undefined) ?? []), ...(opts.filename ?? [])];
   if (!paths.length) throw new UsageError('no files to lint', 'name files or directories: kaito lint FILE|DIR|- ... (or -f FILE)');
   let release: KaitoRelease | undefined;
   if (opts.kaitoVersion !== undefined) {
