@@ -25,8 +25,9 @@ import * as sandbox from './commands/sandbox/def.js';
 import * as demo from './commands/demo/def.js';
 import * as completion from './commands/completion/def.js';
 import * as version from './commands/version/def.js';
+import * as lint from './commands/lint/def.js';
 
-const COMMANDS = [init, presets, render, tune, deploy, wait, status, list, logs, del, chat, proxy, nodepool, dataset, doctor, gc, sandbox, demo, completion, version];
+const COMMANDS = [init, presets, render, tune, deploy, wait, status, list, logs, del, chat, proxy, nodepool, dataset, lint, doctor, gc, sandbox, demo, completion, version];
 
 export function buildProgram(h: Harness = createHarness(new AbortController().signal)): Command {
   const program = new Command('kaito');

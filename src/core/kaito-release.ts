@@ -91,3 +91,17 @@ export function releaseSkuProblem(instanceType: string, release: KaitoRelease, p
   const where = releasesWithSku(instanceType);
   return `--instance-type ${instanceType} is not in Kaito ${release}'s GPU SKU table (${where.length ? `it is in Kaito ${where.join(', ')}` : 'nor any release\'s'}), so the tuning Job would get no GPUs: pick a size from \`kaito presets show${preset ? ` ${preset}` : ''}\``;
 }
+
+/** compat L4: presets Kaito registers that the CLI's catalog does not carry (no sizes, so no fit check), with the releases that
+ *  have them and whether they tune there (KAITO.md §9; v0.6/v0.10 presets/workspace/models/supported_models.yaml).
+ *  `kaito lint` accepts them on those releases instead of calling them unknown. */
+export const PRESETS_OUTSIDE_CATALOG: Record<string, Partial<Record<KaitoRelease, { tune: boolean }>>> = {
+  'falcon-7b': { '0.6': { tune: true }, '0.10': { tune: true } },
+  'falcon-7b-instruct': { '0.6': { tune: false }, '0.10': { tune: false } },
+  'falcon-40b': { '0.6': { tune: true }, '0.10': { tune: true } },
+  'falcon-40b-instruct': { '0.6': { tune: false }, '0.10': { tune: false } },
+  'phi-2': { '0.6': { tune: true } },
+  'deepseek-r1-0528': { '0.6': { tune: false }, '0.10': { tune: false }, '0.11': { tune: false }, '0.12': { tune: false } },
+  'deepseek-v3-0324': { '0.6': { tune: false }, '0.10': { tune: false }, '0.11': { tune: false }, '0.12': { tune: false } },
+  'mistral-large-3-675b-instruct': { '0.10': { tune: false }, '0.11': { tune: false }, '0.12': { tune: false } },
+};

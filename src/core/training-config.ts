@@ -98,32 +98,46 @@ export function parseTrainingConfig(text: string, where: string, problems: strin
   return doc as TrainingConfig;
 }
 
+/** One problem of a training config: the path under training_config, the text (without the file prefix) and
+ *  whether Kaito's webhook rejects it (else only the CLI's own stricter rule, or the output is lost at run time). */
+export interface TrainingConfigIssue {
+  path: Array<string | number>;
+  message: string;
+  kaitoRejects: boolean;
+}
+
 /** The webhook's rules for training_config.yaml plus the method's quantization rule. */
 export function checkTrainingConfig(cfg: TrainingConfig, method: TuningMethod, where: string): string[] {
-  const problems: string[] = [];
+  return trainingConfigIssues(cfg, method).map((i) => `${where}: ${i.message}`);
+}
+
+/** The same rules with paths, for `kaito lint` (one source of truth with render/tune). */
+export function trainingConfigIssues(cfg: TrainingConfig, method: TuningMethod): TrainingConfigIssue[] {
+  const problems: TrainingConfigIssue[] = [];
+  const add = (path: Array<string | number>, message: string, kaitoRejects: boolean) => problems.push({ path: ['training_config', ...path], message, kaitoRejects });
   const tc = cfg.training_config;
   for (const [name, value] of Object.entries(tc)) {
-    if (!(TRAINING_SECTIONS as readonly string[]).includes(name)) problems.push(`${where}: unknown section "${name}" (allowed: ${TRAINING_SECTIONS.join(', ')})`);
-    else if (!isMap(value)) problems.push(`${where}: section "${name}" must be a mapping`);
+    if (!(TRAINING_SECTIONS as readonly string[]).includes(name)) add([name], `unknown section "${name}" (allowed: ${TRAINING_SECTIONS.join(', ')})`, true);
+    else if (!isMap(value)) add([name], `section "${name}" must be a mapping`, false);
   }
   const q = isMap(tc.QuantizationConfig) ? tc.QuantizationConfig : {};
   for (const k of ['load_in_4bit', 'load_in_8bit']) {
-    if (q[k] !== undefined && typeof q[k] !== 'boolean') problems.push(`${where}: QuantizationConfig.${k} must be true or false (got ${JSON.stringify(q[k])})`);
+    if (q[k] !== undefined && typeof q[k] !== 'boolean') add(['QuantizationConfig', k], `QuantizationConfig.${k} must be true or false (got ${JSON.stringify(q[k])})`, q[k] !== null);
   }
   const four = q.load_in_4bit === true;
   const eight = q.load_in_8bit === true;
-  if (four && eight) problems.push(`${where}: QuantizationConfig: load_in_4bit and load_in_8bit cannot both be true`);
-  if (method === 'qlora' && !four && !eight) problems.push(`${where}: method qlora needs QuantizationConfig.load_in_4bit or load_in_8bit set to true (or use --method lora)`);
-  if (method === 'lora' && (four || eight)) problems.push(`${where}: method lora must not quantize: set load_in_4bit and load_in_8bit to false (or use --method qlora)`);
+  if (four && eight) add(['QuantizationConfig'], 'QuantizationConfig: load_in_4bit and load_in_8bit cannot both be true', true);
+  if (method === 'qlora' && !four && !eight) add(['QuantizationConfig'], 'method qlora needs QuantizationConfig.load_in_4bit or load_in_8bit set to true (or use --method lora)', true);
+  if (method === 'lora' && (four || eight)) add(['QuantizationConfig'], 'method lora must not quantize: set load_in_4bit and load_in_8bit to false (or use --method qlora)', !(four && eight));
   const ta = isMap(tc.TrainingArguments) ? tc.TrainingArguments : {};
   if (ta.output_dir !== undefined) {
     const dir = ta.output_dir;
     const why = outputDirProblem(dir);
-    if (why) problems.push(`${where}: TrainingArguments.output_dir ${JSON.stringify(dir)} ${why}`);
+    if (why) add(['TrainingArguments', 'output_dir'], `TrainingArguments.output_dir ${JSON.stringify(dir)} ${why}`, why.includes('Kaito rejects'));
   }
   const lora = isMap(tc.LoraConfig) ? tc.LoraConfig : {};
-  for (const k of ['r', 'lora_alpha']) if (lora[k] !== undefined && !(Number.isInteger(lora[k]) && (lora[k] as number) > 0)) problems.push(`${where}: LoraConfig.${k} must be a positive integer`);
-  if (lora.lora_dropout !== undefined && !(typeof lora.lora_dropout === 'number' && lora.lora_dropout >= 0 && lora.lora_dropout < 1)) problems.push(`${where}: LoraConfig.lora_dropout must be a number in [0, 1)`);
+  for (const k of ['r', 'lora_alpha']) if (lora[k] !== undefined && !(Number.isInteger(lora[k]) && (lora[k] as number) > 0)) add(['LoraConfig', k], `LoraConfig.${k} must be a positive integer`, false);
+  if (lora.lora_dropout !== undefined && !(typeof lora.lora_dropout === 'number' && lora.lora_dropout >= 0 && lora.lora_dropout < 1)) add(['LoraConfig', 'lora_dropout'], 'LoraConfig.lora_dropout must be a number in [0, 1)', false);
   return problems;
 }
 

@@ -12,6 +12,7 @@ interface Shape { required: string[]; optional: string[] }
 
 const DOC = fileURLToPath(new URL('../../docs/output.md', import.meta.url));
 const DATASET = fileURLToPath(new URL('../../datasets/kaito-ops-messages.jsonl', import.meta.url));
+const LINT_CLEAN = fileURLToPath(new URL('../fixtures/lint/rules/clean.yaml', import.meta.url));
 
 /** "## `kaito a` / `kaito b`" followed by "Keys: `x` `y` — optional: `z`" -> {kaito a: shape, kaito b: shape} */
 export function documentedShapes(markdown: string): Map<string, Shape> {
@@ -57,7 +58,7 @@ describe('the -o json documents match docs/output.md', () => {
 
   it('the page documents the commands this test runs', () => {
     expect([...shapes.keys()].sort()).toEqual(
-      ['kaito chat', 'kaito dataset validate', 'kaito delete', 'kaito demo', 'kaito deploy', 'kaito doctor', 'kaito gc', 'kaito list', 'kaito nodepool add', 'kaito nodepool delete', 'kaito nodepool list', 'kaito nodepool show', 'kaito presets list', 'kaito presets show', 'kaito render deploy', 'kaito render tune', 'kaito status', 'kaito tune', 'kaito version', 'kaito wait'].sort(),
+      ['kaito chat', 'kaito dataset validate', 'kaito delete', 'kaito demo', 'kaito deploy', 'kaito doctor', 'kaito gc', 'kaito lint', 'kaito list', 'kaito nodepool add', 'kaito nodepool delete', 'kaito nodepool list', 'kaito nodepool show', 'kaito presets list', 'kaito presets show', 'kaito render deploy', 'kaito render tune', 'kaito status', 'kaito tune', 'kaito version', 'kaito wait'].sort(),
     );
   });
 
@@ -72,6 +73,7 @@ describe('the -o json documents match docs/output.md', () => {
     expectShape('kaito render tune', json(await run(['render', 'tune', '--preset', 'phi-3-mini-128k-instruct', '--dataset', 'https://example.com/d.parquet', '--output-pvc', 'adapters', '--instance-type', 'Standard_NV36ads_A10_v5', '--epochs', '1']), 'render tune'));
     expectShape('kaito render deploy', json(await run(['render', 'deploy', '--preset', 'phi-4-mini-instruct', '--instance-type', 'Standard_NC24ads_A100_v4']), 'render deploy'));
     expectShape('kaito dataset validate', json(await run(['dataset', 'validate', DATASET]), 'dataset validate'));
+    expectShape('kaito lint', json(await run(['lint', LINT_CLEAN]), 'lint'));
   });
 
   it('doctor', async () => {

@@ -10,7 +10,7 @@ import { buildProgram } from '../../main.js';
 /** How long a completion may wait for the cluster. */
 const LOOKUP_MS = 1500;
 
-const FILE_FLAGS = new Set(['--kubeconfig', '--config', '--config-file', '--tuning-config', '--output-dir', '--state-dir', '--api-key']);
+const FILE_FLAGS = new Set(['--kubeconfig', '--config', '--config-file', '--tuning-config', '--output-dir', '--state-dir', '--api-key', '--filename']);
 
 type Lookup = 'workspaces' | 'tuning-workspaces' | 'inference-workspaces' | 'namespaces' | 'contexts' | 'nodepools';
 
@@ -61,6 +61,7 @@ export async function candidates(ctx: CommandContext, words: string[]): Promise<
     case 'presets show':
       return presetNames();
     case 'dataset validate':
+    case 'lint':
       return [':file'];
     case 'completion':
       return ['bash', 'zsh', 'fish'];

@@ -4,6 +4,8 @@
 import { objectSchemaProblems } from '../schema.js';
 import type { TrainingConfig } from '../training-config.js';
 import { tuningConfigMapProblems, workspaceAdmissionProblems } from '../validate.js';
+import { validateWorkspace } from '../kaito-webhook.js';
+import { KAITO_RELEASES, type KaitoRelease } from '../presets.js';
 import type { KObject, NodeProvisioning } from './types.js';
 
 /** ConfigMap -> the training config object its text was written from, so the check need not parse it back. */
@@ -15,6 +17,9 @@ export function renderedProblems(objects: KObject[], mode: NodeProvisioning, kai
   for (const o of objects) problems.push(...objectSchemaProblems(o).map((p) => `${o.kind} ${o.metadata.name}: ${p}`));
   if (ws) {
     problems.push(...workspaceAdmissionProblems(ws, { nodeProvisioning: mode, kaitoRelease }).map((p) => `Workspace ${ws.metadata.name}: ${p}`));
+    // and Kaito's webhook itself, as the sandbox's API server and `kaito lint` run it (issue 18: one source of truth)
+    const version = KAITO_RELEASES.includes(kaitoRelease as KaitoRelease) ? (kaitoRelease as KaitoRelease) : undefined;
+    problems.push(...validateWorkspace(ws, mode, { version }).map((c) => `Workspace ${ws.metadata.name}: ${c.field ? `${c.field}: ` : ''}${c.message}`));
     const tuning = ws.tuning as { method?: 'lora' | 'qlora'; config?: string } | undefined;
     const cm = tuning?.config ? objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === tuning.config) : undefined;
     if (cm && tuning?.method) problems.push(...tuningConfigMapProblems(cm, tuning.method, renderedTrainingConfigs.get(cm)));

@@ -172,13 +172,13 @@ function fitSku(p: Placement): string | undefined {
   return placementInstanceType(p) ?? p.nodepoolVmSize;
 }
 
-function misfitLine(preset: Preset, r: FitResult, workload: string, candidates: string[]): string {
+export function misfitLine(preset: Preset, r: FitResult, workload: string, candidates: string[]): string {
   const alt = candidates.length ? ` (e.g. ${candidates.slice(0, 2).join(', ')})` : '';
   const need = r.workload === 'inference' ? `~${r.requiredGiB} GiB of weights plus KV cache, ${r.availableGiB} GiB usable` : `~${r.requiredGiB} GiB per GPU, ${r.availableGiB} GiB available`;
   return `${preset.name} (${workload}) is predicted not to fit ${r.sku}: ${need}; pick a larger SKU${alt} or pass --force`;
 }
 
-function fittingSkus(preset: Preset, workload: 'inference' | TuningMethod, batch = 1): string[] {
+export function fittingSkus(preset: Preset, workload: 'inference' | TuningMethod, batch = 1): string[] {
   return loadSkus().filter((s) => fit(preset, s, workload, batch).verdict === 'fits').map((s) => s.name);
 }
 
