@@ -114,7 +114,7 @@ export function snapshotPrices(sku: string, region: string, snap = loadSnapshot(
 export interface PriceLookup {
   /** set when a price was found */
   prices?: SkuPrices;
-  /** "Azure Retail Prices API", "Azure Retail Prices API (cached 2026-12-02T10:00Z)", "snapshot 2026-12-02" */
+  /** "Azure Retail Prices API", "Azure Retail Prices API, cached 2026-12-02T10:00Z", "snapshot 2026-12-02" */
   source?: string;
   /** why the API was not used (the snapshot then applies), or why there is no price at all */
   problem?: string;
@@ -222,7 +222,7 @@ export async function lookupPrices(sku: string, region: string, opts: LookupOpti
   const path = cachePath(env, sku, region);
   const cached = readCache(path, now);
   if (cached) {
-    if (cached.prices) return { prices: cached.prices, source: `Azure Retail Prices API (cached ${cached.fetchedAt.slice(0, 16)}Z)` };
+    if (cached.prices) return { prices: cached.prices, source: `Azure Retail Prices API, cached ${cached.fetchedAt.slice(0, 16)}Z` };
     return { problem: `the Azure Retail Prices API lists no Linux pay-as-you-go price for ${sku} in region ${region} (unknown region, or the size is not sold there)` };
   }
   let apiProblem: string;

@@ -1,11 +1,14 @@
 import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
 import { addTuneFlags, addWaitFlags } from '../shared/flags.js';
+import { MAX_COST_FLAG, REGION_FLAG } from '../shared/estimate-flags.js';
 
 export function register(program: Command, h: Harness): void {
   const cmd = program.command('tune').description('submit a LoRA/QLoRA tuning Workspace (idempotent)');
   addWaitFlags(addTuneFlags(cmd))
     .addOption(new Option('--dry-run [mode]', 'client (also when no mode is given): print only; server: ask the API server, change nothing').choices(['client', 'server']).preset('client'))
     .option('--skip-dataset-check', 'do not fetch and validate the first dataset URL')
+    .option(...MAX_COST_FLAG)
+    .option(...REGION_FLAG)
     .action(h.lazy(() => import('./run.js')));
 }
