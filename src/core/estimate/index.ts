@@ -9,7 +9,12 @@
 //                  prepare_model_for_kbit_training, whose default turns on gradient checkpointing; the 4-bit
 //                  dequantisation cost is inside the utilisation range
 // time      compute / (GPUs x peak dense bf16 FLOP/s x utilisation x data-parallel efficiency)
+//           + steps x a per-step cost (optimizer step, Kaito's per-step torch.cuda.empty_cache, Python; for QLoRA the
+//           dequantisation of the whole base model, which is paid per step, not per token). At Kaito's default batch
+//           size 1 with short records the per-step cost dominates: see the calibration in docs/estimates.md
 //           utilisation (model FLOPs utilisation) low/expected/high-time: 0.45 / 0.30 / 0.15
+//           per-step cost, expected: 0.05 s + (LoRA 0.007 / QLoRA 0.0147) s per billion parameters x (312 / the GPU's
+//           peak TFLOPS); low x0.5, high x2
 //           data-parallel efficiency across the GPUs of one VM: 1 GPU 1.0, more 0.9
 // floor     compute at 100 % of peak: a physical lower bound, always below `low`
 // overheads node provisioning (none on an existing pool), weights + dataset download, adapter push
@@ -44,6 +49,9 @@ export function gpuSpecFor(gpuModel: string, perGpuMemoryGiB: number): GpuSpec |
 export const FLOPS_PER_TOKEN_FACTOR: Record<TuningMethod, number> = { lora: 4, qlora: 6 };
 export const UTILISATION = { low: 0.45, expected: 0.3, high: 0.15 } as const;
 export const MULTI_GPU_EFFICIENCY = 0.9;
+/** per optimizer step: a fixed part and a part per billion parameters on an A100 (312 TFLOPS), see docs/estimates.md */
+export const STEP_COST_S = { base: 0.05, perB: { lora: 0.007, qlora: 0.0147 } as Record<TuningMethod, number>, referenceTflops: 312 } as const;
+export const STEP_COST_RANGE = { low: 0.5, expected: 1, high: 2 } as const;
 /** HF TrainingArguments.num_train_epochs default, which Kaito's lora/qlora-params templates leave in place */
 export const DEFAULT_EPOCHS = 3;
 
@@ -93,7 +101,7 @@ export interface TuningEstimate {
   flops: number;
   /** compute time at 100 % of peak: the physical floor, hours */
   floorHours: number;
-  /** compute only, hours */
+  /** training only (FLOPs at the utilisation range + per-step cost), hours */
   computeHours: Range;
   /** fixed overheads, hours */
   overheadHours: Range;
@@ -131,9 +139,10 @@ export function estimateTuning(i: TuningEstimateInput): TuningEstimate {
   const flops = tokens * FLOPS_PER_TOKEN_FACTOR[i.method] * i.parametersB * 1e9;
   const eff = i.gpus > 1 ? MULTI_GPU_EFFICIENCY : 1;
   const perSecond = (u: number) => i.gpus * gpu.peakTflops * 1e12 * u * eff;
-  const hoursAt = (u: number) => flops / perSecond(u) / 3600;
+  const stepS = STEP_COST_S.base + STEP_COST_S.perB[i.method] * i.parametersB * (STEP_COST_S.referenceTflops / gpu.peakTflops);
+  const hoursAt = (u: number, k: keyof Range) => (flops / perSecond(u) + steps * stepS * STEP_COST_RANGE[k]) / 3600;
   const floorHours = flops / (i.gpus * gpu.peakTflops * 1e12) / 3600;
-  const computeHours = { low: hoursAt(UTILISATION.low), expected: hoursAt(UTILISATION.expected), high: hoursAt(UTILISATION.high) };
+  const computeHours = { low: hoursAt(UTILISATION.low, 'low'), expected: hoursAt(UTILISATION.expected, 'expected'), high: hoursAt(UTILISATION.high, 'high') };
   const mb = (i.weightsGiB * 1024 ** 3 + i.datasetBytes) / 1e6;
   const over = (k: keyof Range) =>
     ((i.provisionsNode ? OVERHEADS.provisionMinutes[k] : 0) + mb / OVERHEADS.downloadMBps[k] / 60 + OVERHEADS.startAndPushMinutes[k]) / 60;

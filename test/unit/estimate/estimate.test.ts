@@ -99,7 +99,8 @@ describe('tuning estimate arithmetic', () => {
     expect(e.tokens).toBe(15_000_000);
     expect(e.flops).toBeCloseTo(15e6 * 6 * 3.8e9, -6);
     expect(e.floorHours).toBeCloseTo(e.flops / 312e12 / 3600, 9);
-    expect(e.computeHours.expected).toBeCloseTo(e.flops / (312e12 * 0.3) / 3600, 9);
+    const stepS = 0.05 + 0.0147 * 3.8;
+    expect(e.computeHours.expected).toBeCloseTo((e.flops / (312e12 * 0.3) + 30_000 * stepS) / 3600, 9);
     expect(e.steps).toBe(30_000);
   });
   it('max_steps wins over epochs and sets the tokens from the global batch', () => {
@@ -132,6 +133,19 @@ describe('tuning estimate arithmetic', () => {
     expect(p.projectedHours).toBeCloseTo(4.5, 9);
     expect(p.projectedUsd).toBeCloseTo(18, 9);
     expect(projectRunning(0.2, undefined, 400, undefined, 4).projectedHours).toBeUndefined();
+  });
+});
+
+describe('calibration (docs/estimates.md): Llama 2 7B on one A100, 50,000 steps of micro-batch 1, median 110 tokens', () => {
+  // Raschka, "Finetuning LLMs with LoRA and QLoRA: Insights from Hundreds of Experiments" (Lightning AI, 2023)
+  const run = (method: 'lora' | 'qlora') =>
+    estimateTuning({ parametersB: 6.738, weightsGiB: 12.6, method, gpuModel: 'A100', gpus: 1, gpuMemoryGiB: 80, datasetRecords: 50_000, datasetTokens: 50_000 * 110, datasetBytes: 0, epochs: 1, batchSize: 1, provisionsNode: false });
+  it.each([['lora', 6685.75], ['qlora', 10059.53]] as const)('%s: measured %f s lies inside the range, expected within 10 %%', (method, measured) => {
+    const e = run(method);
+    const h = measured / 3600;
+    expect(e.computeHours.low).toBeLessThan(h);
+    expect(e.computeHours.high).toBeGreaterThan(h);
+    expect(Math.abs(e.computeHours.expected - h) / h).toBeLessThan(0.1);
   });
 });
 
