@@ -5,7 +5,8 @@ import type { CommandContext } from '../../cli/context.js';
 import type { DatasetReport } from '../../core/dataset/types.js';
 import { costOf, EstimateError, estimateTuning, exceedsMaxCost, formatHours, formatTokens, formatUsd, type Range, type TuningEstimate } from '../../core/estimate/index.js';
 import { getPreset, getSku } from '../../core/presets.js';
-import type { TuneInput } from '../../core/render/types.js';
+import type { DeployInput, TuneInput } from '../../core/render/types.js';
+import { inferenceFit } from '../../core/fit.js';
 import { UsageError } from '../../errors.js';
 import type { KubeClient } from '../../kube/index.js';
 
@@ -212,3 +213,75 @@ export function needsConfirmation(ctx: CommandContext, r: TuningEstimateResult):
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 const roundRange = (r: Range, d: number): Range => ({ low: round(r.low, d), expected: round(r.expected, d), high: round(r.high, d) });
+
+export interface VmPrice {
+  /** per node */
+  usdPerHour: number | null;
+  spotUsdPerHour: number | null;
+  source: string | null;
+  /** why there is no price */
+  problem?: string;
+}
+
+const warned = new Set<string>();
+
+/** The Linux pay-as-you-go price of one VM size in a region (warnings for a snapshot fallback go to stderr). */
+export async function vmPrice(ctx: CommandContext, sku: string, region: string | undefined, regionHint: string): Promise<VmPrice> {
+  if (!region) return { usdPerHour: null, spotUsdPerHour: null, source: null, problem: `no region (${regionHint})` };
+  const { lookupPrices } = await import('../../azure/prices.js');
+  const p = await lookupPrices(sku, region, { env: ctx.io.env, signal: ctx.signal });
+  if (!p.prices) return { usdPerHour: null, spotUsdPerHour: null, source: null, problem: p.problem };
+  if (p.problem && !warned.has(p.problem)) {
+    warned.add(p.problem);
+    ctx.io.warn(p.problem);
+  }
+  return { usdPerHour: p.prices.linux, spotUsdPerHour: p.prices.spot ?? null, source: p.source ?? null };
+}
+
+/** "cost: 2 x Standard_X at $3.67/h = $7.35/h Linux pay-as-you-go in eastus (source)" or what is missing. */
+export function vmCostLine(what: string, sku: string, nodes: number, region: string | undefined, p: VmPrice): string {
+  if (p.usdPerHour === null) return `cost: ${what}: not estimated: ${p.problem}`;
+  const each = nodes > 1 ? `${nodes} x ${sku} at ${formatUsd(p.usdPerHour)}/h = ` : `${sku} `;
+  const spot = p.spotUsdPerHour !== null ? ` (Spot ${formatUsd(p.spotUsdPerHour * nodes)}/h)` : '';
+  return `cost: ${what}: ${each}${formatUsd(p.usdPerHour * nodes)}/h Linux pay-as-you-go${spot} in ${region} (${p.source})`;
+}
+
+/** The `cost` member of `kaito deploy -o json`. */
+export interface ServingCostJson {
+  instanceType: string | null;
+  nodes: number | null;
+  usdPerHour: number | null;
+  spotUsdPerHour: number | null;
+  region: string | null;
+  priceSource: string | null;
+  unavailable: string[];
+}
+
+/** Serving $/h: the VM's price x the nodes (compat R8: a vLLM model too big for one VM runs on several in NAP mode). */
+export async function servingCost(ctx: CommandContext, kube: KubeClient, input: DeployInput, mode: string, release: string | undefined): Promise<ServingCostJson> {
+  const out: ServingCostJson = { instanceType: null, nodes: null, usdPerHour: null, spotUsdPerHour: null, region: null, priceSource: null, unavailable: [] };
+  const skuName = input.placement.instanceType ?? input.placement.nodepoolVmSize;
+  const sku = skuName ? getSku(skuName) : undefined;
+  out.instanceType = sku?.name ?? skuName ?? null;
+  if (!skuName) out.unavailable.push('VM size unknown: the node pool has none recorded (give --instance-type)');
+  let nodes = 1;
+  const preset = getPreset(input.preset);
+  if (sku && preset && mode === 'nap' && (input.runtime ?? 'vllm') === 'vllm' && release !== '0.6') {
+    const r = inferenceFit(preset, sku);
+    const n = Math.ceil((r.gpusNeeded ?? 1) / sku.gpus);
+    if (r.verdict === 'does-not-fit' && n > 1) nodes = n;
+  }
+  out.nodes = skuName ? nodes : null;
+  const region = await clusterRegion(kube, ctx.signal);
+  out.region = region ?? null;
+  if (skuName) {
+    const p = await vmPrice(ctx, out.instanceType!, region, 'no node carries topology.kubernetes.io/region');
+    if (p.usdPerHour !== null) {
+      out.usdPerHour = Math.round(p.usdPerHour * nodes * 10000) / 10000;
+      out.spotUsdPerHour = p.spotUsdPerHour === null ? null : Math.round(p.spotUsdPerHour * nodes * 10000) / 10000;
+      out.priceSource = p.source;
+    } else out.unavailable.push(`cost unknown: ${p.problem}`);
+    ctx.io.info(vmCostLine(`serving ${input.name}`, out.instanceType!, nodes, region, p));
+  } else ctx.io.info(`cost: serving ${input.name}: not estimated: ${out.unavailable.join('; ')}`);
+  return out;
+}
