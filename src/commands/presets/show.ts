@@ -1,4 +1,5 @@
 // kaito presets show NAME: one preset, with a fit verdict per GPU SKU for inference, LoRA and QLoRA.
+import { setMaxListeners } from 'node:events';
 import type { CommandContext } from '../../cli/context.js';
 import { fit, FIT_METHOD_NOTE, trainingEstimate, type FitResult } from '../../core/fit.js';
 import { didYouMean } from '../../core/names.js';
@@ -24,6 +25,8 @@ export async function run(ctx: CommandContext, opts: { region?: string }, args: 
     const { checkRegionFlag, vmPrice } = await import('../shared/estimate.js');
     const region = await checkRegionFlag(opts.region);
     const fitting = fits.filter((f) => [f.inference, f.lora, f.qlora].some((r) => r && r.verdict !== 'does-not-fit'));
+    // one abort listener per concurrent lookup
+    setMaxListeners(fitting.length + 10, ctx.signal);
     const got = await Promise.all(fitting.map((f) => vmPrice(ctx, f.sku, region, '')));
     fitting.forEach((f, i) => prices.set(f.sku, got[i]));
   }
@@ -90,7 +93,9 @@ function showText(p: Preset, fits: SkuFits[], region?: string, prices: Map<strin
   const table = formatTable(headers, rows);
   const notes = ['', '* recommended. Inference GiB: 1.02 x weights / usable GPU memory; training GiB: per GPU.'];
   if (region) {
-    const sources = [...new Set([...prices.values()].map((x) => x.source).filter(Boolean))];
+    // "Azure Retail Prices API, cached <time>" and "Azure Retail Prices API" are one source here
+    const all = [...prices.values()].map((x) => x.source).filter((x): x is string => Boolean(x));
+    const sources = [...new Set(all.map((x) => x.replace(/, cached .*$/, '')))].map((x) => (all.some((a) => a.startsWith(`${x}, cached`)) ? `${x}, some answers from the day's cache` : x));
     const missing = [...prices.entries()].filter(([, x]) => x.usdPerHour === null).map(([k, x]) => `  - ${k}: ${x.problem}`);
     notes.push(`$/h: Linux pay-as-you-go per VM in ${region}, for the SKUs something fits on (${sources.join('; ') || 'no price found'}).`, ...missing);
   }

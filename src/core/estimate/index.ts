@@ -199,7 +199,7 @@ export function formatHours(h: number): string {
 }
 
 export function formatUsd(x: number): string {
-  if (x < 10) return `$${x.toFixed(2)}`;
+  if (x < 100) return `$${x.toFixed(2)}`;
   return `$${Math.round(x).toLocaleString('en-US')}`;
 }
 
