@@ -285,3 +285,35 @@ export async function servingCost(ctx: CommandContext, kube: KubeClient, input: 
   } else ctx.io.info(`cost: serving ${input.name}: not estimated: ${out.unavailable.join('; ')}`);
   return out;
 }
+
+// ---- the estimate `kaito tune` made, kept for `kaito status` (actual vs estimate) ----
+// Kept in the user's cache dir (not on the Workspace: an annotation would make every re-run "configured"), keyed
+// by API server, namespace and workspace; status on another machine has no estimate to compare and says so.
+async function estimatePath(env: NodeJS.ProcessEnv, server: string, ns: string, name: string): Promise<string> {
+  const { join } = await import('node:path');
+  const { createHash } = await import('node:crypto');
+  const { userCacheDir } = await import('../../paths.js');
+  const key = createHash('sha256').update(`${server}\n${ns}\n${name}`).digest('hex').slice(0, 32);
+  return join(userCacheDir(env), 'estimates', `${key}.json`);
+}
+
+export async function saveTuneEstimate(ctx: CommandContext, server: string, ns: string, name: string, e: EstimateJson): Promise<void> {
+  try {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { dirname } = await import('node:path');
+    const path = await estimatePath(ctx.io.env, server, ns, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify({ savedAt: new Date().toISOString(), estimate: e }) + '\n');
+  } catch (err) {
+    ctx.debug(`could not keep the estimate for kaito status: ${(err as Error).message}`);
+  }
+}
+
+export async function loadTuneEstimate(ctx: CommandContext, server: string, ns: string, name: string): Promise<{ savedAt: string; estimate: EstimateJson } | undefined> {
+  try {
+    const { readFileSync } = await import('node:fs');
+    return JSON.parse(readFileSync(await estimatePath(ctx.io.env, server, ns, name), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -11,12 +11,19 @@ import { watchCollection } from '../../kube/watch.js';
 import { OperationError } from '../../errors.js';
 import { parseOutputFormat, printResult, toJSON, type OutputFormat } from '../../ui/printer.js';
 import { workspaceNotFound } from '../../kube/workspace.js';
+import { costLines, tuningCost, type StatusCost } from './cost.js';
 
 export async function run(ctx: CommandContext, opts: { watch?: boolean }, args: unknown[]): Promise<number> {
   const format = parseOutputFormat(ctx.globals.output, ['table', 'wide', 'json', 'yaml', 'name'], 'table');
   const kube = kubeFromContext(ctx);
   const ws = await resolveWorkspace(ctx, kube, args[0] as string | undefined);
-  const show = async () => print(ctx, format, await collect(kube, ws, ctx.signal));
+  const show = async () => {
+    const s = await collect(kube, ws, ctx.signal);
+    // issue 14: elapsed cost, projection and actual vs estimate of a tuning workspace (one-shot status only)
+    let cost: StatusCost | undefined;
+    if (s.type === 'tuning' && format !== 'name') cost = await tuningCost(ctx, kube, s);
+    print(ctx, format, cost ? ({ ...s, cost } as WorkspaceSummary) : s, cost);
+  };
   if (!opts.watch) {
     await show();
     return 0;
@@ -68,9 +75,9 @@ export async function collect(kube: KubeClient, ws: ResolvedWorkspace, signal: A
   return summarize(obj, { pods, job, service, server: kube.server, progress });
 }
 
-function print(ctx: CommandContext, format: OutputFormat, s: WorkspaceSummary): void {
+function print(ctx: CommandContext, format: OutputFormat, s: WorkspaceSummary, cost?: StatusCost): void {
   if (format === 'table' || format === 'wide') {
-    ctx.io.print(describe(s, format === 'wide'));
+    ctx.io.print(describe(s, format === 'wide') + (cost ? costLines(cost).map((l, i) => `${(i === 0 ? 'Cost:' : '').padEnd(14)}${l}\n`).join('') : ''));
     return;
   }
   if (format === 'json') {

@@ -19,7 +19,7 @@ import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
 import { exists, getWorkspace } from '../../kube/workspace.js';
 import { WORKSPACE_LABEL, tuningConfigMapPrefix } from '../../core/render/types.js';
 import { parseOutputFormat } from '../../ui/printer.js';
-import { checkRegionFlag, clusterRegion, enforceMaxCost, needsConfirmation, parseMaxCost, tuningEstimate } from '../shared/estimate.js';
+import { checkRegionFlag, clusterRegion, enforceMaxCost, needsConfirmation, parseMaxCost, saveTuneEstimate, tuningEstimate } from '../shared/estimate.js';
 import { formatUsd } from '../../core/estimate/index.js';
 import type { DatasetReport } from '../../core/dataset/types.js';
 
@@ -122,6 +122,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   }
   const { applied, workspace } = await applyAndReport(ctx, kube, objects, dry);
   if (!dry && cm) await deleteOlderTuningConfigs(ctx, kube, input.name, cm.metadata.name);
+  if (!dry && workspace.action !== 'unchanged') await saveTuneEstimate(ctx, kube.server, ns, input.name, est.json);
 
   let waited: WaitResult | undefined;
   if (opts.wait) waited = await waitWithProgress(ctx, kube, { name: input.name, namespace: ns, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS.tuning, apiVersion: input.apiVersion });
