@@ -317,3 +317,37 @@ export async function loadTuneEstimate(ctx: CommandContext, server: string, ns: 
     return undefined;
   }
 }
+
+/** `kaito init`: the estimate for the choices made (default training parameters: Kaito's 3 epochs, batch 1). */
+export async function initEstimateLines(
+  ctx: CommandContext,
+  o: { preset?: string; method?: 'lora' | 'qlora'; instanceType?: string; size?: { tokens: number; records: number; bytes: number }; region?: string },
+): Promise<string[]> {
+  const preset = o.preset ? getPreset(o.preset) : undefined;
+  const sku = o.instanceType ? getSku(o.instanceType) : undefined;
+  const missing: string[] = [];
+  if (!preset || !o.method) missing.push('no preset and method');
+  if (!sku) missing.push(o.instanceType ? `${o.instanceType} is not in the SKU catalog` : 'no GPU VM size chosen (a node pool\'s size is read by `kaito tune`)');
+  if (!o.size) missing.push('the dataset was not read in full here (`kaito tune` reads it and estimates then)');
+  const lines: string[] = [];
+  let est: TuningEstimate | undefined;
+  if (preset && o.method && sku && o.size) {
+    try {
+      est = estimateTuning({ parametersB: preset.parametersB, weightsGiB: preset.weightsGiB, method: o.method, gpuModel: sku.gpuModel, gpus: sku.gpus, gpuMemoryGiB: sku.gpuMemoryGiB, datasetTokens: o.size.tokens, datasetRecords: o.size.records, datasetBytes: o.size.bytes, provisionsNode: true });
+      lines.push(`  time  ${formatHours(est.hours.low)} - ${formatHours(est.hours.high)}, expected ${formatHours(est.hours.expected)} for ${formatTokens(est.tokens)} tokens x ${est.epochs} epochs on ${sku.name}`);
+    } catch (e) {
+      if (!(e instanceof EstimateError)) throw e;
+      missing.push(e.message);
+    }
+  }
+  if (sku) {
+    const p = await vmPrice(ctx, sku.name, o.region, 'the cluster\'s region is not known here');
+    if (p.usdPerHour !== null && est) {
+      const c = costOf(est.hours, p.usdPerHour);
+      lines.push(`  cost  ${formatUsd(c.usd.low)} - ${formatUsd(c.usd.high)}, expected ${formatUsd(c.usd.expected)} at ${formatUsd(p.usdPerHour)}/h in ${o.region} (${p.source})`);
+    } else if (p.usdPerHour !== null) lines.push(`  price ${sku.name} ${formatUsd(p.usdPerHour)}/h Linux pay-as-you-go in ${o.region} (${p.source})`);
+    else missing.push(`cost: ${p.problem}`);
+  }
+  for (const m of missing) lines.push(`  not estimated: ${m}`);
+  return ['Estimate (Kaito\'s default 3 epochs; `kaito tune` prints it again with your flags):', ...lines];
+}
