@@ -128,7 +128,8 @@ export async function tuningEstimate(
   if (typeof params === 'string') json.unavailable.push(params);
   if (preset && sku && typeof size !== 'string' && typeof params !== 'string') {
     try {
-      if (params.maxSteps && params.maxSteps > 0 && size.records === undefined) throw new EstimateError('time unknown: --max-steps needs the record count, which only the dataset check gives (drop --skip-dataset-check)');
+      // the step count drives the per-step cost (docs/estimates.md): without the records there is no honest time
+      if (size.records === undefined) throw new EstimateError(`time unknown: ~${formatTokens(size.tokens)} tokens (${size.basis}), but the record count, which sets the steps, is only known from the dataset check (drop --skip-dataset-check)`);
       est = estimateTuning({
         parametersB: preset.parametersB,
         weightsGiB: preset.weightsGiB,
@@ -137,8 +138,7 @@ export async function tuningEstimate(
         gpus: sku.gpus,
         gpuMemoryGiB: sku.gpuMemoryGiB,
         datasetTokens: size.tokens,
-        // without a record count only the step count (not shown, not used for time) needs one: 256 tokens a record
-        datasetRecords: size.records ?? Math.max(1, Math.round(size.tokens / 256)),
+        datasetRecords: size.records,
         datasetBytes: size.bytes,
         epochs: params.epochs,
         maxSteps: params.maxSteps,

@@ -144,6 +144,13 @@ describe('tuning estimate against the sandbox (Kaito 0.12, NAP)', () => {
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/--max-cost 100: the cost cannot be estimated/);
     await notThere('size1');
+    // a sized file with the check skipped: its size is known, its records (hence steps) are not: no time is made up
+    const sized = await kaito([...tuneArgs('size1', ['--skip-dataset-check'], undefined, datasetUrl(sb, 'kaito-ops-messages.jsonl')), '--dry-run=server', '-o', 'json'], { env: sb.cliEnv });
+    expect(sized.code, sized.stderr).toBe(0);
+    expect(sized.stderr).toMatch(/not estimated: time unknown: ~[\d.]+ k tokens \(\d+ KiB file at ~4 bytes per token\), but the record count, which sets the steps, is only known from the dataset check \(drop --skip-dataset-check\)/);
+    expect(JSON.parse(sized.stdout).estimate).toMatchObject({ hours: null, usd: null });
+    const pq = await kaito([...tuneArgs('size1', ['--skip-dataset-check']), '--dry-run=server', '-o', 'json'], { env: sb.cliEnv });
+    expect(pq.stderr).toMatch(/not estimated: dataset size unknown: https:\/\/\S+\.parquet is parquet \(compressed\), so its byte size does not tell its tokens, and the dataset check was skipped/);
     // with the check, the same URL is read in full and estimated
     const ok = await kaito([...tuneArgs('size1', [], undefined, url), '--dry-run=server', '-o', 'json'], { env: sb.cliEnv });
     expect(ok.code, ok.stderr).toBe(0);
