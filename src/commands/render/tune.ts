@@ -24,7 +24,7 @@ export async function run(ctx: CommandContext, opts: TuneFlags & { outputDir?: s
   await emitObjects(ctx, objects, opts.outputDir);
 }
 
-async function renderEstimate(ctx: CommandContext, input: TuneInput, region: string | undefined, maxCost: number | undefined): Promise<void> {
+export async function renderEstimate(ctx: CommandContext, input: TuneInput, region: string | undefined, maxCost: number | undefined): Promise<void> {
   let report: DatasetReport | undefined;
   let skipped: string | undefined;
   if (input.dataset.kind === 'urls') {

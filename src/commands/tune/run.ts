@@ -44,7 +44,10 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   if (opts.dryRun === 'client') {
     const { input, warnings } = tuneInputFromFlags(opts, project.tune, renderOnlyContext(ctx));
     for (const w of warnings) ctx.io.warn(w);
-    printManifests(ctx, format, renderTuning(input), input.name);
+    const objects = renderTuning(input);
+    // --max-cost applies here as on `kaito render tune` (no cluster: --region names the region)
+    if (maxCost !== undefined) await (await import('../render/tune.js')).renderEstimate(ctx, input, regionFlag, maxCost);
+    printManifests(ctx, format, objects, input.name);
     return 0;
   }
 

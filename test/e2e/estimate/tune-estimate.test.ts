@@ -173,6 +173,11 @@ describe('tuning estimate against the sandbox (Kaito 0.12, NAP)', () => {
     expect(capped.code).toBe(2);
     expect(capped.stdout).toBe('');
     expect(capped.stderr).toMatch(/^error: --max-cost 0.01: the estimate is up to/m);
+    // `kaito tune --dry-run=client` is render: the same guard
+    const client = await kaito(['tune', ...args.slice(2), '--dry-run=client', '--max-cost', '0.01', '--region', 'eastus'], { env: sb.cliEnv });
+    expect(client.code).toBe(2);
+    expect(client.stdout).toBe('');
+    expect(client.stderr).toMatch(/^error: --max-cost 0.01: the estimate is up to/m);
   });
 });
 
