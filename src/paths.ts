@@ -26,3 +26,14 @@ export function packageRoot(): string {
 export const presetsDir = () => join(packageRoot(), 'presets');
 export const templatesDir = () => join(packageRoot(), 'templates');
 export const datasetsDir = () => join(packageRoot(), 'datasets');
+
+/** The user's cache directory for kaito (issue 14: Azure prices): KAITO_CACHE_DIR, else $XDG_CACHE_HOME/kaito, else
+ *  the platform's cache folder (~/.cache, ~/Library/Caches, %LOCALAPPDATA%). */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KAITO_CACHE_DIR) return env.KAITO_CACHE_DIR;
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'kaito');
+  const home = env.HOME ?? env.USERPROFILE ?? '.';
+  if (process.platform === 'darwin') return join(home, 'Library', 'Caches', 'kaito');
+  if (process.platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'kaito', 'cache');
+  return join(home, '.cache', 'kaito');
+}

@@ -1,6 +1,6 @@
 // Entry point for commands: a KubeClient for the resolved target, with --debug traces and warnings.
 import type { CommandContext } from '../cli/context.js';
-import { userCacheDir } from '../cache-dir.js';
+import { userCacheDir } from '../paths.js';
 import { KubeClient } from './client.js';
 
 export { KubeClient, resourcePath, RESOURCES, type KubeObject, type KubeList } from './client.js';

@@ -57,6 +57,10 @@ export interface Faults {
   gpuLoad?: number;
   /** BYO cluster without NVIDIA GPU Feature Discovery: GPU nodes lack the nvidia.com/gpu.* labels (compat N26) */
   noGfd?: boolean;
+  /** fraction of Azure Retail Prices API requests answered 429 with Retry-After: 1 (issue 14) */
+  prices429?: number;
+  /** the Retail Prices API answers 200 with an HTML page instead of JSON (issue 14) */
+  pricesGarbage?: boolean;
 }
 
 export interface AdapterImage { preset: string; method: string; r: number; alpha: number; targetModules?: string[] }
@@ -144,6 +148,8 @@ export function parseFaults(specs: string[] = []): Faults {
       case 'slow': f.slowMs = num(0, 60000); break;
       case 'gpu-load': f.gpuLoad = num(0, 100); break;
       case 'reset': f.reset = num(0, 1); break;
+      case 'prices-429': f.prices429 = num(0, 1); break;
+      case 'prices-garbage': f.pricesGarbage = true; break;
       case 'quota': {
         const m = QUOTA_RE.exec(spec);
         if (!m) throw new Error(`bad --fault ${spec}: use quota=FAMILY:N, e.g. quota=standardNCADSA100v4Family:0`);
@@ -151,7 +157,7 @@ export function parseFaults(specs: string[] = []): Faults {
         break;
       }
       default:
-        throw new Error(`unknown --fault ${spec}: use watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, image-pull=PATTERN, quota=FAMILY:N, pod-restart=S, slow=MS, reset=P, gpu-load=PCT or no-gfd`);
+        throw new Error(`unknown --fault ${spec}: use watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, image-pull=PATTERN, quota=FAMILY:N, pod-restart=S, slow=MS, reset=P, gpu-load=PCT, no-gfd, prices-429=P or prices-garbage`);
     }
   }
   return f;

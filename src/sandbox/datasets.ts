@@ -1,6 +1,8 @@
 // The sandbox's dataset host: serves the sample files of datasets/ the way blob storage does (GET, HEAD,
 // single byte ranges with 206/Content-Range, 404), plus fixed misbehaving paths for tests:
 //   /redirect-loop  302 to itself        /html  an HTML page with 200        /slow  a JSONL body, 1 byte per 200 ms
+//   /unsized/NAME   the file NAME sent chunked, without Content-Length (also on HEAD), as a dynamic endpoint
+//                   would: its size cannot be known before reading it (issue 14)
 // The sandbox server routes requests whose Host is ctx.datasetHost here.
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -39,6 +41,7 @@ export function createDatasetHost(ctx: SandboxContext, dir: string = datasetsDir
         return send(req, res, 200, 'text/html; charset=utf-8', '<!doctype html>\n<html><head><title>dataset viewer</title></head><body><p>Not the raw file.</p></body></html>\n');
       }
       if (path === '/slow') return slow(req, res);
+      if (path.startsWith('/unsized/')) return unsized(req, res, path.slice('/unsized/'.length));
       if (path === '/' || path === '/index.txt') {
         return send(req, res, 200, 'text/plain', listing(dir));
       }
@@ -88,6 +91,24 @@ export function createDatasetHost(ctx: SandboxContext, dir: string = datasetsDir
       stream.pipe(res);
     },
   };
+
+  function unsized(req: IncomingMessage, res: ServerResponse, name: string) {
+    const file = join(dir, basename(name));
+    let ok = false;
+    try {
+      ok = !name.startsWith('.') && name === basename(name) && statSync(file).isFile();
+    } catch {
+      ok = false;
+    }
+    if (!ok) return send(req, res, 404, 'text/plain', 'not found\n');
+    log(req, 200);
+    res.writeHead(200, { 'content-type': TYPES[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream', 'transfer-encoding': 'chunked' });
+    if (req.method === 'HEAD') return res.end();
+    const stream = createReadStream(file);
+    stream.on('error', () => res.destroy());
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+  }
 
   function slow(req: IncomingMessage, res: ServerResponse) {
     log(req, 200);

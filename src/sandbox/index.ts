@@ -20,6 +20,7 @@ import type { InferenceTarget } from './kube/proxy.js';
 import { PodLogs } from './logs.js';
 import { startServer } from './server.js';
 import { ObjectStore } from './store.js';
+import { createPricesEmulator, PRICES_PATH } from './prices.js';
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port */
@@ -151,7 +152,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const datasets = createDatasetHost(ctx);
   const inference: InferenceTarget = createInferenceEmulator(ctx);
   const kube = createKubeApi(ctx, { token, inference });
-  const running = await startServer(pki, { datasetHost: DATASET_HOST, datasets, arm, kube }, opts.port ?? 0, ctx.faults);
+  const prices = createPricesEmulator(ctx);
+  const running = await startServer(pki, { datasetHost: DATASET_HOST, datasets, arm, kube, prices }, opts.port ?? 0, ctx.faults);
   baseUrl = `https://127.0.0.1:${running.port}`;
   // gpu-provisioner creates agent pools through the ARM emulator, which creates the Nodes
   const controller = createKaitoController(ctx, { agentPools: arm });
@@ -178,6 +180,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     KAITO_CLUSTER: ctx.azure.clusterName,
     KAITO_ARM_ENDPOINT: baseUrl,
     KAITO_RESOLVE: `${DATASET_HOST}=127.0.0.1`,
+    // issue 14: the emulated Azure Retail Prices API
+    KAITO_PRICES_ENDPOINT: `${baseUrl}${PRICES_PATH}`,
     // the ARM emulator's credential path (workload identity against the emulated Entra ID)
     ...armEnv(arm, { baseUrl, stateDir, subscriptionId: ctx.azure.subscriptionId }).env,
   };

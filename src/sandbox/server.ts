@@ -13,6 +13,8 @@ export interface Routes {
   datasetHost: string;
   datasets?: { handle(req: IncomingMessage, res: ServerResponse): void };
   arm?: { claims(path: string): boolean; handle(req: IncomingMessage, res: ServerResponse): void };
+  /** the Azure Retail Prices API (issue 14) */
+  prices?: { claims(path: string): boolean; handle(req: IncomingMessage, res: ServerResponse): void };
   kube: {
     handle(req: IncomingMessage, res: ServerResponse, url: URL): void;
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void;
@@ -65,6 +67,7 @@ export function startServer(pki: SandboxPki, routes: Routes, port = 0, faults: P
   const sockets = new Set<Socket>();
   const dispatch = (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (routes.arm?.claims(url.pathname)) return routes.arm.handle(req, res);
+    if (routes.prices?.claims(url.pathname)) return routes.prices.handle(req, res);
     routes.kube.handle(req, res, url);
   };
   // client certificates are asked for, not required: a token works as before; a certificate is checked against the

@@ -105,6 +105,9 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   throwIfProblems(problems);
   for (const w of warnings) ctx.io.warn(w);
   if (fromTuning) ctx.io.info(`adapter ${fromTuning.workspace} from ${fromTuning.image}${input.adapterPullSecret ? ` (pull secret ${input.adapterPullSecret})` : ''}`);
+  // issue 14: what serving costs per hour (x the node count Kaito's estimator picks for a multi-node model)
+  const { servingCost } = await import('../shared/estimate.js');
+  const cost = await servingCost(ctx, kube, input, mode, release);
 
   // 4. objects: the model access Secret (token from stdin) first, then what render produces
   const objects: KubeObject[] = [];
@@ -127,6 +130,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   printSubmitResult(ctx, format, { name: input.name, namespace: ns, apiVersion: input.apiVersion, workspace, applied, dry, waited }, {
     preset: input.preset,
     adapters: input.adapters.map((a) => ({ name: a.name, image: a.image })),
+    cost,
   });
   return 0;
 }

@@ -117,7 +117,8 @@ async function checkDataset(o: LiveSourceOptions, url: string, preset: string): 
     });
     if (report.valid) {
       const warn = report.warnings ? `, ${report.warnings} warning(s): see \`kaito dataset validate ${url}\`` : '';
-      return { note: `✓ ${report.stats.records} records (${report.format ?? 'unknown format'})${report.truncated ? ', first 256 MiB checked' : ''}${warn}` };
+      const size = !report.truncated && report.stats.tokens ? { tokens: report.stats.tokens.total, records: report.stats.records, bytes: report.stats.bytes } : undefined;
+      return { note: `✓ ${report.stats.records} records (${report.format ?? 'unknown format'})${report.truncated ? ', first 256 MiB checked' : ''}${warn}`, size };
     }
     const first = report.problems.find((p) => p.severity === 'error');
     return { problem: `is not a dataset Kaito can train on: ${report.errors} error(s)${first ? `, first at record ${first.record}: ${first.message}` : ''} (see \`kaito dataset validate URL\`)` };

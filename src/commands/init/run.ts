@@ -128,6 +128,11 @@ export async function run(ctx: CommandContext, opts: InitOptions, _args: unknown
     io.info('');
     io.info('Next steps:');
     for (const l of nextSteps(result)) io.info(l);
+    // issue 14: what the choices would cost
+    const { initEstimateLines } = await import('../shared/estimate.js');
+    const a = result.answers;
+    io.info('');
+    for (const l of await initEstimateLines(ctx, { preset: a.preset, method: a.method, instanceType: a.instanceType ?? result.suggestedSku, size: result.datasetSize, region: result.location })) io.info(l);
   }
   if (format === 'yaml') io.print(text);
   else if (format === 'json') printResult(io, 'json', { document: config });

@@ -42,6 +42,8 @@ export interface KubeContexts {
 export interface DatasetVerdict {
   problem?: string;
   note?: string;
+  /** issue 14: the dataset's size when the whole file was read (for the estimate init shows) */
+  size?: { tokens: number; records: number; bytes: number };
 }
 
 /** What the cluster's Kaito controller says about node provisioning (docs/kaito-compat.md C rows). */

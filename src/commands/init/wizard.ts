@@ -9,7 +9,7 @@ import { validateStoredDatasetUrl } from '../../config/project.js';
 import { validateKubeContext } from '../../config/validators.js';
 import type { Choice, Prompter } from '../../ui/prompts.js';
 import { CHECKS, FLAG_OF, checkGivenAnswers, type AnswerKey, type InitAnswers } from './answers.js';
-import { bestEffort, napIgnoresPools, type AksClusterRef, type AzureLookups, type FamilyQuota, type InitSources, type KubeContexts } from './sources.js';
+import { bestEffort, napIgnoresPools, type AksClusterRef, type AzureLookups, type DatasetVerdict, type FamilyQuota, type InitSources, type KubeContexts } from './sources.js';
 
 export interface WizardInput {
   /** values given as flags: never asked */
@@ -42,6 +42,9 @@ export interface WizardResult {
   byo?: boolean;
   /** the namespace written to kaito.yaml does not exist (issue 17 item 4: warned, and next steps create it) */
   namespaceMissing?: boolean;
+  /** issue 14: the picked AKS cluster's region and the checked dataset's size, for the estimate */
+  location?: string;
+  datasetSize?: { tokens: number; records: number; bytes: number };
 }
 
 const TYPE_IT = '\u0000type'; // sentinel choice value: "none of these, let me type it"
@@ -93,6 +96,7 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
     if (pick) {
       a.resourceGroup = pick.resourceGroup;
       a.cluster = pick.name;
+      result.location = pick.location;
     }
     a.resourceGroup ??= await ask.text('resourceGroup', 'Resource group of the AKS cluster');
     a.cluster ??= await ask.text('cluster', 'AKS cluster name');
@@ -119,14 +123,17 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
     const checkOnline = sources.checkDataset;
     // the check runs while the prompt is drawn: its note is printed once the answer is in
     const notes = new Map<string, string | undefined>();
+    const sizes = new Map<string, DatasetVerdict['size']>();
     const url = await ask.text('dataset', 'Dataset URL (parquet, jsonl, json or csv; Kaito trains on this one file)', defaults.dataset?.[0], async (v) => {
       const syntax = validateStoredDatasetUrl(v);
       if (syntax || !checkOnline) return syntax;
       const verdict = await checkOnline(v, preset.name);
       notes.set(v, verdict.note);
+      sizes.set(v, verdict.size);
       return verdict.problem;
     });
     if (notes.get(url)) input.info(`  ${notes.get(url)}`);
+    result.datasetSize = sizes.get(url);
     a.dataset = [url];
   }
   if (!a.outputPvc) {

@@ -84,6 +84,9 @@ export async function run(ctx: CommandContext, o: AddOptions, args: unknown[]): 
     ctx.debug(`quota ${q.family} in ${q.location}: ${q.used}/${q.limit} used, ${q.needed} needed`);
     if (!q.ok) throw new OperationError(`node pool ${name} not created: ${describeShortfall(q)}`);
   }
+  // issue 14: what the pool costs while it runs (the AKS cluster's region)
+  const { vmPrice, vmCostLine } = await import('../shared/estimate.js');
+  ctx.io.info(vmCostLine(`node pool ${name}`, spec.vmSize, spec.count, t.location, await vmPrice(ctx, spec.vmSize, t.location, 'the cluster has no location')));
   const phases = await startPhases(ctx.io);
   const what = `node pool ${name} (${spec.vmSize} x${spec.count}) in ${where}`;
   phases.phase(`${verb === 'created' ? 'creating' : 'updating'} ${what}`);

@@ -12,5 +12,6 @@ export function register(program: Command, h: Harness): void {
     .command('show')
     .description('show one preset with a fit verdict per GPU SKU')
     .argument('<name>', 'preset name')
+    .option('--region <name>', 'also show the Linux pay-as-you-go $/h of every SKU that fits, in this Azure region (e.g. eastus)')
     .action(h.lazy(() => import('./show.js')));
 }

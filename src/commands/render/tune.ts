@@ -4,9 +4,14 @@ import { renderOnlyContext } from '../shared/render-context.js';
 import { renderTuning, tuneInputFromFlags, type TuneFlags } from '../../core/render/index.js';
 import { withYamlLib } from '../../core/yaml-lib.js';
 import { emitObjects } from './output.js';
+import { checkRegionFlag, enforceMaxCost, parseMaxCost, tuningEstimate } from '../shared/estimate.js';
+import type { TuneInput } from '../../core/render/types.js';
+import type { DatasetReport } from '../../core/dataset/types.js';
 
-export async function run(ctx: CommandContext, opts: TuneFlags & { outputDir?: string }): Promise<void> {
+export async function run(ctx: CommandContext, opts: TuneFlags & { outputDir?: string; estimate?: boolean; maxCost?: string; region?: string }): Promise<void> {
   const project = ctx.project().config;
+  const maxCost = parseMaxCost(opts.maxCost);
+  const region = await checkRegionFlag(opts.region);
   // pure steps: they are run again if a user's file needs the yaml library (not loaded at start-up)
   const { input, warnings } = await withYamlLib(() =>
     tuneInputFromFlags(opts, project.tune, renderOnlyContext(ctx)),
@@ -14,5 +19,23 @@ export async function run(ctx: CommandContext, opts: TuneFlags & { outputDir?: s
   for (const w of warnings) ctx.io.warn(w);
   if (input.createPushSecret) ctx.io.info(`note: \`kaito tune\` creates the docker-registry Secret ${input.createPushSecret.name} from --registry-username and the password on stdin; it is referenced here by name only`);
   const objects = await withYamlLib(() => renderTuning(input));
+  // issue 14: render is offline by default; --estimate (or --max-cost) reads the first dataset URL and the price
+  if (opts.estimate || maxCost !== undefined) await renderEstimate(ctx, input, region, maxCost);
   await emitObjects(ctx, objects, opts.outputDir);
+}
+
+export async function renderEstimate(ctx: CommandContext, input: TuneInput, region: string | undefined, maxCost: number | undefined): Promise<void> {
+  let report: DatasetReport | undefined;
+  let skipped: string | undefined;
+  if (input.dataset.kind === 'urls') {
+    const { validateDataset } = await import('../../dataset/index.js');
+    try {
+      report = await validateDataset(input.dataset.urls[0], { preset: input.preset, signal: ctx.signal, env: ctx.io.env, maxBytes: 64 * 1024 * 1024, maxProblems: 1 });
+    } catch (e) {
+      skipped = `reading it failed (${(e as Error).message})`;
+    }
+  }
+  const est = await tuningEstimate(ctx, input, { report, skipped, region, regionHint: 'render has no cluster: pass --region' });
+  for (const l of est.lines) ctx.io.info(l);
+  enforceMaxCost(est, maxCost);
 }

@@ -14,7 +14,7 @@ export function register(program: Command, h: Harness): void {
     .addOption(new Option('--node-provisioner <p>', 'the controller\'s node provisioner (karpenter: 0.11+; byo: 0.10+, on 0.10 the feature gate)').choices(['azure-gpu-provisioner', 'karpenter', 'byo']))
     .addOption(new Option('--node-provisioning <mode>', 'alias: nap = azure-gpu-provisioner, byo = byo').choices(['nap', 'byo']))
     .option('--speed <x>', 'emulated time runs this many times faster than real time', '60')
-    .option('--fault <spec>', 'inject a fault (repeatable): watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N, pod-restart=S, slow=MS, reset=P, no-gfd (BYO without GPU Feature Discovery)', collect)
+    .option('--fault <spec>', 'inject a fault (repeatable): watch-cut=S, api-5xx=P, arm-429=P, tuning-fail, image-pull, quota=FAMILY:N, pod-restart=S, slow=MS, reset=P, no-gfd (BYO without GPU Feature Discovery), prices-429=P, prices-garbage (Azure Retail Prices API)', collect)
     .action(h.lazy(() => import('./start.js')));
   sb.command('env')
     .description('print the export lines that point kaito and kubectl at the sandbox')

@@ -13,12 +13,19 @@ import { readGpuMetrics, trainerRunning } from '../../kube/gpu-metrics.js';
 import { OperationError } from '../../errors.js';
 import { parseOutputFormat, printResult, toJSON, type OutputFormat } from '../../ui/printer.js';
 import { workspaceNotFound } from '../../kube/workspace.js';
+import { costLines, tuningCost, type StatusCost } from './cost.js';
 
 export async function run(ctx: CommandContext, opts: { watch?: boolean }, args: unknown[]): Promise<number> {
   const format = parseOutputFormat(ctx.globals.output, ['table', 'wide', 'json', 'yaml', 'name'], 'table');
   const kube = kubeFromContext(ctx);
   const ws = await resolveWorkspace(ctx, kube, args[0] as string | undefined);
-  const show = async () => print(ctx, format, await collect(kube, ws, ctx.signal));
+  const show = async () => {
+    const s = await collect(kube, ws, ctx.signal);
+    // issue 14: elapsed cost, projection and actual vs estimate of a tuning workspace (one-shot status only)
+    let cost: StatusCost | undefined;
+    if (s.type === 'tuning' && format !== 'name') cost = await tuningCost(ctx, kube, s);
+    print(ctx, format, cost ? ({ ...s, cost } as WorkspaceSummary) : s, cost);
+  };
   if (!opts.watch) {
     await show();
     return 0;
@@ -85,9 +92,9 @@ export async function collect(kube: KubeClient, ws: ResolvedWorkspace, signal: A
 /** The parsed trainer log behind a summary (for the result line and the overfitting warning). */
 const progressOf = new WeakMap<WorkspaceSummary, TrainingProgress>();
 
-function print(ctx: CommandContext, format: OutputFormat, s: WorkspaceSummary): void {
+function print(ctx: CommandContext, format: OutputFormat, s: WorkspaceSummary, cost?: StatusCost): void {
   if (format === 'table' || format === 'wide') {
-    ctx.io.print(describe(s, format === 'wide'));
+    ctx.io.print(describe(s, format === 'wide') + (cost ? costLines(cost).map((l, i) => `${(i === 0 ? 'Cost:' : '').padEnd(14)}${l}\n`).join('') : ''));
     const p = progressOf.get(s);
     const warning = p && s.progress?.evalLoss !== undefined ? overfittingWarning(p) : undefined;
     if (warning) ctx.io.warn(warning);

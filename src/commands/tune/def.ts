@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
 import { addTuneFlags, addWaitFlags } from '../shared/flags.js';
+import { MAX_COST_FLAG, REGION_FLAG } from '../shared/estimate-flags.js';
 
 export function register(program: Command, h: Harness): void {
   const cmd = program.command('tune').description('submit a LoRA/QLoRA tuning Workspace (idempotent)');
@@ -10,5 +11,7 @@ export function register(program: Command, h: Harness): void {
     .option('--delete-after', 'with --wait: after success save logs, status and adapter reference (--logs-dir), then delete the workspace')
     .option('--no-delete-after', 'keep the workspace even when kaito.yaml sets tune.deleteAfter')
     .option('--logs-dir <dir>', 'where --delete-after saves the run (default ./kaito-runs/<ws>-<time>/)')
+    .option(...MAX_COST_FLAG)
+    .option(...REGION_FLAG)
     .action(h.lazy(() => import('./run.js')));
 }

@@ -20,10 +20,15 @@ import { exists, getWorkspace } from '../../kube/workspace.js';
 import { WORKSPACE_LABEL, tuningConfigMapPrefix } from '../../core/render/types.js';
 import { parseOutputFormat } from '../../ui/printer.js';
 import { afterOptions, afterSuccess } from './after.js';
+import { checkRegionFlag, clusterRegion, enforceMaxCost, needsConfirmation, parseMaxCost, saveTuneEstimate, tuningEstimate } from '../shared/estimate.js';
+import { formatUsd } from '../../core/estimate/index.js';
+import type { DatasetReport } from '../../core/dataset/types.js';
 
 interface Opts extends TuneFlags {
   dryRun?: 'client' | 'server';
   skipDatasetCheck?: boolean;
+  maxCost?: string;
+  region?: string;
   wait?: boolean;
   timeout?: string;
   deleteAfter?: boolean;
@@ -36,12 +41,17 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const timeoutMs = parseDurationFlag('--timeout', opts.timeout);
   if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run', 'drop one of them');
   const after = afterOptions(opts, project.tune, process.cwd());
+  const maxCost = parseMaxCost(opts.maxCost);
+  const regionFlag = await checkRegionFlag(opts.region);
 
   // --dry-run=client is `kaito render tune`: no cluster needed
   if (opts.dryRun === 'client') {
     const { input, warnings } = tuneInputFromFlags(opts, project.tune, renderOnlyContext(ctx));
     for (const w of warnings) ctx.io.warn(w);
-    printManifests(ctx, format, renderTuning(input), input.name);
+    const objects = renderTuning(input);
+    // --max-cost applies here as on `kaito render tune` (no cluster: --region names the region)
+    if (maxCost !== undefined) await (await import('../render/tune.js')).renderEstimate(ctx, input, regionFlag, maxCost);
+    printManifests(ctx, format, objects, input.name);
     return 0;
   }
 
@@ -72,7 +82,23 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   await preflightReferences(kube, input, problems, ctx.signal);
   throwIfProblems(problems);
   for (const w of warnings) ctx.io.warn(w);
-  if (input.dataset.kind === 'urls' && !opts.skipDatasetCheck) await checkDataset(ctx, input);
+  const report = input.dataset.kind === 'urls' && !opts.skipDatasetCheck ? await checkDataset(ctx, input) : undefined;
+
+  // 3b. issue 14: the time and cost estimate, before anything is created; --max-cost and the TTY question
+  const region = regionFlag ?? (await clusterRegion(kube, ctx.signal));
+  const est = await tuningEstimate(ctx, input, {
+    report,
+    skipped: opts.skipDatasetCheck ? 'the dataset check was skipped (--skip-dataset-check)' : undefined,
+    region,
+    regionHint: 'no node carries topology.kubernetes.io/region: pass --region',
+  });
+  for (const l of est.lines) ctx.io.info(l);
+  enforceMaxCost(est, maxCost);
+  if (!dry0(opts) && needsConfirmation(ctx, est)) {
+    const { createTerminalPrompter } = await import('../../ui/prompts.js');
+    const ok = await createTerminalPrompter(ctx.io, ctx.signal).confirm({ message: `Start tuning (up to ${formatUsd(est.json.usd!.high)})?`, default: false });
+    if (!ok) throw new UsageError('tuning not started: the estimate was declined (nothing was created)', 'pass -y to skip the question, or --max-cost USD to set a limit instead');
+  }
 
   // 4. objects: the push Secret (from stdin) first, then what render produces
   const objects: KubeObject[] = [];
@@ -103,6 +129,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   }
   const { applied, workspace } = await applyAndReport(ctx, kube, objects, dry);
   if (!dry && cm) await deleteOlderTuningConfigs(ctx, kube, input.name, cm.metadata.name);
+  if (!dry && workspace.action !== 'unchanged') await saveTuneEstimate(ctx, kube.server, ns, input.name, est.json);
 
   let waited: WaitResult | undefined;
   let finished: Awaited<ReturnType<typeof afterSuccess>> = {};
@@ -112,6 +139,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   } else if (!format && !dry) ctx.io.info(`follow it with \`kaito wait ${input.name}\` or \`kaito logs ${input.name} -f --progress\``);
 
   printSubmitResult(ctx, format, { name: input.name, namespace: ns, apiVersion: input.apiVersion, workspace, applied, dry, waited }, {
+    estimate: est.json,
     ...(finished.result ? { result: finished.result } : {}),
     ...(finished.saved ? { saved: finished.saved } : {}),
   });
@@ -143,8 +171,8 @@ async function preflightReferences(kube: KubeClient, input: TuneInput, problems:
     problems.push(`--dataset-pull-secret ${input.dataset.pullSecret}: no such Secret in namespace ${ns}`);
 }
 
-async function checkDataset(ctx: CommandContext, input: TuneInput): Promise<void> {
-  if (input.dataset.kind !== 'urls' || input.dataset.urls.length === 0) return;
+async function checkDataset(ctx: CommandContext, input: TuneInput): Promise<DatasetReport | undefined> {
+  if (input.dataset.kind !== 'urls' || input.dataset.urls.length === 0) return undefined;
   const url = input.dataset.urls[0];
   const { validateDataset } = await import('../../dataset/index.js');
   ctx.io.info(`checking dataset ${url} (skip with --skip-dataset-check)`);
@@ -163,4 +191,7 @@ async function checkDataset(ctx: CommandContext, input: TuneInput): Promise<void
       report.problems.filter((p) => p.severity === 'error').map((p) => p.message),
     );
   }
+  return report;
 }
+
+const dry0 = (opts: Opts) => opts.dryRun === 'server';

@@ -83,6 +83,10 @@ describe('kaito init in a terminal, against the sandbox', () => {
     t.send('Enter');
     const done = await t.waitFor(/EXIT=\d+/);
     expect(done).toMatch(/EXIT=0/);
+    // issue 14: the estimate for the choices made (the cluster's region from ARM, the price from the sandbox's API)
+    expect(done).toMatch(/Estimate \(Kaito's default 3 epochs/);
+    expect(done).toMatch(/ time {2}\d+ min - \d+ min, expected \d+ min for [\d.]+ k tokens x 3 epochs on Standard_NV36ads_A10_v5/);
+    expect(done).toMatch(/ cost {2}\$\d+\.\d\d - \$\d+\.\d\d, expected \$\d+\.\d\d at \$3\.20\/h in eastus \(Azure Retail Prices API\)/);
     expect(parseProjectConfig(readFileSync(join(dir, 'kaito.yaml'), 'utf8'))).toMatchObject({
       cluster: { subscription: sub, resourceGroup: sb.env.KAITO_RESOURCE_GROUP, name: sb.env.KAITO_CLUSTER, namespace: 'default' },
       tune: { preset: 'phi-3-mini-128k-instruct', method: 'qlora', dataset: [`${base}/kaito-ops-messages.jsonl`], pushSecret: 'acr-push', instanceType: 'Standard_NV36ads_A10_v5' },
