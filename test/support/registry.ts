@@ -1,7 +1,7 @@
 // The real CNCF distribution registry (Debian package docker-registry) and skopeo, for interoperability tests.
 // Both must be installed (scripts/test-packages.sh does it); under CI=true a missing one FAILS the test, never skips.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -84,4 +84,26 @@ export function skopeo(args: string[], env: NodeJS.ProcessEnv = process.env): { 
   writeFileSync(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
   const r = spawnSync(skopeoPath() ?? 'skopeo', ['--policy', policy, ...args], { encoding: 'utf8', env, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * What Kaito's puller.sh does (v0.12.0 pkg/workspace/image/puller.sh): skopeo copy --dest-decompress docker://REF
+ * dir:LAYOUT, untar every layer in order into a rootfs; returns rootfs/data. Throws with skopeo's/tar's output.
+ */
+export function pullData(ref: string, extraArgs: string[] = []): string {
+  const base = mkdtempSync(join(tmpdir(), 'kaito-puller-'));
+  const layout = join(base, 'layout');
+  const rootfs = join(base, 'rootfs');
+  mkdirSync(rootfs);
+  const copy = skopeo(['copy', '--dest-decompress', '--src-tls-verify=false', ...extraArgs, `docker://${ref}`, `dir:${layout}`]);
+  if (copy.code !== 0) throw new Error(`skopeo copy failed (${copy.code}): ${copy.stderr}`);
+  const inspect = skopeo(['inspect', '--format', '{{ range .Layers }}{{ slice . 7 }} {{ end }}', `dir:${layout}`]);
+  if (inspect.code !== 0) throw new Error(`skopeo inspect failed: ${inspect.stderr}`);
+  const layers = inspect.stdout.trim().split(/\s+/).filter(Boolean);
+  if (!layers.length) throw new Error('skopeo inspect listed no layers');
+  for (const l of layers) {
+    const t = spawnSync('tar', ['x', '-f', join(layout, l), '-C', rootfs], { encoding: 'utf8' });
+    if (t.status !== 0 || t.stderr) throw new Error(`tar x failed: ${t.stderr}`);
+  }
+  return join(rootfs, 'data');
 }

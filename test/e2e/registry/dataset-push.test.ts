@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetsDir } from '../../../src/paths.js';
 import { baseEnv, kaito } from '../../support/cli.js';
-import { skopeo, startRegistry, type RealRegistry } from '../../support/registry.js';
+import { pullData, skopeo, startRegistry, type RealRegistry } from '../../support/registry.js';
 
 const SAMPLE = join(datasetsDir(), 'kaito-ops-messages.jsonl');
 const PASSWORD = 's3cret-Pa55word-for-tests';
@@ -21,27 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([anon?.stop(), authed?.stop()]);
 });
-
-/** What Kaito's puller.sh does: skopeo copy --dest-decompress to dir:, untar each layer in order, take rootfs/data. */
-export function pullLikeKaito(ref: string, extraArgs: string[] = []): string {
-  const base = mkdtempSync(join(work, 'pull-'));
-  const layout = join(base, 'layout');
-  const rootfs = join(base, 'rootfs');
-  mkdirSync(rootfs);
-  const copy = skopeo(['copy', '--dest-decompress', '--src-tls-verify=false', ...extraArgs, `docker://${ref}`, `dir:${layout}`]);
-  expect(copy.stderr + copy.stdout).not.toMatch(/FATA|Error/);
-  expect(copy.code).toBe(0);
-  const inspect = skopeo(['inspect', '--format', '{{ range .Layers }}{{ slice . 7 }} {{ end }}', `dir:${layout}`]);
-  expect(inspect.code).toBe(0);
-  const layers = inspect.stdout.trim().split(/\s+/);
-  expect(layers.length).toBeGreaterThan(0);
-  for (const l of layers) {
-    const t = spawnSync('tar', ['x', '-f', join(layout, l), '-C', rootfs], { encoding: 'utf8' });
-    expect(t.stderr).toBe('');
-    expect(t.status).toBe(0);
-  }
-  return join(rootfs, 'data');
-}
 
 function catalog(reg: RealRegistry): string[] {
   const r = spawnSync('curl', ['-s', `http://${reg.host}/v2/_catalog`], { encoding: 'utf8' });
@@ -57,7 +36,7 @@ describe('kaito dataset push (real docker-registry + skopeo)', () => {
     expect(r.stdout).toMatch(new RegExp(`^${anon.host.replace(/\./g, '\\.')}/team/train-data@sha256:[a-f0-9]{64}\\n$`));
     expect(r.stderr).toContain('uploaded layer');
     expect(r.stderr).toContain(`pushed ${image}`);
-    const data = pullLikeKaito(image);
+    const data = pullData(image);
     expect(readdirSync(data)).toEqual(['kaito-ops-messages.jsonl']);
     expect(readFileSync(join(data, 'kaito-ops-messages.jsonl')).equals(readFileSync(SAMPLE))).toBe(true);
     // the digest printed is the one the registry serves
@@ -85,7 +64,7 @@ describe('kaito dataset push (real docker-registry + skopeo)', () => {
     const image = `${anon.host}/team/multi:v1`;
     const r = await kaito(['dataset', 'push', SAMPLE, pc, image]);
     expect(r.code).toBe(0);
-    const data = pullLikeKaito(image);
+    const data = pullData(image);
     expect(readdirSync(data).sort()).toEqual(['kaito-ops-messages.jsonl', 'kaito-ops-prompt-completion.jsonl']);
     expect(readFileSync(join(data, 'kaito-ops-prompt-completion.jsonl')).equals(readFileSync(pc))).toBe(true);
   });
@@ -108,7 +87,7 @@ describe('kaito dataset push (real docker-registry + skopeo)', () => {
       for (const s of [PASSWORD, Buffer.from(`alice:${PASSWORD}`).toString('base64')]) {
         expect(r.stdout + r.stderr).not.toContain(s);
       }
-      const data = pullLikeKaito(image, [`--src-creds=alice:${PASSWORD}`]);
+      const data = pullData(image, [`--src-creds=alice:${PASSWORD}`]);
       expect(readFileSync(join(data, 'kaito-ops-messages.jsonl')).equals(readFileSync(SAMPLE))).toBe(true);
     });
 
