@@ -19,13 +19,14 @@ import * as chat from './commands/chat/def.js';
 import * as proxy from './commands/proxy/def.js';
 import * as nodepool from './commands/nodepool/def.js';
 import * as dataset from './commands/dataset/def.js';
+import * as adapter from './commands/adapter/def.js';
 import * as doctor from './commands/doctor/def.js';
 import * as sandbox from './commands/sandbox/def.js';
 import * as demo from './commands/demo/def.js';
 import * as completion from './commands/completion/def.js';
 import * as version from './commands/version/def.js';
 
-const COMMANDS = [init, presets, render, tune, deploy, wait, status, list, logs, del, chat, proxy, nodepool, dataset, doctor, sandbox, demo, completion, version];
+const COMMANDS = [init, presets, render, tune, deploy, wait, status, list, logs, del, chat, proxy, nodepool, dataset, adapter, doctor, sandbox, demo, completion, version];
 
 export function buildProgram(h: Harness = createHarness(new AbortController().signal)): Command {
   const program = new Command('kaito');

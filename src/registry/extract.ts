@@ -91,6 +91,8 @@ export async function extractAdapter(layers: Descriptor[], open: (d: Descriptor)
       });
       const extract = tar.extract();
       extract.on('entry', (header, stream, next) => {
+        // the extractor destroys the entry stream with our error when we refuse the image; the pipeline reports it
+        stream.on('error', () => undefined);
         const fail = (e: Error) => {
           stream.resume();
           extract.destroy(e);

@@ -10,6 +10,8 @@ export interface FaultRule {
   nth?: number[];
   status?: number;
   headers?: Record<string, string>;
+  /** answer with this body (status defaults to 200), e.g. an altered blob */
+  replyBody?: Buffer;
   /** cut the socket after reading this many request-body bytes (nothing is forwarded) */
   cutAfterBytes?: number;
 }
@@ -44,11 +46,12 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[]): Pro
       req.on('end', () => req.socket.destroy());
       return;
     }
-    if (hit && rule!.status) {
+    if (hit && (rule!.status || rule!.replyBody)) {
       req.resume();
       req.on('end', () => {
-        res.writeHead(rule!.status!, { 'content-type': 'application/json', ...rule!.headers });
-        res.end(JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${rule!.status}` }] }));
+        const body = rule!.replyBody ?? Buffer.from(JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${rule!.status}` }] }));
+        res.writeHead(rule!.status ?? 200, { 'content-type': 'application/json', 'content-length': String(body.length), ...rule!.headers });
+        res.end(body);
       });
       return;
     }
