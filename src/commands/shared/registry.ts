@@ -10,6 +10,8 @@ import { ReferenceError, isAcrRegistry, parseImageRef, type ImageRef } from '../
 export interface RegistryFlags {
   registryUsername?: string;
   registryPasswordStdin?: boolean;
+  /** the password already read from stdin (stdin holds one; `kaito tune` also needs it for the push Secret) */
+  password?: string;
 }
 
 export function parseImageArg(raw: string, what = 'IMAGE'): ImageRef {
@@ -24,8 +26,8 @@ export function parseImageArg(raw: string, what = 'IMAGE'): ImageRef {
 export async function registryClient(ctx: CommandContext, ref: ImageRef, flags: RegistryFlags): Promise<RegistryClient> {
   if (flags.registryPasswordStdin && !flags.registryUsername) throw new UsageError('--registry-password-stdin needs --registry-username USER');
   if (flags.registryUsername && !flags.registryPasswordStdin) throw new UsageError('--registry-username needs --registry-password-stdin (the password is read from stdin, never from a flag)');
-  let password: string | undefined;
-  if (flags.registryPasswordStdin) {
+  let password = flags.password;
+  if (flags.registryPasswordStdin && password === undefined) {
     const { readSecretFromStdin } = await import('../../kube/secrets.js');
     password = await readSecretFromStdin(ctx.io.in, '--registry-password-stdin');
   }
