@@ -20,8 +20,6 @@ export interface BuiltImage {
   config: { mediaType: string; digest: string; size: number; body: Buffer };
   manifest: { mediaType: string; digest: string; body: Buffer };
   files: Array<{ name: string; path: string; size: number }>;
-  /** sha256 over the files' names and bytes: the default tag's source (tune --dataset PATH) */
-  contentDigest: string;
   cleanup(): Promise<void>;
 }
 
@@ -46,7 +44,6 @@ export async function buildDataImage(paths: string[], onRead?: (bytes: number) =
     const layerPath = join(dir, 'layer.tar.gz');
     const diff = createHash('sha256');
     const gz = createHash('sha256');
-    const content = createHash('sha256');
     let gzSize = 0;
     const pack = tar.pack();
     const common = { mtime: EPOCH, uid: 0, gid: 0, uname: '', gname: '' };
@@ -54,13 +51,9 @@ export async function buildDataImage(paths: string[], onRead?: (bytes: number) =
       pack.entry({ ...common, name: 'data/', type: 'directory', mode: 0o755 });
       let read = 0;
       for (const f of files) {
-        content.update(`${f.name}\0${f.size}\0`);
         const entry = pack.entry({ ...common, name: `data/${f.name}`, type: 'file', mode: 0o644, size: f.size });
         const src = createReadStream(f.path);
-        src.on('data', (b: Buffer | string) => {
-          content.update(b);
-          onRead?.((read += b.length));
-        });
+        if (onRead) src.on('data', (b: Buffer | string) => onRead((read += b.length)));
         await pipeline(src, entry);
       }
       pack.finalize();
@@ -82,7 +75,7 @@ export async function buildDataImage(paths: string[], onRead?: (bytes: number) =
       }),
     );
     const manifest = { mediaType: MEDIA.ociManifest, digest: `sha256:${createHash('sha256').update(manifestBody).digest('hex')}`, body: manifestBody };
-    return { dir, layerPath, layer, config, manifest, files, contentDigest: `sha256:${content.digest('hex')}`, cleanup };
+    return { dir, layerPath, layer, config, manifest, files, cleanup };
   } catch (e) {
     await cleanup();
     throw e;
