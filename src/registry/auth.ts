@@ -102,7 +102,7 @@ export async function resolveCredential(registry: string, opts: ResolveCredentia
       if (c) return c;
     }
   }
-  if (isAcrRegistry(registry) && opts.entraToken) {
+  if (isAcrRegistry(registry, opts.env.KAITO_ACR_HOSTS) && opts.entraToken) {
     return { kind: 'acr-entra', getToken: opts.entraToken, source: 'Entra (az acr login style token exchange)' };
   }
   return undefined;

@@ -3,7 +3,7 @@
 // manifest PUT/GET, blob GET with redirects. HTTPS always; loopback registries may answer plain HTTP.
 // Secrets never reach a message: tokens and passwords are registered for redaction and headers are never logged.
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { AuthError, InterruptedError, OperationError } from '../errors.js';
 import { registerSecret } from '../ui/redact.js';
@@ -31,6 +31,8 @@ export interface RegistryClientOptions {
   signal?: AbortSignal;
   /** extra trusted CA (PEM) */
   ca?: string;
+  /** a net lookup (KAITO_RESOLVE pins, e.g. the sandbox's registry.kaito-sandbox.test) */
+  lookup?: import('node:net').LookupFunction;
   /** bytes per PATCH; default 64 MiB */
   chunkSize?: number;
   /** tries of one request or upload step on 429/5xx/broken connection; default 5 */
@@ -82,7 +84,7 @@ export class RegistryClient {
     this.ref = ref;
     this.opts = opts;
     this.host = apiHost(ref.registry);
-    this.dispatcher = new Agent({ connect: opts.ca ? { ca: opts.ca } : {}, headersTimeout: 120_000, bodyTimeout: 300_000 });
+    this.dispatcher = new Agent({ connect: { ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.lookup ? { lookup: opts.lookup } : {}) }, headersTimeout: 120_000, bodyTimeout: 300_000 });
   }
 
   get registry(): string {
@@ -323,10 +325,19 @@ export class RegistryClient {
       const end = Math.min(desc.size, offset + chunk) - 1;
       let problem: Retryable | undefined;
       try {
-        const stream = open(offset, end);
+        // a 'data' listener would start the flow before undici reads the body (and lose what came first): count in a pipe
+        let stream: Readable = open(offset, end);
         if (onProgress) {
           let sent = offset;
-          stream.on('data', (b: Buffer) => onProgress((sent += b.length)));
+          const source = stream;
+          const counter = new Transform({
+            transform(b: Buffer, _e, cb) {
+              onProgress((sent += b.length));
+              cb(null, b);
+            },
+          });
+          source.on('error', (e) => counter.destroy(e));
+          stream = source.pipe(counter);
         }
         const r = await this.raw('PATCH', location, this.headers({ 'content-type': 'application/octet-stream', 'content-length': String(end - offset + 1), 'content-range': `${offset}-${end}` }), stream);
         if (r.status === 202) {

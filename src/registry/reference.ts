@@ -83,7 +83,9 @@ export function apiHost(registry: string): string {
 }
 
 const ACR_SUFFIXES = ['.azurecr.io', '.azurecr.cn', '.azurecr.us', '.azurecr.de'];
-export function isAcrRegistry(registry: string): boolean {
+/** ACR hosts get the Entra token exchange; KAITO_ACR_HOSTS (comma-separated) adds hosts that answer like ACR (the sandbox's). */
+export function isAcrRegistry(registry: string, extraHosts?: string): boolean {
   const h = hostOf(registry).toLowerCase();
-  return ACR_SUFFIXES.some((s) => h.endsWith(s));
+  const extra = (extraHosts ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  return ACR_SUFFIXES.some((s) => h.endsWith(s)) || extra.includes(h);
 }

@@ -31,7 +31,7 @@ export async function registryClient(ctx: CommandContext, ref: ImageRef, flags: 
     const { readSecretFromStdin } = await import('../../kube/secrets.js');
     password = await readSecretFromStdin(ctx.io.in, '--registry-password-stdin');
   }
-  const entraToken = isAcrRegistry(ref.registry)
+  const entraToken = isAcrRegistry(ref.registry, ctx.io.env.KAITO_ACR_HOSTS)
     ? async () => {
         const { sessionFromContext } = await import('../../azure/session.js');
         const s = sessionFromContext(ctx);
@@ -44,8 +44,10 @@ export async function registryClient(ctx: CommandContext, ref: ImageRef, flags: 
   ctx.debug(`registry ${ref.registry}: credentials from ${credential?.source ?? 'nowhere (anonymous)'}`);
   const chunk = Number(ctx.io.env.KAITO_REGISTRY_CHUNK_BYTES);
   const backoff = Number(ctx.io.env.KAITO_REGISTRY_BACKOFF_MS);
+  const { parseResolve, pinnedLookup } = await import('../../net/resolve.js');
   return new RegistryClient(ref, {
     credential,
+    lookup: pinnedLookup(parseResolve(ctx.io.env.KAITO_RESOLVE)),
     signal: ctx.signal,
     debug: (m) => ctx.debug(m),
     chunkSize: Number.isFinite(chunk) && chunk > 0 ? chunk : undefined,
