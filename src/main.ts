@@ -19,6 +19,7 @@ import * as chat from './commands/chat/def.js';
 import * as proxy from './commands/proxy/def.js';
 import * as nodepool from './commands/nodepool/def.js';
 import * as dataset from './commands/dataset/def.js';
+import * as adapter from './commands/adapter/def.js';
 import * as doctor from './commands/doctor/def.js';
 import * as gc from './commands/gc/def.js';
 import * as sandbox from './commands/sandbox/def.js';
@@ -27,7 +28,7 @@ import * as completion from './commands/completion/def.js';
 import * as version from './commands/version/def.js';
 import * as lint from './commands/lint/def.js';
 
-const COMMANDS = [init, presets, render, tune, deploy, wait, status, list, logs, del, chat, proxy, nodepool, dataset, lint, doctor, gc, sandbox, demo, completion, version];
+const COMMANDS = [init, presets, render, tune, deploy, wait, status, list, logs, del, chat, proxy, nodepool, dataset, adapter, lint, doctor, gc, sandbox, demo, completion, version];
 
 export function buildProgram(h: Harness = createHarness(new AbortController().signal)): Command {
   const program = new Command('kaito');

@@ -116,6 +116,8 @@ export interface SandboxContext {
    * the inference emulator reads it to load (or, like vLLM, refuse) an adapter.
    */
   readonly adapterImages: Map<string, AdapterImage>;
+  /** issue 13: the in-memory OCI registry (registry.kaito-sandbox.test) the emulated puller and pusher use */
+  ociRegistry?: import('./registry.js').SandboxRegistry;
   /** aborted when the sandbox stops: every timer and loop must end with it */
   readonly signal: AbortSignal;
   log(component: string, message: string): void;

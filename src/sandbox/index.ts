@@ -13,6 +13,7 @@ import { createPki, type SandboxPki } from './certs.js';
 import { createClock, parseFaults, resolveNodeProvisioner, type KaitoVersion, type NodeProvisioner, type NodeProvisioning, type SandboxContext } from './context.js';
 import { createKaitoController } from './controller/index.js';
 import { createInferenceEmulator } from './inference/index.js';
+import { createSandboxRegistry, REGISTRY_HOST } from './registry.js';
 import { createDatasetHost } from './datasets.js';
 import { createKubeApi } from './kube/api.js';
 import { installInitialObjects } from './kube/bootstrap.js';
@@ -120,7 +121,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const speed = opts.speed ?? 60;
   const kaitoVersion = opts.kaitoVersion ?? '0.12';
   const nodeProvisioner = resolveNodeProvisioner(kaitoVersion, opts.nodeProvisioner, opts.nodeProvisioning);
-  const pki = await createPki(['localhost', DATASET_HOST]);
+  const pki = await createPki(['localhost', DATASET_HOST, REGISTRY_HOST]);
   const ctx: SandboxContext = {
     store: new ObjectStore(),
     podLogs: new PodLogs(),
@@ -153,7 +154,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const inference: InferenceTarget = createInferenceEmulator(ctx);
   const kube = createKubeApi(ctx, { token, inference });
   const prices = createPricesEmulator(ctx);
-  const running = await startServer(pki, { datasetHost: DATASET_HOST, datasets, arm, kube, prices }, opts.port ?? 0, ctx.faults);
+  ctx.ociRegistry = createSandboxRegistry(ctx, arm.entra);
+  const running = await startServer(pki, { datasetHost: DATASET_HOST, datasets, registryHost: REGISTRY_HOST, registry: ctx.ociRegistry, arm, kube, prices }, opts.port ?? 0, ctx.faults);
   baseUrl = `https://127.0.0.1:${running.port}`;
   // gpu-provisioner creates agent pools through the ARM emulator, which creates the Nodes
   const controller = createKaitoController(ctx, { agentPools: arm });
@@ -179,9 +181,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     KAITO_RESOURCE_GROUP: ctx.azure.resourceGroup,
     KAITO_CLUSTER: ctx.azure.clusterName,
     KAITO_ARM_ENDPOINT: baseUrl,
-    KAITO_RESOLVE: `${DATASET_HOST}=127.0.0.1`,
+    KAITO_RESOLVE: `${DATASET_HOST}=127.0.0.1,${REGISTRY_HOST}=127.0.0.1`,
     // issue 14: the emulated Azure Retail Prices API
     KAITO_PRICES_ENDPOINT: `${baseUrl}${PRICES_PATH}`,
+    // issue 13: the sandbox registry answers like ACR, so the CLI exchanges its Entra token there
+    KAITO_ACR_HOSTS: REGISTRY_HOST,
     // the ARM emulator's credential path (workload identity against the emulated Entra ID)
     ...armEnv(arm, { baseUrl, stateDir, subscriptionId: ctx.azure.subscriptionId }).env,
   };

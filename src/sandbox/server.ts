@@ -12,6 +12,9 @@ import type { Faults } from './context.js';
 export interface Routes {
   datasetHost: string;
   datasets?: { handle(req: IncomingMessage, res: ServerResponse): void };
+  /** issue 13: the OCI registry, by Host */
+  registryHost?: string;
+  registry?: { handle(req: IncomingMessage, res: ServerResponse): void };
   arm?: { claims(path: string): boolean; handle(req: IncomingMessage, res: ServerResponse): void };
   /** the Azure Retail Prices API (issue 14) */
   prices?: { claims(path: string): boolean; handle(req: IncomingMessage, res: ServerResponse): void };
@@ -75,6 +78,7 @@ export function startServer(pki: SandboxPki, routes: Routes, port = 0, faults: P
   const server = createServer({ cert: pki.certPem, key: pki.keyPem, ca: pki.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     if (routes.datasets && hostName(req) === routes.datasetHost) return routes.datasets.handle(req, res);
+    if (routes.registry && hostName(req) === routes.registryHost) return routes.registry.handle(req, res);
     // the slow and reset faults hit the Kubernetes API and ARM only (not the dataset host)
     if (faults.reset && Math.random() < faults.reset) cutMidBody(res);
     if (!faults.slowMs) return dispatch(req, res, url);

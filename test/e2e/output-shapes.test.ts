@@ -3,6 +3,7 @@
 // that the page does not name. A documented command that is not run here, or a run command that is not
 // documented, fails too, so the page cannot drift from the code in either direction.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, kaito, type CliResult } from '../support/cli.js';
@@ -58,7 +59,7 @@ describe('the -o json documents match docs/output.md', () => {
 
   it('the page documents the commands this test runs', () => {
     expect([...shapes.keys()].sort()).toEqual(
-      ['kaito chat', 'kaito dataset validate', 'kaito delete', 'kaito demo', 'kaito deploy', 'kaito doctor', 'kaito gc', 'kaito lint', 'kaito list', 'kaito nodepool add', 'kaito nodepool delete', 'kaito nodepool list', 'kaito nodepool show', 'kaito presets list', 'kaito presets show', 'kaito render deploy', 'kaito render tune', 'kaito status', 'kaito tune', 'kaito version', 'kaito wait'].sort(),
+      ['kaito adapter inspect', 'kaito adapter pull', 'kaito chat', 'kaito dataset push', 'kaito dataset validate', 'kaito delete', 'kaito demo', 'kaito deploy', 'kaito doctor', 'kaito gc', 'kaito lint', 'kaito list', 'kaito nodepool add', 'kaito nodepool delete', 'kaito nodepool list', 'kaito nodepool show', 'kaito presets list', 'kaito presets show', 'kaito render deploy', 'kaito render tune', 'kaito status', 'kaito tune', 'kaito version', 'kaito wait'].sort(),
     );
   });
 
@@ -121,6 +122,21 @@ describe('the -o json documents match docs/output.md', () => {
     const g = json(await run(['gc']), 'gc');
     expectShape('kaito gc', g);
   });
+
+  it('dataset push, adapter pull, adapter inspect (a real docker-registry; issue 13)', async () => {
+    const { startRegistry } = await import('../support/registry.js');
+    const { ociLayout, pusherEntries, skopeoPush, tarOf } = await import('../support/adapter-image.js');
+    const reg = await startRegistry();
+    try {
+      const env = baseEnv({ DOCKER_CONFIG: sb.home });
+      expectShape('kaito dataset push', json(await kaito(['dataset', 'push', DATASET, `${reg.host}/shapes/data:v1`, '-o', 'json'], { env }), 'dataset push'));
+      skopeoPush(ociLayout([await tarOf(pusherEntries())], { annotations: { 'sh.kaito.model.name': 'phi-3-mini-4k-instruct' } }), `${reg.host}/shapes/adapter:v1`);
+      expectShape('kaito adapter pull', json(await kaito(['adapter', 'pull', `${reg.host}/shapes/adapter:v1`, join(sb.home, 'adapter-shape'), '-o', 'json'], { env }), 'adapter pull'));
+      expectShape('kaito adapter inspect', json(await kaito(['adapter', 'inspect', `${reg.host}/shapes/adapter:v1`, '-o', 'json'], { env }), 'adapter inspect'));
+    } finally {
+      await reg.stop();
+    }
+  }, 120_000);
 
   it('every documented shape was compared with real output', () => {
     expect([...shapes.keys()].filter((c) => !checked.has(c))).toEqual([]);

@@ -212,6 +212,15 @@ export const BAD_INPUTS: BadInput[] = [
   { id: 'dataset: unsupported extension', args: ['dataset', 'validate', '{F:d.xlsx}'], files: { 'd.xlsx': 'PK\u0003\u0004' }, code: 2 },
   { id: 'dataset: ftp URL', args: ['dataset', 'validate', 'ftp://example.com/d.jsonl'], code: 2 },
   { id: 'dataset: one line of 20 MiB', args: ['dataset', 'validate', '{F:d.jsonl}'], files: { 'd.jsonl': `{"prompt":"${'y'.repeat(20 * 1024 * 1024)}"\n` }, code: 2, report: true },
+  // --- registries (issue 13): refused before any request
+  { id: 'dataset push: file missing', args: ['dataset', 'push', '/nonexistent/data.jsonl', 'registry.kaito-sandbox.test/a/b:v1'], code: 2 },
+  { id: 'dataset push: empty file', args: ['dataset', 'push', '{F:d.jsonl}', 'registry.kaito-sandbox.test/a/b:v1'], files: { 'd.jsonl': '' }, code: 2 },
+  { id: 'dataset push: no IMAGE', args: ['dataset', 'push', '{F:d.jsonl}'], files: { 'd.jsonl': '{"prompt":"a","completion":"b"}\n' }, code: 2 },
+  { id: 'dataset push: upper-case repository', args: ['dataset', 'push', '{F:d.jsonl}', 'registry.kaito-sandbox.test/Team/B:v1'], files: { 'd.jsonl': '{"prompt":"a","completion":"b"}\n' }, code: 2 },
+  { id: 'dataset push: an image URL', args: ['dataset', 'push', '{F:d.jsonl}', 'https://registry.kaito-sandbox.test/a/b:v1'], files: { 'd.jsonl': '{"prompt":"a","completion":"b"}\n' }, code: 2 },
+  { id: 'adapter pull: bad --max-size', args: ['adapter', 'pull', 'registry.kaito-sandbox.test/a/b:v1', '/tmp/kaito-never', '--max-size', 'huge'], code: 2 },
+  { id: 'adapter inspect: bad digest', args: ['adapter', 'inspect', 'registry.kaito-sandbox.test/a/b@sha256:xyz'], code: 2 },
+  { id: 'tune: local dataset with nowhere to push', args: tune(['--dataset', '--output-image', '--push-secret'], ['--dataset', '{F:d.jsonl}', '--output-pvc', 'out']), files: { 'd.jsonl': '{"prompt":"a","completion":"b"}\n' }, code: 2 },
   // --- kaito.yaml
   { id: 'kaito.yaml: not YAML', args: ['list'], files: { 'kaito.yaml': 'cluster: [unclosed\n' }, code: 2 },
   { id: 'kaito.yaml: a list instead of a map', args: ['list'], files: { 'kaito.yaml': '- a\n- b\n' }, code: 2 },

@@ -9,4 +9,11 @@ export function register(program: Command, h: Harness): void {
     .addOption(new Option('--format <format>', 'record format').choices(['auto', 'messages', 'prompt-completion']).default('auto'))
     .option('--preset <name>', 'check record lengths against this preset\'s context length')
     .action(h.lazy(() => import('./validate.js')));
+  ds.command('push')
+    .description('validate local dataset files and push them as a Kaito data image (/data/<file>, one layer); prints the digest reference')
+    .argument('<file-and-image...>', 'FILE... IMAGE: one or more local dataset files, then the image to push to (REGISTRY/REPO:TAG)')
+    .addOption(new Option('--format <format>', 'record format to validate').choices(['auto', 'messages', 'prompt-completion']).default('auto'))
+    .option('--registry-username <user>', 'registry user (password from --registry-password-stdin); else the docker config, ACR Entra login, anonymous')
+    .option('--registry-password-stdin', 'read the registry password from stdin')
+    .action(h.lazy(() => import('./push.js')));
 }

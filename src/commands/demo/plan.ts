@@ -14,7 +14,9 @@ export const DEMO = {
   tuneWs: 'demo-tune',
   chatWs: 'demo-chat',
   datasetFile: 'kaito-ops-messages.parquet',
-  outputImage: 'registry.kaito-sandbox.test/demo/phi3-ops-adapter:v1',
+  /** issue 13: the demo tunes on this local file (pushed as a data image to the sandbox registry) */
+  localDatasetFile: 'kaito-ops-messages.jsonl',
+  outputRepository: 'demo/phi3-ops-adapter:v1',
   registryUser: 'demo',
   question: 'How do I check my GPU quota before tuning on AKS?',
   proxyQuestion: 'In one sentence: what is a Kaito workspace?',
@@ -46,12 +48,18 @@ export function doctorStep(): StepPlan {
   };
 }
 
-export function tuneStep(dataset: string): StepPlan {
+/** The adapter image the tuning pushes, on the sandbox's registry (its port is the sandbox's). */
+export function outputImage(sandboxPort: number, registryHost = 'registry.kaito-sandbox.test'): string {
+  return `${registryHost}:${sandboxPort}/${DEMO.outputRepository}`;
+}
+
+export function tuneStep(dataset: string, image: string): StepPlan {
   return {
     name: 'tune',
     title: `fine-tune ${DEMO.preset} with QLoRA on the sample dataset`,
     why: [
-      'kaito tune validates the dataset (300 Kaito-on-AKS questions and answers), then applies a tuning Workspace.',
+      'kaito tune validates the local dataset file (300 Kaito-on-AKS questions and answers), pushes it to the registry as a',
+      'data image (tuning.input.image: no public URL needed), then applies a tuning Workspace.',
       `Kaito provisions one ${DEMO.sku} node (1x A10, 24 GiB, enough for QLoRA on a ~4B model) for it, runs a`,
       'training Job there and pushes the resulting LoRA adapter as an image to --output-image.',
       `Pushing needs registry credentials: a throw-away password generated for this demo is piped on stdin`,
@@ -59,7 +67,7 @@ export function tuneStep(dataset: string): StepPlan {
     ],
     args: [
       'tune', '--preset', DEMO.preset, '--method', 'qlora', '--name', DEMO.tuneWs, '--dataset', dataset,
-      '--output-image', DEMO.outputImage, '--registry-username', DEMO.registryUser, '--registry-password-stdin',
+      '--output-image', image, '--registry-username', DEMO.registryUser, '--registry-password-stdin',
       // compat C3: Kaito 0.11+ in NAP mode provisions its own nodes; a pre-created pool would idle
       '--instance-type', DEMO.sku,
     ],
@@ -77,6 +85,18 @@ export function waitStep(timeout: string): StepPlan {
       'image pulls, a crashing trainer). Alongside, `kaito logs --progress` turns the trainer log into progress.',
     ],
     args: ['wait', DEMO.tuneWs, '--timeout', timeout],
+  };
+}
+
+export function adapterStep(image: string): StepPlan {
+  return {
+    name: 'adapter',
+    title: 'look inside the adapter image the tuning pushed',
+    why: [
+      'kaito adapter inspect reads the image from the registry (digests verified): the base model Kaito recorded',
+      'and the LoRA settings. `kaito adapter pull IMAGE DIR` writes the two files for vLLM, PEFT or ollama.',
+    ],
+    args: ['adapter', 'inspect', image],
   };
 }
 

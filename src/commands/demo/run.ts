@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { formatDuration } from '../../core/duration.js';
+import { datasetsDir } from '../../paths.js';
 import { InterruptedError, OperationError, UsageError } from '../../errors.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { parseOutputFormat, printResult, type OutputFormat } from '../../ui/printer.js';
@@ -25,7 +26,7 @@ interface Opts {
 }
 
 /** numbered steps (the progress view runs inside "wait") */
-const TOTAL_STEPS = 8;
+const TOTAL_STEPS = 9;
 /** no step takes more than ~2 emulated hours; never less than 3 real minutes (a loaded machine) */
 const stepTimeoutMs = (speed: number) => Math.max(3 * 60_000, Math.ceil((2 * 3_600_000) / speed));
 /** how long the progress view may take to notice the trainer has ended, once wait is done */
@@ -41,7 +42,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['json', 'yaml'], 'json');
   const { speed, faults } = await parseOptions(opts);
   const script = runningScript();
-  const { startSandbox, DATASET_HOST } = await import('../../sandbox/index.js');
+  const { startSandbox } = await import('../../sandbox/index.js');
 
   const started = Date.now();
   const say = new Narrator(ctx.io);
@@ -75,7 +76,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     say.ok(`sandbox running at ${sb.url}${faults.length ? ` with faults ${faults.join(', ')}` : ''} (files in ${root}, removed at the end)`);
 
     const runner = new StepRunner(ctx, say, sb, script, home, live, steps, stepTimeoutMs(speed));
-    await runner.lifecycle(plan.datasetUrl(sb.port, DATASET_HOST));
+    await runner.lifecycle(join(datasetsDir(), plan.DEMO.localDatasetFile), plan.outputImage(sb.port));
   } catch (e) {
     if (e instanceof StepFailed) outcome = 'failed';
     else if (ctx.signal.aborted) outcome = 'interrupted';
@@ -158,13 +159,14 @@ class StepRunner {
     if (process.env.NO_COLOR !== undefined || !ctx.io.colorEnabled) this.env.NO_COLOR = '1';
   }
 
-  async lifecycle(dataset: string): Promise<void> {
+  async lifecycle(dataset: string, image: string): Promise<void> {
     await this.simple(plan.doctorStep());
     const password = randomBytes(18).toString('base64url');
     registerSecret(password);
-    await this.simple(plan.tuneStep(dataset), { input: password });
+    await this.simple(plan.tuneStep(dataset, image), { input: password });
     const timeout = `${Math.ceil(this.timeoutMs / 60_000)}m`;
     await this.waitWithProgress(timeout);
+    await this.simple(plan.adapterStep(image));
     await this.simple(plan.deployStep(timeout));
     await this.simple(plan.chatStep(), { stream: true });
     await this.proxy();

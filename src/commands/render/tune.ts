@@ -8,20 +8,25 @@ import { checkRegionFlag, enforceMaxCost, parseMaxCost, tuningEstimate } from '.
 import type { TuneInput } from '../../core/render/types.js';
 import type { DatasetReport } from '../../core/dataset/types.js';
 
-export async function run(ctx: CommandContext, opts: TuneFlags & { outputDir?: string; estimate?: boolean; maxCost?: string; region?: string }): Promise<void> {
+export async function run(ctx: CommandContext, flags: TuneFlags & { outputDir?: string; estimate?: boolean; maxCost?: string; region?: string }): Promise<void> {
   const project = ctx.project().config;
-  const maxCost = parseMaxCost(opts.maxCost);
-  const region = await checkRegionFlag(opts.region);
+  const maxCost = parseMaxCost(flags.maxCost);
+  const region = await checkRegionFlag(flags.region);
+  // issue 13: a local --dataset file is rendered as the data image `kaito tune` would push (nothing is pushed here)
+  const { planLocalDataset, addDataPullSecret } = await import('../shared/local-dataset.js');
+  const { opts, plan } = await planLocalDataset(ctx, flags, project.tune);
   // pure steps: they are run again if a user's file needs the yaml library (not loaded at start-up)
   const { input, warnings } = await withYamlLib(() =>
     tuneInputFromFlags(opts, project.tune, renderOnlyContext(ctx)),
   );
+  addDataPullSecret(input, plan);
+  if (plan) ctx.io.info(`note: \`kaito tune\` would validate ${plan.path} and push it as ${plan.image} (tuning.input.image); nothing was pushed`);
   for (const w of warnings) ctx.io.warn(w);
   if (input.createPushSecret) ctx.io.info(`note: \`kaito tune\` creates the docker-registry Secret ${input.createPushSecret.name} from --registry-username and the password on stdin; it is referenced here by name only`);
   const objects = await withYamlLib(() => renderTuning(input));
   // issue 14: render is offline by default; --estimate (or --max-cost) reads the first dataset URL and the price
-  if (opts.estimate || maxCost !== undefined) await renderEstimate(ctx, input, region, maxCost);
-  await emitObjects(ctx, objects, opts.outputDir);
+  if (flags.estimate || maxCost !== undefined) await renderEstimate(ctx, input, region, maxCost);
+  await emitObjects(ctx, objects, flags.outputDir);
 }
 
 export async function renderEstimate(ctx: CommandContext, input: TuneInput, region: string | undefined, maxCost: number | undefined): Promise<void> {

@@ -35,8 +35,12 @@ interface Opts extends TuneFlags {
   logsDir?: string;
 }
 
-export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
+export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
   const project = ctx.project().config;
+  // issue 13: a local --dataset file becomes --dataset-image TARGET (pushed below, after the preflight)
+  const { planLocalDataset, addDataPullSecret } = await import('../shared/local-dataset.js');
+  const local = await planLocalDataset(ctx, flags, project.tune);
+  const opts: Opts = local.opts;
   const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
   const timeoutMs = parseDurationFlag('--timeout', opts.timeout);
   if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run', 'drop one of them');
@@ -47,6 +51,8 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   // --dry-run=client is `kaito render tune`: no cluster needed
   if (opts.dryRun === 'client') {
     const { input, warnings } = tuneInputFromFlags(opts, project.tune, renderOnlyContext(ctx));
+    addDataPullSecret(input, local.plan);
+    if (local.plan) ctx.io.info(`note: --dry-run=client: ${local.plan.path} would be pushed as ${local.plan.image}; nothing was pushed`);
     for (const w of warnings) ctx.io.warn(w);
     const objects = renderTuning(input);
     // --max-cost applies here as on `kaito render tune` (no cluster: --region names the region)
@@ -76,6 +82,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     throw withClusterProblems(e, problems);
   }
   const { input, warnings } = parsed;
+  addDataPullSecret(input, local.plan);
   if (!api.served.includes(input.apiVersion.split('/')[1])) problems.push(`--api-version ${input.apiVersion} is not served by this cluster (it serves kaito.sh/${api.served.join(', kaito.sh/')})`);
 
   // 3. the things the workspace refers to must exist
@@ -100,10 +107,18 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     if (!ok) throw new UsageError('tuning not started: the estimate was declined (nothing was created)', 'pass -y to skip the question, or --max-cost USD to set a limit instead');
   }
 
+  // stdin holds one password: it serves the data push and the push Secret
+  let stdinPassword: string | undefined;
+  const readPassword = async () => (stdinPassword ??= await readSecretFromStdin(ctx.io.in, '--registry-password-stdin'));
+  if (local.plan) {
+    if (opts.dryRun === 'server') ctx.io.info(`note: --dry-run=server: ${local.plan.path} would be pushed as ${local.plan.image}; nothing was pushed`);
+    else await pushLocalDataset(ctx, local.plan, opts, opts.registryPasswordStdin ? await readPassword() : undefined);
+  }
+
   // 4. objects: the push Secret (from stdin) first, then what render produces
   const objects: KubeObject[] = [];
   if (input.createPushSecret && input.output.kind === 'image') {
-    const password = await readSecretFromStdin(ctx.io.in, '--registry-password-stdin');
+    const password = await readPassword();
     objects.push(dockerConfigSecret(input.createPushSecret.name, ns, input.output.image, input.createPushSecret.username, password));
   }
   for (const o of renderTuning(input)) objects.push({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns } } as KubeObject);
@@ -167,7 +182,7 @@ async function preflightReferences(kube: KubeClient, input: TuneInput, problems:
     problems.push(`--push-secret ${input.output.pushSecret}: no such Secret in namespace ${ns}; create it with \`kubectl create secret docker-registry ${input.output.pushSecret} --docker-server=... -n ${ns}\` or use --registry-username USER --registry-password-stdin`);
   if (input.tuningConfig.kind === 'existing' && !(await exists(kube, 'ConfigMap', ns, input.tuningConfig.configMap, signal)))
     problems.push(`--tuning-config ${input.tuningConfig.configMap}: no such ConfigMap in namespace ${ns}; create it or use --config-file`);
-  if (input.dataset.kind === 'image' && input.dataset.pullSecret && !(await exists(kube, 'Secret', ns, input.dataset.pullSecret, signal)))
+  if (input.dataset.kind === 'image' && input.dataset.pullSecret && input.dataset.pullSecret !== input.createPushSecret?.name && !(await exists(kube, 'Secret', ns, input.dataset.pullSecret, signal)))
     problems.push(`--dataset-pull-secret ${input.dataset.pullSecret}: no such Secret in namespace ${ns}`);
 }
 
@@ -195,3 +210,16 @@ async function checkDataset(ctx: CommandContext, input: TuneInput): Promise<Data
 }
 
 const dry0 = (opts: Opts) => opts.dryRun === 'server';
+
+/** issue 13: validate the local file, push it as a data image (before anything is applied) and say what was pushed. */
+async function pushLocalDataset(ctx: CommandContext, plan: import('../shared/local-dataset.js').LocalDatasetPlan, opts: Opts, password: string | undefined): Promise<void> {
+  const [{ validateFiles, pushDataImage }, { registryClient }] = await Promise.all([import('../dataset/push.js'), import('../shared/registry.js')]);
+  const files = await validateFiles(ctx, [plan.path], 'auto');
+  const client = await registryClient(ctx, plan.ref, { registryUsername: opts.registryUsername, registryPasswordStdin: opts.registryPasswordStdin, password });
+  try {
+    const pushed = await pushDataImage(ctx, client, plan.ref, files);
+    ctx.io.info(`${ctx.io.color.green('✓')} pushed ${plan.path} as ${pushed.image} (${pushed.digest}); tuning.input.image = ${plan.image}`);
+  } finally {
+    await client.close();
+  }
+}

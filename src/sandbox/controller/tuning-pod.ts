@@ -11,6 +11,7 @@ import { pullRefusal } from './image-pull.js';
 import { presetFacts } from './presets.js';
 import { skuInfo } from './skus.js';
 import { emuSleep } from './sleep.js';
+import { loraSettings, pullDataImage, pushAdapterImage } from './adapter-image.js';
 import { trainingShape } from './training-config.js';
 import { evalLines, evalLossAt, failureTraceback, lossAt, pusherLines, pyFloat, seeded, tqdmLine, trainerStartLines, weightsDownloadLines } from './tuning-logs.js';
 import { viewWorkspace } from './workspace-view.js';
@@ -146,9 +147,21 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
     event('Normal', 'Pulling', `Pulling image "${t.input.image}"`);
     await sleep(10_000);
     update((s) => startContainer(s, c));
-    log(c, [`Copying dataset from image ${t.input.image}:/data to /mnt/data`, "'/data/train.jsonl' -> '/mnt/data/train.jsonl'"]);
-    fileName = 'train.jsonl';
-    records = 1000 + Math.floor(rnd() * 4000);
+    // issue 13 (compat G2): an image on the sandbox registry is really pulled and its /data read
+    const pulled = await pullDataImage(ctx, t.input.image);
+    if (pulled && 'error' in pulled) {
+      log(c, [`+ skopeo copy --dest-decompress docker://${t.input.image} dir:/tmp/layout`, pulled.error]);
+      update((s) => {
+        terminateContainer(s, c, 1);
+        fail(s, `init container ${c} failed`);
+      });
+      ctx.podLogs.end(ns, name, c);
+      event('Warning', 'BackOff', `init container ${c} exited with code 1`);
+      return;
+    }
+    fileName = pulled ? pulled.fileName : 'train.jsonl';
+    log(c, [`Copying dataset from image ${t.input.image}:/data to /mnt/data`, `'/data/${fileName}' -> '/mnt/data/data/${fileName}'`]);
+    records = pulled ? countRecords(fileName, pulled.body) : 1000 + Math.floor(rnd() * 4000);
     update((s) => terminateContainer(s, c, 0));
     ctx.podLogs.end(ns, name, c);
   } else {
@@ -248,6 +261,9 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
   if (t.output.image) {
     await sleep(20_000);
     log('pusher', pusherLines(t.output.image, rnd));
+    // issue 13 (compat G3): an output image on the sandbox registry is really pushed, laid out like Kaito's pusher
+    const lora = loraSettings(ctx, ns, t.config);
+    if (await pushAdapterImage(ctx, t.output.image, v.preset, facts.hfId, lora)) ctx.adapterImages.set(t.output.image, { preset: v.preset, method: t.method, r: lora.r, alpha: lora.alpha, targetModules: lora.targetModules });
     update((s) => {
       terminateContainer(s, 'pusher', 0);
       terminateContainer(s, 'pause', 0);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseEnv, kaito, KAITO_BIN, type CliResult } from '../../support/cli.js';
 
-const STEPS = ['doctor', 'tune', 'wait', 'deploy', 'chat', 'proxy', 'delete demo-chat', 'delete demo-tune'];
+const STEPS = ['doctor', 'tune', 'wait', 'adapter', 'deploy', 'chat', 'proxy', 'delete demo-chat', 'delete demo-tune'];
 
 /** a full demo takes ~25 s on an idle 2-core machine; the whole suite may be running next to it */
 const RUN_TIMEOUT_MS = 180_000;
@@ -70,9 +70,9 @@ function expectNothingLeft(r: Pick<CliResult, 'stderr'>, pids: number[] = []): v
 
 /** the part of the narration under step `name` (up to the next step header) */
 function section(stderr: string, name: string): string {
-  const start = stderr.search(new RegExp(`\\[\\d+/8\\] ${name} — `));
+  const start = stderr.search(new RegExp(`\\[\\d+/9\\] ${name} — `));
   if (start < 0) return '';
-  const next = stderr.slice(start + 1).search(/\n\[\d+\/8\] |\nSummary\n/);
+  const next = stderr.slice(start + 1).search(/\n\[\d+\/9\] |\nSummary\n/);
   return next < 0 ? stderr.slice(start) : stderr.slice(start, start + 1 + next);
 }
 
@@ -84,15 +84,19 @@ describe('kaito demo', () => {
     const r = await kaito(['demo'], { env: env(), cwd: project, timeoutMs: 150_000 }).finally(() => rmSync(project, { recursive: true, force: true }));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    STEPS.forEach((name, i) => expect(r.stderr).toContain(`[${i + 1}/8] ${name} — `));
+    STEPS.forEach((name, i) => expect(r.stderr).toContain(`[${i + 1}/9] ${name} — `));
     // the exact command lines, as a user would type them
     expect(r.stderr).toContain('$ kaito doctor --instance-type Standard_NV36ads_A10_v5');
-    expect(r.stderr).toMatch(/\$ printf %s "\$REGISTRY_PASSWORD" \| kaito tune --preset phi-3-mini-128k-instruct --method qlora .*--dataset https:\/\/datasets\.kaito-sandbox\.test:\d+\/kaito-ops-messages\.parquet .*--registry-username demo --registry-password-stdin --instance-type Standard_NV36ads_A10_v5/);
+    expect(r.stderr).toMatch(/\$ printf %s "\$REGISTRY_PASSWORD" \| kaito tune --preset phi-3-mini-128k-instruct --method qlora .*--dataset \S+\/datasets\/kaito-ops-messages\.jsonl --output-image registry\.kaito-sandbox\.test:\d+\/demo\/phi3-ops-adapter:v1 --registry-username demo --registry-password-stdin --instance-type Standard_NV36ads_A10_v5/);
     expect(r.stderr).toContain('$ kaito deploy --from-tuning demo-tune --name demo-chat --instance-type Standard_NV36ads_A10_v5');
     expect(r.stderr).toContain('$ kaito proxy demo-chat --port 0');
     // the children's own output, indented under their step
     expect(section(r.stderr, 'tune')).toMatch(/│ ✓ secret\/demo-tune-push created/);
     expect(section(r.stderr, 'wait')).toMatch(/│ demo-tune: tuning succeeded/);
+    // issue 13: the local file went to the sandbox registry as a data image; the pushed adapter image is inspected
+    expect(section(r.stderr, 'tune')).toMatch(/│ ✓ pushed \S+kaito-ops-messages\.jsonl as registry\.kaito-sandbox\.test:\d+\/demo\/phi3-ops-adapter-data:[a-f0-9]{12}/);
+    expect(section(r.stderr, 'adapter')).toMatch(/│ Base model: +phi-3-mini-128k-instruct/);
+    expect(section(r.stderr, 'adapter')).toMatch(/│ LoRA r: +\d+/);
     expect(section(r.stderr, 'wait')).toMatch(/┆ .*step \d+\/\d+/);
     // the streamed chat answer, and the answer through the proxy
     expect(section(r.stderr, 'chat')).toMatch(/│ \[emulated\] This is the Kaito sandbox answering as demo-tune/);
@@ -101,7 +105,7 @@ describe('kaito demo', () => {
     expect(section(r.stderr, 'proxy')).toMatch(/│ proxy stopped/);
     // the summary
     expect(r.stderr).toMatch(/Summary\n(.*\n)*\s+total\s+\S+/);
-    expect(r.stderr).toMatch(/✓ the demo passed: 8 steps in /);
+    expect(r.stderr).toMatch(/✓ the demo passed: 9 steps in /);
     // nothing of the user's environment reached the children, and no stack anywhere
     expect(r.stderr).not.toContain('nonexistent/kubeconfig-of-the-user');
     expect(r.stderr).not.toContain('users-own-subscription');
@@ -135,7 +139,7 @@ describe('kaito demo', () => {
     // the child's own error stays visible
     expect(section(r.stderr, 'wait')).toMatch(/│ error: tuning job demo-tune failed/);
     expect(r.stderr).toMatch(/✗ wait failed: exited with code 3/);
-    expect(r.stderr).not.toContain('[4/8] deploy');
+    expect(r.stderr).not.toContain('[4/9] adapter');
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ ok: false, failedStep: 'wait' });
     expect(doc.steps.find((s: { name: string }) => s.name === 'wait')).toMatchObject({ exitCode: 3 });
@@ -165,7 +169,7 @@ describe('kaito demo', () => {
     // interrupt while the tuning is being waited for
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
-        if (/\[3\/8\] wait/.test(stderr) || child.exitCode !== null) done();
+        if (/\[3\/9\] wait/.test(stderr) || child.exitCode !== null) done();
       }, 50);
       const limit = setTimeout(done, 60_000);
       function done() {
@@ -174,7 +178,7 @@ describe('kaito demo', () => {
         resolve();
       }
     });
-    expect(stderr).toContain('[3/8] wait');
+    expect(stderr).toContain('[3/9] wait');
     const dir = demoDir(stderr);
     expect(processesMentioning(dir).length).toBeGreaterThan(0); // the wait child is running now
     child.kill('SIGINT');

@@ -36,7 +36,7 @@ describe('prefixed output', () => {
 describe('command lines', () => {
   it('quotes what a shell would split, and shows stdin as a pipe without the secret', () => {
     expect(commandLine(['chat', '--workspace', 'w', "What's up?"])).toBe(`kaito chat --workspace w 'What'\\''s up?'`);
-    const t = tuneStep('https://datasets.example:1/x.parquet');
+    const t = tuneStep('./x.jsonl', 'registry.example:1/a/b:v1');
     expect(commandLine(t.args, t.stdinShown)).toMatch(/^printf %s "\$REGISTRY_PASSWORD" \| kaito tune .*--registry-password-stdin/);
   });
 });

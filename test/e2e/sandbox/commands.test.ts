@@ -42,7 +42,8 @@ describe('kaito sandbox start / env / status', () => {
       for (const k of ['KUBECONFIG', 'NODE_EXTRA_CA_CERTS', 'AZURE_SUBSCRIPTION_ID', 'KAITO_RESOURCE_GROUP', 'KAITO_CLUSTER', 'KAITO_ARM_ENDPOINT', 'KAITO_RESOLVE'])
         expect(lines.some((l) => l.startsWith(`export ${k}=`))).toBe(true);
       expect(lines).toContain(`export KUBECONFIG=${join(dir, 'kubeconfig')}`);
-      expect(lines).toContain('export KAITO_RESOLVE=datasets.kaito-sandbox.test=127.0.0.1');
+      expect(lines).toContain('export KAITO_RESOLVE=datasets.kaito-sandbox.test=127.0.0.1,registry.kaito-sandbox.test=127.0.0.1');
+      expect(lines).toContain('export KAITO_ACR_HOSTS=registry.kaito-sandbox.test');
       expect(lines).toContain(`export NODE_EXTRA_CA_CERTS=${join(dir, 'ca.crt')}`);
 
       // issue 17 item 14: a CA the shell already trusts is kept, in a bundle with the sandbox's
