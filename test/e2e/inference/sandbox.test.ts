@@ -19,12 +19,19 @@ describe('deploy --from-tuning and chat with the adapter (Kaito 0.12)', async ()
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--from-tuning nope: no such workspace');
 
-    const started = await kaito(['tune', '--preset', 'phi-4-mini-instruct', '--dataset', DATASET, '--output-image', 'registry.kaito-sandbox.test/adapters/early:1', '--registry-username', 'u', '--registry-password-stdin', '--name', 'early', '--skip-dataset-check'], { env, input: 'password-1234\n' });
-    expect(started.code).toBe(0);
-    const early = await kaito(['deploy', '--from-tuning', 'early'], { env });
-    expect(early.code).toBe(2);
-    expect(early.stderr).toMatch(/--from-tuning early: the tuning has not succeeded \(state (Pending|Running)/);
-    expect(sb.ctx.store.get('kaito.sh/workspaces', 'default', 'phi-4-mini-instruct')).toBeUndefined();
+    // an unfinished tuning, whatever the machine's speed: a sandbox at real-world speed (x1) spends minutes on
+    // the GPU node alone, so the tuning is still Pending when deploy asks (issue 16: no reliance on timing)
+    const slow = await startTestSandbox({ speed: 1 });
+    try {
+      const started = await kaito(['tune', '--preset', 'phi-4-mini-instruct', '--dataset', DATASET, '--output-image', 'registry.kaito-sandbox.test/adapters/early:1', '--registry-username', 'u', '--registry-password-stdin', '--name', 'early', '--skip-dataset-check'], { env: slow.cliEnv, input: 'password-1234\n' });
+      expect(started.code).toBe(0);
+      const early = await kaito(['deploy', '--from-tuning', 'early'], { env: slow.cliEnv });
+      expect(early.code).toBe(2);
+      expect(early.stderr).toMatch(/--from-tuning early: the tuning has not succeeded \(state (Pending|Running)/);
+      expect(slow.ctx.store.get('kaito.sh/workspaces', 'default', 'phi-4-mini-instruct')).toBeUndefined();
+    } finally {
+      await slow.stop();
+    }
   });
 
   it('deploys the adapter of a finished tuning, idempotently, and chats with it', async () => {
