@@ -13,13 +13,14 @@ export async function run(ctx: CommandContext, flags: TuneFlags & { outputDir?: 
   const maxCost = parseMaxCost(flags.maxCost);
   const region = await checkRegionFlag(flags.region);
   // issue 13: a local --dataset file is rendered as the data image `kaito tune` would push (nothing is pushed here)
-  const { planLocalDataset, addDataPullSecret } = await import('../shared/local-dataset.js');
-  const { opts, plan } = await planLocalDataset(ctx, flags, project.tune);
+  // (loaded only then: the registry client brings the HTTP stack, which a URL-only render does not need)
+  const local = (flags.dataset ?? []).some((d) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(d)) ? await import('../shared/local-dataset.js') : undefined;
+  const { opts, plan } = local ? await local.planLocalDataset(ctx, flags, project.tune) : { opts: flags, plan: undefined };
   // pure steps: they are run again if a user's file needs the yaml library (not loaded at start-up)
   const { input, warnings } = await withYamlLib(() =>
     tuneInputFromFlags(opts, project.tune, renderOnlyContext(ctx)),
   );
-  addDataPullSecret(input, plan);
+  local?.addDataPullSecret(input, plan);
   if (plan) ctx.io.info(`note: \`kaito tune\` would validate ${plan.path} and push it as ${plan.image} (tuning.input.image); nothing was pushed`);
   for (const w of warnings) ctx.io.warn(w);
   if (input.createPushSecret) ctx.io.info(`note: \`kaito tune\` creates the docker-registry Secret ${input.createPushSecret.name} from --registry-username and the password on stdin; it is referenced here by name only`);
