@@ -24,7 +24,10 @@ export async function run(ctx: CommandContext, opts: { watch?: boolean }, args: 
     // issue 14: elapsed cost, projection and actual vs estimate of a tuning workspace (one-shot status only)
     let cost: StatusCost | undefined;
     if (s.type === 'tuning' && format !== 'name') cost = await tuningCost(ctx, kube, s);
-    print(ctx, format, cost ? ({ ...s, cost } as WorkspaceSummary) : s, cost);
+    const shown = cost ? ({ ...s, cost } as WorkspaceSummary) : s;
+    const parsed = progressOf.get(s);
+    if (parsed) progressOf.set(shown, parsed); // the overfitting warning reads the parsed log of what is shown
+    print(ctx, format, shown, cost);
   };
   if (!opts.watch) {
     await show();
