@@ -113,7 +113,7 @@ export interface SandboxContext {
   readonly requestLog: RequestLogEntry[];
   /**
    * Adapter images the emulated tuning pusher has pushed (image ref -> what training wrote into adapter_config.json);
-   * the inference emulator reads it to load (or, like vLLM, refuse) an adapter.
+   * the inference pod itself reads adapter images from ociRegistry (compat G4).
    */
   readonly adapterImages: Map<string, AdapterImage>;
   /** issue 13: the in-memory OCI registry (registry.kaito-sandbox.test) the emulated puller and pusher use */

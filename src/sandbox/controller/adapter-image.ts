@@ -87,3 +87,24 @@ export async function pushAdapterImage(ctx: SandboxContext, image: string, prese
   }));
   return ctx.ociRegistry.putImage(image, [layer, cfg], manifest, 'application/vnd.oci.image.manifest.v1+json');
 }
+
+export interface LoadedAdapter { r?: number; alpha?: number; baseModel?: string }
+
+/**
+ * compat G4: the inference pod's adapter puller (init container `puller-<name>`) for `inference.adapters[].source.image`.
+ * Images on the sandbox registry are read for real (manifest -> layers -> /data/adapter_config.json); a missing
+ * image fails like skopeo does. undefined: the image is elsewhere (the sandbox cannot reach it; assumed pulled).
+ */
+export async function pullAdapterImage(ctx: SandboxContext, image: string): Promise<LoadedAdapter | { error: string } | undefined> {
+  if (!ctx.ociRegistry || !sandboxRef(image)) return undefined;
+  const got = await ctx.ociRegistry.readImage(image);
+  if ('error' in got) return { error: `time="..." level=fatal msg="Error initializing source docker://${image}: reading manifest: ${got.error}"` };
+  const cfg = got.files.get('adapter_config.json');
+  if (!cfg) return {};
+  try {
+    const j = JSON.parse(cfg.toString('utf8')) as { r?: unknown; lora_alpha?: unknown; base_model_name_or_path?: unknown };
+    return { r: typeof j.r === 'number' ? j.r : undefined, alpha: typeof j.lora_alpha === 'number' ? j.lora_alpha : undefined, baseModel: typeof j.base_model_name_or_path === 'string' ? j.base_model_name_or_path : undefined };
+  } catch {
+    return {};
+  }
+}

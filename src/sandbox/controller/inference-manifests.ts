@@ -42,8 +42,28 @@ export function inferenceWorkload(ws: KObject, v: WorkspaceView, ctx: SandboxCon
   };
 }
 
+/** compat G4: the skopeo image Kaito's adapter puller runs (v0.12.0 pkg/workspace/image/puller.go NewPullerContainer). */
+export const PULLER_IMAGE = 'mcr.microsoft.com/aks/skopeo:1.14.4-6';
+
+/**
+ * compat G4: one init container `puller-<name>` per image adapter, running puller.sh (skopeo copy of the adapter image,
+ * layers untarred, /data moved to /mnt/adapter/<name>) with the emptyDir `adapter-volume` at /mnt/adapter shared with
+ * the server (v0.6.0..v0.12.0 pkg/workspace/manifests/manifests.go GeneratePullerContainers; v0.12.0
+ * pkg/workspace/inference/preset_inferences.go SetAdapterPuller; pkg/utils/common_preset.go ConfigAdapterVolume).
+ */
+export function adapterPullers(v: WorkspaceView): Array<{ name: string; image: string; command: string[]; args: string[]; volumeMounts: unknown[] }> {
+  return v.adapters.filter((a) => a.image).map((a) => ({
+    name: `puller-${a.name}`,
+    image: PULLER_IMAGE,
+    command: ['/bin/sh', '-c'],
+    args: [`# puller.sh: skopeo copy --dest-decompress docker://${a.image} dir:$TMPDIR/layout; untar each layer; mv -f $TMPDIR/rootfs/data /mnt/adapter/${a.name}`],
+    volumeMounts: [{ name: 'adapter-volume', mountPath: '/mnt/adapter' }],
+  }));
+}
+
 export function inferenceStatefulSet(ws: KObject, v: WorkspaceView, ctx: SandboxContext): KObject {
   const version = ctx.kaitoVersion;
+  const pullers = adapterPullers(v);
   const args = v.runtime === 'vllm'
     ? ['python3 /workspace/vllm/inference_api.py --served-model-name ' + servedModelName(v.preset, version) + ' --port 5000' + (v.adapters.length ? ' --enable-lora' : '')]
     : ['accelerate launch /workspace/tfs/inference_api.py --pipeline text-generation --torch_dtype bfloat16'];
@@ -61,6 +81,7 @@ export function inferenceStatefulSet(ws: KObject, v: WorkspaceView, ctx: Sandbox
         spec: {
           affinity: affinity(v, ctx),
           tolerations: gpuToleration,
+          ...(pullers.length ? { initContainers: pullers, volumes: [{ name: 'adapter-volume', emptyDir: {} }] } : {}),
           containers: [
             {
               name: v.name,
@@ -69,6 +90,7 @@ export function inferenceStatefulSet(ws: KObject, v: WorkspaceView, ctx: Sandbox
               args,
               ports: [{ containerPort: 5000, name: 'http', protocol: 'TCP' }],
               resources: { limits: { 'nvidia.com/gpu': '1' }, requests: { 'nvidia.com/gpu': '1' } },
+              ...(pullers.length ? { volumeMounts: [{ name: 'adapter-volume', mountPath: '/mnt/adapter' }] } : {}),
               livenessProbe: { httpGet: { path: '/health', port: 5000, scheme: 'HTTP' }, initialDelaySeconds: 600, periodSeconds: 10 },
               readinessProbe: { httpGet: { path: '/health', port: 5000, scheme: 'HTTP' }, initialDelaySeconds: 30, periodSeconds: 10 },
             },

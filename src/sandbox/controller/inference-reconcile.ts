@@ -65,7 +65,7 @@ function notReadyReason(pods: KObject[], v: WorkspaceView, replicas: number, rea
     if (st.reason === 'Evicted') return { reason: 'PodEvicted', message: `pod ${p.metadata.name} was evicted` };
     const sched = st.conditions?.find((c) => c.type === 'PodScheduled');
     if (sched?.status === 'False' && sched.reason === 'Unschedulable') return { reason: 'Unschedulable', message: `pod ${p.metadata.name} is unschedulable: ${sched.message ?? ''}` };
-    for (const cs of st.containerStatuses ?? []) {
+    for (const cs of [...((st as { initContainerStatuses?: CS[] }).initContainerStatuses ?? []), ...(st.containerStatuses ?? [])]) {
       const w = cs.state?.waiting;
       if (w?.reason === 'ErrImagePull' || w?.reason === 'ImagePullBackOff') return { reason: 'ImagePullError', message: `pod ${p.metadata.name} container ${cs.name}: ${w.reason}: ${w.message ?? ''}`.trim() };
       if (w?.reason === 'CrashLoopBackOff') return { reason: cs.lastState?.terminated?.reason === 'OOMKilled' ? 'ContainerOOMKilled' : 'ContainerCrashLoopBackOff', message: `pod ${p.metadata.name} container ${cs.name}: ${w.message ?? 'back-off restarting failed container'}` };

@@ -60,6 +60,16 @@ describe('inference workspaces', () => {
     const log = ctx.podLogs.read('default', 'phi-0', 'phi').map((l) => l.text).join('\n');
     expect(log).toContain("Loaded new LoRA adapter: name 'legal'");
     expect(log).toContain("Loaded new LoRA adapter: name 'medical'");
+    // compat G4: one skopeo puller init container per image adapter, sharing adapter-volume with the server;
+    // images off the sandbox registry cannot be read, so they are assumed pulled (exit 0, no r/alpha note)
+    const spec = (ctx.store.get('apps/statefulsets', 'default', 'phi')!.spec as { template: { spec: { initContainers: Array<{ name: string; image: string; args: string[] }>; volumes: unknown[]; containers: Array<{ volumeMounts: unknown[] }> } } }).template.spec;
+    expect(spec.initContainers.map((c) => [c.name, c.image])).toEqual([['puller-legal', 'mcr.microsoft.com/aks/skopeo:1.14.4-6'], ['puller-medical', 'mcr.microsoft.com/aks/skopeo:1.14.4-6']]);
+    expect(spec.initContainers[0].args[0]).toContain('docker://myacr.azurecr.io/legal:1');
+    expect(spec.volumes).toEqual([{ name: 'adapter-volume', emptyDir: {} }]);
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'adapter-volume', mountPath: '/mnt/adapter' }]);
+    const inits = (ctx.store.get('/pods', 'default', 'phi-0')!.status as { initContainerStatuses: Array<{ name: string; state: { terminated?: { exitCode: number } } }> }).initContainerStatuses;
+    expect(inits.map((c) => [c.name, c.state.terminated?.exitCode])).toEqual([['puller-legal', 0], ['puller-medical', 0]]);
+    expect(log).not.toContain('[kaito-sandbox] adapter');
   });
 
   it('image-pull fault: pod in ImagePullBackOff, InferenceReady False with ImagePullError', async () => {
