@@ -105,17 +105,16 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   throwIfProblems(problems);
   for (const w of warnings) ctx.io.warn(w);
   if (fromTuning) ctx.io.info(`adapter ${fromTuning.workspace} from ${fromTuning.image}${input.adapterPullSecret ? ` (pull secret ${input.adapterPullSecret})` : ''}`);
+  // the token is read (and an empty stdin refused) before the cost line: a bad input gets its one error alone
+  const token = input.createModelAccessSecret ? (await readSecretFromStdin(ctx.io.in, '--hf-token-stdin')).trim() : undefined;
+  if (token) registerSecret(token);
   // issue 14: what serving costs per hour (x the node count Kaito's estimator picks for a multi-node model)
   const { servingCost } = await import('../shared/estimate.js');
   const cost = await servingCost(ctx, kube, input, mode, release);
 
   // 4. objects: the model access Secret (token from stdin) first, then what render produces
   const objects: KubeObject[] = [];
-  if (input.createModelAccessSecret) {
-    const token = (await readSecretFromStdin(ctx.io.in, '--hf-token-stdin')).trim();
-    registerSecret(token);
-    objects.push(hfTokenSecret(input.createModelAccessSecret.name, ns, token));
-  }
+  if (input.createModelAccessSecret && token !== undefined) objects.push(hfTokenSecret(input.createModelAccessSecret.name, ns, token));
   for (const o of rendered) objects.push({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns } } as KubeObject);
 
   const dry = opts.dryRun === 'server';

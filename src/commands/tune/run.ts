@@ -91,6 +91,12 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
   for (const w of warnings) ctx.io.warn(w);
   const report = input.dataset.kind === 'urls' && !opts.skipDatasetCheck ? await checkDataset(ctx, input) : undefined;
 
+  // stdin holds one password: it serves the data push and the push Secret. It is read (and an empty stdin
+  // refused) before the estimate, so a bad input gets its one error without a cost report in front of it
+  let stdinPassword: string | undefined;
+  const readPassword = async () => (stdinPassword ??= await readSecretFromStdin(ctx.io.in, '--registry-password-stdin'));
+  if (opts.registryPasswordStdin && (local.plan || (input.createPushSecret && input.output.kind === 'image'))) await readPassword();
+
   // 3b. issue 14: the time and cost estimate, before anything is created; --max-cost and the TTY question
   const region = regionFlag ?? (await clusterRegion(kube, ctx.signal));
   const est = await tuningEstimate(ctx, input, {
@@ -107,9 +113,6 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
     if (!ok) throw new UsageError('tuning not started: the estimate was declined (nothing was created)', 'pass -y to skip the question, or --max-cost USD to set a limit instead');
   }
 
-  // stdin holds one password: it serves the data push and the push Secret
-  let stdinPassword: string | undefined;
-  const readPassword = async () => (stdinPassword ??= await readSecretFromStdin(ctx.io.in, '--registry-password-stdin'));
   if (local.plan) {
     if (opts.dryRun === 'server') ctx.io.info(`note: --dry-run=server: ${local.plan.path} would be pushed as ${local.plan.image}; nothing was pushed`);
     else await pushLocalDataset(ctx, local.plan, opts, opts.registryPasswordStdin ? await readPassword() : undefined);
