@@ -2,13 +2,13 @@
 // the CLI's ConfigMap and Secret, a CLI agent pool no workspace uses), lists it, deletes it only with --yes, and
 // leaves every owned or foreign object alone. Checked with kubectl and the ARM API (kaito nodepool list).
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KAITO_BIN, kaito } from '../../support/cli.js';
 import { haveTmux, TmuxSession } from '../init/tmux.js';
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox.js';
 import { datasetUrl, kubectlApply, kubectlFor } from './helpers.js';
+import { sandboxLinuxPrice } from './prices.js';
 
 let sb: TestSandbox;
 const kubectl = kubectlFor(() => sb);
@@ -21,32 +21,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, tries
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-function getJson(url: string): Promise<{ Items: Array<Record<string, unknown>>; NextPageLink: string | null }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { ca: sb.caPem }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve(JSON.parse(body)));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** The Linux pay-as-you-go $/h the sandbox's Retail Prices API gives for a VM size in a region (paged, bounded). */
-async function sandboxLinuxPrice(sku: string, region: string): Promise<number> {
-  const filter = encodeURIComponent(`serviceName eq 'Virtual Machines' and armSkuName eq '${sku}' and armRegionName eq '${region}' and priceType eq 'Consumption'`);
-  let url: string | null = `${sb.env.KAITO_PRICES_ENDPOINT}?$filter=${filter}`;
-  const items: Array<Record<string, unknown>> = [];
-  for (let pages = 0; url && pages < 10; pages++) {
-    const doc = await getJson(url);
-    items.push(...doc.Items);
-    url = doc.NextPageLink;
-  }
-  const linux = items.filter((i) => !/windows/i.test(String(i.productName)) && !/spot|low priority/i.test(`${i.meterName} ${i.skuName}`));
-  expect(linux.length).toBeGreaterThan(0);
-  return Math.min(...linux.map((i) => i.retailPrice as number));
 }
 
 const orphans = `
@@ -113,7 +87,7 @@ describe('kaito gc (Kaito 0.12, gpu-provisioner)', () => {
     // $/h: the sandbox price API's Linux pay-as-you-go figure for the VM size in the nodes' region, x 1 node
     const region = await kubectl('get', 'nodes', '-o', 'jsonpath={.items[0].metadata.labels.topology\\.kubernetes\\.io/region}');
     expect(region).toMatch(/^[a-z]+[a-z0-9]*$/);
-    const a100 = await sandboxLinuxPrice('Standard_NC24ads_A100_v4', region);
+    const a100 = await sandboxLinuxPrice(sb, 'Standard_NC24ads_A100_v4', region);
     const usd = `$${a100.toFixed(2)}`.replace('$', '\\$').replace('.', '\\.');
     expect(r.stdout).toMatch(new RegExp(`NodeClaim\\s+wsghost0001\\s+Standard_NC24ads_A100_v4 \\(1 GPU\\)\\s+${usd}\\s+workspace default/ghost no longer exists`));
     expect(r.stdout).toMatch(/ConfigMap\s+default\/ghost-tuning-0123abcd\s+-\s+made by kaito/);
@@ -135,7 +109,7 @@ describe('kaito gc (Kaito 0.12, gpu-provisioner)', () => {
     const found = doc.items.map((i: { kind: string; name: string }) => `${i.kind}/${i.name}`).sort();
     expect(found).toEqual(['AgentPool/spare', 'ConfigMap/ghost-tuning-0123abcd', 'NodeClaim/wsghost0001', 'Secret/ghost-push']);
     const region = await kubectl('get', 'nodes', '-o', 'jsonpath={.items[0].metadata.labels.topology\\.kubernetes\\.io/region}');
-    const a100 = await sandboxLinuxPrice('Standard_NC24ads_A100_v4', region);
+    const a100 = await sandboxLinuxPrice(sb, 'Standard_NC24ads_A100_v4', region);
     expect(doc.items.find((i: { kind: string }) => i.kind === 'NodeClaim')).toEqual({
       kind: 'NodeClaim', name: 'wsghost0001', workspace: 'default/ghost', reason: 'workspace default/ghost no longer exists', instanceType: 'Standard_NC24ads_A100_v4', gpus: 1, nodes: 1, usdPerHour: a100, deleted: false,
     });
