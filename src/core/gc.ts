@@ -39,6 +39,8 @@ export interface Orphan {
   /** GPU objects: the VM size and GPUs it holds */
   instanceType?: string;
   gpus?: number;
+  /** objects that bill: the VMs they stand for (a NodeClaim 1, a Karpenter NodePool its live NodeClaims, an agent pool its count) */
+  nodes?: number;
 }
 
 export interface GcInput {
@@ -88,7 +90,8 @@ export function findOrphans(input: GcInput): Orphan[] {
     if (exists.has(ws)) continue;
     orphanPools.add(p.metadata.name);
     const it = instanceTypeOf(p);
-    out.push({ kind: 'NodePool', name: p.metadata.name, workspace: ws, reason: `workspace ${ws} no longer exists`, ...(it ? { instanceType: it } : {}), ...(gpu(it) !== undefined ? { gpus: gpu(it) } : {}) });
+    const nodes = input.nodeClaims.filter((c) => live(c) && c.metadata.labels?.[KARPENTER_POOL_LABEL] === p.metadata.name).length;
+    out.push({ kind: 'NodePool', name: p.metadata.name, workspace: ws, reason: `workspace ${ws} no longer exists`, ...(it ? { instanceType: it } : {}), ...(gpu(it) !== undefined ? { gpus: gpu(it) } : {}), nodes });
   }
 
   // NodeClaims made for a workspace that is gone (the gpu-provisioner's, or a Karpenter pool's left behind)
@@ -102,7 +105,7 @@ export function findOrphans(input: GcInput): Orphan[] {
     const ws = `${ns}/${name}`;
     if (exists.has(ws)) continue;
     const it = instanceTypeOf(c);
-    out.push({ kind: 'NodeClaim', name: c.metadata.name, workspace: ws, reason: `workspace ${ws} no longer exists`, ...(it ? { instanceType: it } : {}), ...(gpu(it) !== undefined ? { gpus: gpu(it) } : {}) });
+    out.push({ kind: 'NodeClaim', name: c.metadata.name, workspace: ws, reason: `workspace ${ws} no longer exists`, ...(it ? { instanceType: it } : {}), ...(gpu(it) !== undefined ? { gpus: gpu(it) } : {}), nodes: 1 });
   }
 
   // AKS agent pools
@@ -111,9 +114,9 @@ export function findOrphans(input: GcInput): Orphan[] {
   for (const p of input.agentPools ?? []) {
     if (p.createdByKaito) {
       if (used.has(p.name)) continue;
-      out.push({ kind: 'AgentPool', name: p.name, reason: 'made by `kaito nodepool add`; no workspace is placed on it', instanceType: p.vmSize, gpus: p.gpus * p.count });
+      out.push({ kind: 'AgentPool', name: p.name, reason: 'made by `kaito nodepool add`; no workspace is placed on it', instanceType: p.vmSize, gpus: p.gpus * p.count, nodes: p.count });
     } else if (p.kaitoWorkspace && !exists.has(p.kaitoWorkspace) && !claimNames.has(p.name)) {
-      out.push({ kind: 'AgentPool', name: p.name, workspace: p.kaitoWorkspace, reason: `made by Kaito's gpu-provisioner for workspace ${p.kaitoWorkspace}, which no longer exists, and its NodeClaim is gone`, instanceType: p.vmSize, gpus: p.gpus * p.count });
+      out.push({ kind: 'AgentPool', name: p.name, workspace: p.kaitoWorkspace, reason: `made by Kaito's gpu-provisioner for workspace ${p.kaitoWorkspace}, which no longer exists, and its NodeClaim is gone`, instanceType: p.vmSize, gpus: p.gpus * p.count, nodes: p.count });
     }
   }
 
@@ -136,4 +139,44 @@ export function findOrphans(input: GcInput): Orphan[] {
     }
   }
   return out;
+}
+
+// ---- what the orphans bill (issue 19: "their $/h") ----
+/** The Linux pay-as-you-go $/h of one VM of a size, or why it is not known. */
+export interface GcPrice { usdPerHour: number | null; problem?: string }
+
+export interface GcCost {
+  /** per item (same order): $/h, 0 for what bills no VM, null when the price is not known */
+  perItem: Array<number | null>;
+  /** the sum of the known $/h */
+  usdPerHour: number;
+  /** true when some billing item has no price (the total is then a lower bound) */
+  partial: boolean;
+  /** "NodeClaim/x: why", one per item without a price */
+  unavailable: string[];
+}
+
+const round4 = (x: number) => Math.round(x * 10000) / 10000;
+
+/** Price each orphan: instance type x nodes; ConfigMaps, Secrets and empty NodePools bill nothing. */
+export function costOrphans(items: Orphan[], priceOf: (instanceType: string) => GcPrice): GcCost {
+  const unavailable: string[] = [];
+  let total = 0;
+  const perItem = items.map((o) => {
+    if (o.kind === 'ConfigMap' || o.kind === 'Secret') return 0;
+    if (o.nodes === 0) return 0;
+    if (!o.instanceType) {
+      unavailable.push(`${o.kind}/${o.name}: it names no instance type`);
+      return null;
+    }
+    const p = priceOf(o.instanceType);
+    if (p.usdPerHour === null) {
+      unavailable.push(`${o.kind}/${o.name}: ${p.problem ?? `no price for ${o.instanceType}`}`);
+      return null;
+    }
+    const v = round4(p.usdPerHour * (o.nodes ?? 1));
+    total += v;
+    return v;
+  });
+  return { perItem, usdPerHour: round4(total), partial: unavailable.length > 0, unavailable };
 }

@@ -1,12 +1,14 @@
 // kaito gc [-A] [--yes]: what bills or clutters without an owner (rules in src/core/gc.ts). Lists always; deletes
 // only with --yes, or after a yes on a TTY prompt. Never touches an object Kaito or the CLI did not label as theirs.
-// -o json: {items: [{kind, name, namespace?, workspace?, reason, instanceType?, gpus?, deleted}], skipped: [...], deleted}
+// -o json: {items: [{kind, name, namespace?, workspace?, reason, instanceType?, gpus?, nodes?, usdPerHour, deleted}], usdPerHour,
+//   region, priceSource, unavailable, skipped: [...], deleted}. $/h: Linux pay-as-you-go (src/commands/shared/estimate.ts vmPrice).
 import type { CommandContext } from '../../cli/context.js';
-import { CLI_MANAGED, findOrphans, stringsIn, type GcObject, type GcPool, type Orphan } from '../../core/gc.js';
+import { CLI_MANAGED, costOrphans, findOrphans, type GcCost, type GcPrice, stringsIn, type GcObject, type GcPool, type Orphan } from '../../core/gc.js';
 import { kubeFromContext, resourcePath, type KubeClient, type KubeList } from '../../kube/index.js';
 import { discoverKaitoApi } from '../../kube/kaito.js';
 import { KubeApiError } from '../../kube/errors.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import { formatUsd } from '../../core/estimate/index.js';
 
 const NODECLAIMS = '/apis/karpenter.sh/v1/nodeclaims';
 const NODEPOOLS = '/apis/karpenter.sh/v1/nodepools';
@@ -38,12 +40,13 @@ export async function run(ctx: CommandContext, opts: { allNamespaces?: boolean }
   const agentPools = await readAgentPools(ctx, skipped);
   const { findVmSku } = await import('../../azure/skus.js');
   const items = findOrphans({ workspaces, nodeClaims, nodePools, configMaps, secrets, agentPools, gpusOf: (it) => findVmSku(it)?.gpus });
+  const cost = await priceOrphans(ctx, kube, items);
 
   let doDelete = false;
   if (items.length > 0) {
     if (ctx.globals.yes) doDelete = true;
     else if (ctx.io.canPrompt && format === 'table') {
-      printTable(ctx, items);
+      printTable(ctx, items, cost);
       const { createTerminalPrompter } = await import('../../ui/prompts.js');
       doDelete = await createTerminalPrompter(ctx.io, ctx.signal).confirm({ message: `Delete these ${items.length} object(s)?`, default: false });
     }
@@ -53,22 +56,57 @@ export async function run(ctx: CommandContext, opts: { allNamespaces?: boolean }
 
   if (format === 'table') {
     if (items.length === 0) ctx.io.info('nothing to collect: every NodeClaim, NodePool, agent pool, ConfigMap and Secret made by Kaito or kaito has its workspace');
-    else if (!ctx.io.canPrompt || ctx.globals.yes) printTable(ctx, items);
+    else if (!ctx.io.canPrompt || ctx.globals.yes) printTable(ctx, items, cost);
     for (const s of skipped) ctx.io.info(`skipped: ${s}`);
     if (items.length && !doDelete) ctx.io.info(`nothing deleted: run \`kaito gc --yes${opts.allNamespaces ? ' -A' : ''}\` to delete ${items.length === 1 ? 'it' : 'them'}`);
     if (doDelete) ctx.io.info(`${ctx.io.color.green('✓')} deleted ${deleted.size} of ${items.length}`);
   } else {
-    const doc = { items: items.map((o) => ({ ...o, deleted: deleted.has(o) })), skipped, deleted: doDelete };
+    const doc = {
+      items: items.map((o, i) => ({ ...o, usdPerHour: cost.cost.perItem[i], deleted: deleted.has(o) })),
+      usdPerHour: cost.billing && cost.cost.usdPerHour === 0 && cost.cost.partial ? null : cost.cost.usdPerHour,
+      region: cost.region ?? null,
+      priceSource: cost.sources.length ? cost.sources.join('; ') : null,
+      unavailable: cost.cost.unavailable,
+      skipped,
+      deleted: doDelete,
+    };
     printResult(ctx.io, format, { document: doc });
   }
   return 0;
 }
 
-function printTable(ctx: CommandContext, items: Orphan[]): void {
-  const rows = items.map((o) => [o.kind, o.namespace ? `${o.namespace}/${o.name}` : o.name, o.instanceType ? `${o.instanceType}${o.gpus ? ` (${o.gpus} GPU)` : ''}` : '', o.reason]);
-  const head = ['KIND', 'NAME', 'INSTANCE', 'WHY'];
+interface OrphanCost { cost: GcCost; region?: string; sources: string[]; /** some orphan bills VMs */ billing: boolean }
+
+/** $/h of each orphan: the Linux pay-as-you-go price of its VM size in the cluster's region (as `kaito tune`), x nodes. */
+async function priceOrphans(ctx: CommandContext, kube: KubeClient, items: Orphan[]): Promise<OrphanCost> {
+  const skus = [...new Set(items.filter((o) => (o.kind === 'NodeClaim' || o.kind === 'NodePool' || o.kind === 'AgentPool') && o.instanceType && o.nodes !== 0).map((o) => o.instanceType!))];
+  if (!skus.length) return { cost: costOrphans(items, () => ({ usdPerHour: null })), sources: [], billing: items.some((o) => o.kind !== 'ConfigMap' && o.kind !== 'Secret' && o.nodes !== 0) };
+  const { clusterRegion, vmPrice } = await import('../shared/estimate.js');
+  // AKS agent pools have no location of their own: they are in the cluster's, which its nodes carry
+  const region = await clusterRegion(kube, ctx.signal);
+  const prices = new Map<string, GcPrice>();
+  const sources = new Set<string>();
+  for (const sku of skus) {
+    const p = await vmPrice(ctx, sku, region, 'no node carries topology.kubernetes.io/region');
+    prices.set(sku, { usdPerHour: p.usdPerHour, problem: p.problem });
+    if (p.usdPerHour !== null && p.source) sources.add(p.source);
+  }
+  return { cost: costOrphans(items, (it) => prices.get(it) ?? { usdPerHour: null }), region, sources: [...sources], billing: true };
+}
+
+function printTable(ctx: CommandContext, items: Orphan[], c: OrphanCost): void {
+  const usd = (v: number | null, o: Orphan) => (v === null ? 'unknown' : o.kind === 'ConfigMap' || o.kind === 'Secret' ? '-' : formatUsd(v));
+  const rows = items.map((o, i) => [o.kind, o.namespace ? `${o.namespace}/${o.name}` : o.name, o.instanceType ? `${o.instanceType}${o.gpus ? ` (${o.gpus} GPU)` : ''}` : '', usd(c.cost.perItem[i], o), o.reason]);
+  const head = ['KIND', 'NAME', 'INSTANCE', '$/H', 'WHY'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const r of [head, ...rows]) ctx.io.print(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]))).join('  ') + '\n');
+  for (const r of [head, ...rows]) ctx.io.print(r.map((x, i) => (i === r.length - 1 ? x : x.padEnd(w[i]))).join('  ') + '\n');
+  if (!c.billing) return;
+  const known = c.cost.perItem.some((v, i) => v !== null && v > 0 && items[i].kind !== 'ConfigMap' && items[i].kind !== 'Secret');
+  if (known) {
+    const src = c.sources.length ? ` (${c.sources.join('; ')})` : '';
+    ctx.io.info(`these bill ${c.cost.partial ? 'at least' : 'about'} ${formatUsd(c.cost.usdPerHour)}/h Linux pay-as-you-go in ${c.region}${src}`);
+  } else if (!c.cost.partial) ctx.io.info('these bill about $0.00/h (no node is running)');
+  for (const u of c.cost.unavailable) ctx.io.info(`$/h unknown: ${u}`);
 }
 
 /** GPU capacity first (it bills), the pool before the claims it owns, clutter last. */

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { kaito } from '../../support/cli.js';
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox.js';
 import { datasetUrl, kubectlApply, kubectlFor } from './helpers.js';
+import { sandboxLinuxPrice } from './prices.js';
 
 let sb: TestSandbox;
 const kubectl = kubectlFor(() => sb);
@@ -50,7 +51,13 @@ describe('kaito gc (Kaito 0.12, karpenter)', () => {
     const r = await kaito(['gc', '-o', 'json'], { env: sb.cliEnv, timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc.items).toEqual([{ kind: 'NodePool', name: 'default-ghost', workspace: 'default/ghost', reason: 'workspace default/ghost no longer exists', instanceType: 'Standard_NC24ads_A100_v4', gpus: 1, deleted: false }]);
+    // $/h: the pool's VM size at the sandbox price API's Linux figure, x the NodeClaims it has
+    const nodes = (await names('nodeclaims', ['-l', 'karpenter.sh/nodepool=default-ghost'])).length;
+    const region = await kubectl('get', 'nodes', '-o', 'jsonpath={.items[0].metadata.labels.topology\\.kubernetes\\.io/region}');
+    const usd = Math.round((await sandboxLinuxPrice(sb, 'Standard_NC24ads_A100_v4', region)) * nodes * 10000) / 10000;
+    expect(nodes).toBeGreaterThan(0);
+    expect(doc.items).toEqual([{ kind: 'NodePool', name: 'default-ghost', workspace: 'default/ghost', reason: 'workspace default/ghost no longer exists', instanceType: 'Standard_NC24ads_A100_v4', gpus: 1, nodes, usdPerHour: usd, deleted: false }]);
+    expect(doc).toMatchObject({ usdPerHour: usd, region, unavailable: [] });
   });
 
   it('--yes deletes it and Karpenter removes its NodeClaims; the others stay', async () => {

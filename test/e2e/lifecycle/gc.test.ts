@@ -1,11 +1,14 @@
 // Issue 19 item 2: `kaito gc` finds what Kaito or the CLI made for a workspace that is gone (an orphan NodeClaim,
 // the CLI's ConfigMap and Secret, a CLI agent pool no workspace uses), lists it, deletes it only with --yes, and
 // leaves every owned or foreign object alone. Checked with kubectl and the ARM API (kaito nodepool list).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KAITO_BIN, kaito } from '../../support/cli.js';
 import { haveTmux, TmuxSession } from '../init/tmux.js';
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox.js';
 import { datasetUrl, kubectlApply, kubectlFor } from './helpers.js';
+import { sandboxLinuxPrice } from './prices.js';
 
 let sb: TestSandbox;
 const kubectl = kubectlFor(() => sb);
@@ -80,11 +83,18 @@ describe('kaito gc (Kaito 0.12, gpu-provisioner)', () => {
   it('lists the orphans (table) and deletes nothing without --yes', async () => {
     const r = await kaito(['gc'], { env: sb.cliEnv, timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^KIND\s+NAME\s+INSTANCE\s+WHY/);
-    expect(r.stdout).toMatch(/NodeClaim\s+wsghost0001\s+Standard_NC24ads_A100_v4 \(1 GPU\)\s+workspace default\/ghost no longer exists/);
-    expect(r.stdout).toMatch(/ConfigMap\s+default\/ghost-tuning-0123abcd/);
+    expect(r.stdout).toMatch(/^KIND\s+NAME\s+INSTANCE\s+\$\/H\s+WHY/);
+    // $/h: the sandbox price API's Linux pay-as-you-go figure for the VM size in the nodes' region, x 1 node
+    const region = await kubectl('get', 'nodes', '-o', 'jsonpath={.items[0].metadata.labels.topology\\.kubernetes\\.io/region}');
+    expect(region).toMatch(/^[a-z]+[a-z0-9]*$/);
+    const a100 = await sandboxLinuxPrice(sb, 'Standard_NC24ads_A100_v4', region);
+    const usd = `$${a100.toFixed(2)}`.replace('$', '\\$').replace('.', '\\.');
+    expect(r.stdout).toMatch(new RegExp(`NodeClaim\\s+wsghost0001\\s+Standard_NC24ads_A100_v4 \\(1 GPU\\)\\s+${usd}\\s+workspace default/ghost no longer exists`));
+    expect(r.stdout).toMatch(/ConfigMap\s+default\/ghost-tuning-0123abcd\s+-\s+made by kaito/);
     expect(r.stdout).toMatch(/Secret\s+default\/ghost-push/);
-    expect(r.stdout).toMatch(/AgentPool\s+spare\s+Standard_NC24ads_A100_v4 \(1 GPU\)\s+made by `kaito nodepool add`; no workspace is placed on it/);
+    expect(r.stdout).toMatch(new RegExp(`AgentPool\\s+spare\\s+Standard_NC24ads_A100_v4 \\(1 GPU\\)\\s+${usd}\\s+made by \`kaito nodepool add\`; no workspace is placed on it`));
+    const total = `$${(Math.round(a100 * 2 * 10000) / 10000).toFixed(2)}`;
+    expect(r.stderr).toContain(`these bill about ${total}/h Linux pay-as-you-go in ${region} (Azure Retail Prices API`);
     expect(r.stderr).toMatch(/nothing deleted: run `kaito gc --yes` to delete them/);
     expect(await names('nodeclaims')).toContain('wsghost0001');
     expect(await names('configmaps')).toContain('ghost-tuning-0123abcd');
@@ -98,9 +108,15 @@ describe('kaito gc (Kaito 0.12, gpu-provisioner)', () => {
     expect(doc.skipped).toEqual([]);
     const found = doc.items.map((i: { kind: string; name: string }) => `${i.kind}/${i.name}`).sort();
     expect(found).toEqual(['AgentPool/spare', 'ConfigMap/ghost-tuning-0123abcd', 'NodeClaim/wsghost0001', 'Secret/ghost-push']);
+    const region = await kubectl('get', 'nodes', '-o', 'jsonpath={.items[0].metadata.labels.topology\\.kubernetes\\.io/region}');
+    const a100 = await sandboxLinuxPrice(sb, 'Standard_NC24ads_A100_v4', region);
     expect(doc.items.find((i: { kind: string }) => i.kind === 'NodeClaim')).toEqual({
-      kind: 'NodeClaim', name: 'wsghost0001', workspace: 'default/ghost', reason: 'workspace default/ghost no longer exists', instanceType: 'Standard_NC24ads_A100_v4', gpus: 1, deleted: false,
+      kind: 'NodeClaim', name: 'wsghost0001', workspace: 'default/ghost', reason: 'workspace default/ghost no longer exists', instanceType: 'Standard_NC24ads_A100_v4', gpus: 1, nodes: 1, usdPerHour: a100, deleted: false,
     });
+    expect(doc.items.find((i: { kind: string }) => i.kind === 'AgentPool')).toMatchObject({ name: 'spare', nodes: 1, usdPerHour: a100 });
+    expect(doc.items.find((i: { kind: string }) => i.kind === 'Secret').usdPerHour).toBe(0);
+    expect(doc).toMatchObject({ usdPerHour: Math.round(a100 * 2 * 10000) / 10000, region, unavailable: [] });
+    expect(doc.priceSource).toMatch(/^Azure Retail Prices API/);
   });
 
   it('--yes deletes the orphans; the workspace, its NodeClaim and ConfigMap, and foreign objects stay', async () => {
@@ -162,5 +178,52 @@ describe('kaito gc (Kaito 0.12, gpu-provisioner)', () => {
       t.kill();
     }
     expect(await names('configmaps')).not.toContain('ghost2-inference');
+  });
+});
+
+describe('kaito gc $/h when the price API answers garbage (sandbox fault prices-garbage)', () => {
+  let bad: TestSandbox;
+  const kc = kubectlFor(() => bad);
+  beforeAll(async () => {
+    bad = await startTestSandbox({ speed: 600, faults: ['prices-garbage'] });
+    // one VM size the dated snapshot has, one it has not
+    const claim = (name: string, it: string) => `apiVersion: karpenter.sh/v1
+kind: NodeClaim
+metadata:
+  name: ${name}
+  labels: { kaito.sh/workspace: ghost, kaito.sh/workspacenamespace: default, karpenter.sh/nodepool: kaito }
+spec:
+  nodeClassRef: { group: karpenter.azure.com, kind: AKSNodeClass, name: image-family-ubuntu }
+  requirements:
+    - { key: node.kubernetes.io/instance-type, operator: In, values: [${it}] }
+  resources: { requests: { storage: 300Gi } }
+`;
+    expect(await kubectlApply(kc, claim('wsghost0002', 'Standard_NC24ads_A100_v4') + '---\n' + claim('wsghost0003', 'Standard_NC6s_v3'))).toBe('applied');
+  }, 120_000);
+
+  it('uses the dated snapshot, labelled, for the size it has; "unknown" and a reason for the one it has not', async () => {
+    const snap = JSON.parse(readFileSync(join(process.cwd(), 'presets', 'prices-snapshot.json'), 'utf8')) as { date: string; prices: Array<{ sku: string; region: string; linux: number }> };
+    const region = await kc('get', 'nodes', '-o', 'jsonpath={.items[0].metadata.labels.topology\\.kubernetes\\.io/region}');
+    const fig = snap.prices.find((p) => p.sku === 'Standard_NC24ads_A100_v4' && p.region === region);
+    expect(fig).toBeDefined();
+    expect(snap.prices.some((p) => p.sku === 'Standard_NC6s_v3' && p.region === region)).toBe(false);
+    const t = await kaito(['gc'], { env: bad.cliEnv, timeoutMs: 60_000 });
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stderr).toMatch(/^warning: price API not usable \(the price API answered something that is not JSON\): using the offline snapshot of \d{4}-\d\d-\d\d$/m);
+    expect(t.stdout).toMatch(new RegExp(`wsghost0002\\s+Standard_NC24ads_A100_v4 \\(1 GPU\\)\\s+\\$${fig!.linux.toFixed(2).replace('.', '\\.')}\\s`));
+    expect(t.stdout).toMatch(/wsghost0003\s+Standard_NC6s_v3\S*( \(\d GPU\))?\s+unknown\s/);
+    expect(t.stderr).toContain(`these bill at least $${fig!.linux.toFixed(2)}/h Linux pay-as-you-go in ${region} (snapshot ${snap.date})`);
+    expect(t.stderr).toMatch(/\$\/h unknown: NodeClaim\/wsghost0003: no price for Standard_NC6s_v3 in region \w+: the price API is not usable/);
+    const j = await kaito(['gc', '-o', 'json'], { env: bad.cliEnv, timeoutMs: 60_000 });
+    expect(j.code, j.stderr).toBe(0);
+    const doc = JSON.parse(j.stdout);
+    const by = (n: string) => doc.items.find((i: { name: string }) => i.name === n);
+    expect(by('wsghost0002').usdPerHour).toBe(fig!.linux);
+    expect(by('wsghost0003').usdPerHour).toBeNull();
+    expect(doc.priceSource).toBe(`snapshot ${snap.date}`);
+    expect(doc.region).toBe(region);
+    expect(doc.usdPerHour).toBe(fig!.linux);
+    expect(doc.unavailable).toEqual([expect.stringMatching(/^NodeClaim\/wsghost0003: no price for Standard_NC6s_v3/)]);
+    expect(await kc('get', 'nodeclaims', '-o', 'jsonpath={.items[*].metadata.name}')).toContain('wsghost0003');
   });
 });

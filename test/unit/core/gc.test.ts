@@ -1,6 +1,6 @@
 // kaito gc's ownership rules (src/core/gc.ts): only objects labelled by Kaito or the CLI, only when their workspace is gone.
 import { describe, expect, it } from 'vitest';
-import { cliObjectWorkspace, findOrphans, stringsIn, type GcInput, type GcObject } from '../../../src/core/gc.js';
+import { cliObjectWorkspace, costOrphans, findOrphans, type Orphan, stringsIn, type GcInput, type GcObject } from '../../../src/core/gc.js';
 
 const ws = (namespace: string, name: string, spec: object = {}) => ({ namespace, name, refs: stringsIn(spec) });
 const obj = (name: string, labels: Record<string, string>, namespace?: string, spec?: unknown): GcObject => ({ metadata: { name, labels, ...(namespace ? { namespace } : {}) }, spec });
@@ -13,7 +13,7 @@ describe('findOrphans', () => {
     const claim = obj('default-gone-abc', { 'karpenter.sh/nodepool': 'default-gone', 'karpenter.kaito.sh/workspace-name': 'gone', 'karpenter.kaito.sh/workspace-namespace': 'default' });
     const other = obj('team-pool', { 'karpenter.kaito.sh/workspace-name': 'gone', 'karpenter.kaito.sh/workspace-namespace': 'default' }); // no managed-by: not Kaito's
     const out = findOrphans(base({ nodePools: [pool, other], nodeClaims: [claim], gpusOf: () => 1 }));
-    expect(out).toEqual([{ kind: 'NodePool', name: 'default-gone', workspace: 'default/gone', reason: 'workspace default/gone no longer exists', instanceType: 'Standard_NC24ads_A100_v4', gpus: 1 }]);
+    expect(out).toEqual([{ kind: 'NodePool', name: 'default-gone', workspace: 'default/gone', reason: 'workspace default/gone no longer exists', instanceType: 'Standard_NC24ads_A100_v4', gpus: 1, nodes: 1 }]);
   });
 
   it('NodeClaims of an existing workspace, of another namespace\'s workspace, unlabelled or being deleted are left alone', () => {
@@ -45,5 +45,23 @@ describe('findOrphans', () => {
 
   it('reads the workspace from the CLI\'s object names', () => {
     expect(['a-push', 'my-ws-hf-token', 'w-inference', 'w-tuning', 'w-tuning-deadbeef', 'w-other'].map((n) => cliObjectWorkspace(obj(n, {})))).toEqual(['a', 'my-ws', 'w', 'w', 'w', undefined]);
+  });
+});
+
+describe('costOrphans', () => {
+  const o = (kind: Orphan['kind'], name: string, extra: Partial<Orphan> = {}): Orphan => ({ kind, name, reason: 'r', ...extra });
+  const prices = (it: string) => (it === 'A' ? { usdPerHour: 3.673 } : { usdPerHour: null, problem: `no price for ${it}` });
+
+  it('instance type x nodes; ConfigMaps, Secrets and a NodePool without nodes bill nothing', () => {
+    const c = costOrphans([o('NodeClaim', 'c', { instanceType: 'A', nodes: 1 }), o('AgentPool', 'p', { instanceType: 'A', nodes: 3 }), o('NodePool', 'np', { instanceType: 'A', nodes: 0 }), o('Secret', 's')], prices);
+    expect(c).toEqual({ perItem: [3.673, 11.019, 0, 0], usdPerHour: 14.692, partial: false, unavailable: [] });
+  });
+
+  it('an unknown price or a NodePool naming no instance type is null with a reason, never a number', () => {
+    const c = costOrphans([o('NodeClaim', 'c', { instanceType: 'B', nodes: 1 }), o('NodePool', 'np', { nodes: 2 }), o('NodeClaim', 'd', { instanceType: 'A', nodes: 1 })], prices);
+    expect(c.perItem).toEqual([null, null, 3.673]);
+    expect(c.usdPerHour).toBe(3.673);
+    expect(c.partial).toBe(true);
+    expect(c.unavailable).toEqual(['NodeClaim/c: no price for B', 'NodePool/np: it names no instance type']);
   });
 });
