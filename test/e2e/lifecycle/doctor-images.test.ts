@@ -66,7 +66,8 @@ describe('doctor --images (Kaito 0.12, curl blocked)', () => {
     const t = await kaito(['tune', '--preset', 'phi-3-mini-128k-instruct', '--name', 'blocked1', '--dataset', datasetUrl(sb), '--output-pvc', 'adapters', '--instance-type', 'Standard_NC24ads_A100_v4'], { env: sb.cliEnv });
     expect(t.code, t.stderr).toBe(0);
     let reason = '';
-    const path = '{.items[0].status.initContainerStatuses[?(@.name=="data-downloader")].state.waiting.reason}';
+    // items[*]: an empty answer (not a kubectl error) while the Job has not made its pod yet
+    const path = '{.items[*].status.initContainerStatuses[?(@.name=="data-downloader")].state.waiting.reason}';
     for (let i = 0; i < 120 && reason !== 'ImagePullBackOff'; i++) {
       reason = await kubectl('get', 'pods', '-l', 'kaito.sh/workspace=blocked1', '-o', `jsonpath=${path}`);
       if (reason !== 'ImagePullBackOff') await new Promise((r) => setTimeout(r, 500));
