@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Push throughput of `kaito dataset push` (validate + pack + upload) for a ~200 MB JSON Lines file to the REAL
-// distribution registry on loopback, side by side with `skopeo copy` of the same image (from an OCI layout, so skopeo
-// only uploads the already-built blobs), and the CLI's peak RSS (GNU time's %M). Each run pushes to a fresh repository,
-// so no blob is skipped. Usage: npm run build && node bench/registry.mjs [--runs N] (default 3; medians reported).
+// Push throughput of `kaito dataset push` for a ~200 MB JSON Lines file to the REAL distribution registry on loopback,
+// side by side with `skopeo copy` of the same file's image (from an OCI layout), and peak RSS (GNU time's %M). Each run
+// pushes to a fresh repository. Four columns: kaito cold (a file it has not seen: validate + pack + upload), skopeo
+// upload (the built image's blobs uploaded), kaito warm (the unchanged file pushed before: cross-repository mount) and
+// skopeo warm (its blob-info cache knows where the blob is: the same mount). Usage: npm run build && node bench/registry.mjs [--runs N] (default 3; medians reported).
 // Needs /usr/bin/docker-registry, skopeo and /usr/bin/time (scripts/test-packages.sh installs the first two).
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -62,27 +63,36 @@ try {
   await new Promise((r) => w.end(r));
   const bytes = statSync(file).size;
   const env = { ...process.env, DOCKER_CONFIG: join(dir, 'docker'), CI: '1' };
+  const warmCache = join(dir, 'warm-cache');
   const policy = join(dir, 'policy.json');
   writeFileSync(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
-  // the same file's image, as an OCI layout for skopeo
-  execFileSync(process.execPath, [kaitoBin, 'dataset', 'push', file, `${reg.host}/bench/prep:v1`], { env, stdio: 'ignore' });
+  // the same file's image, as an OCI layout for skopeo; kaito's cache of it (warm runs) from this first push
+  execFileSync(process.execPath, [kaitoBin, 'dataset', 'push', file, `${reg.host}/bench/prep:v1`], { env: { ...env, KAITO_CACHE_DIR: warmCache }, stdio: 'ignore' });
   execFileSync('skopeo', ['--policy', policy, 'copy', '--src-tls-verify=false', `docker://${reg.host}/bench/prep:v1`, `oci:${join(dir, 'layout')}:latest`], { stdio: 'ignore' });
   const layer = JSON.parse(execFileSync('skopeo', ['--policy', policy, 'inspect', '--raw', `oci:${join(dir, 'layout')}:latest`], { encoding: 'utf8' })).layers[0];
-  const k = [];
-  const s = [];
+  // skopeo remembers where it saw each blob (its blob-info cache, per registry host) and mounts it from there: that is
+  // the warm column. Through "localhost:PORT" instead of "127.0.0.1:PORT" it knows no location and uploads.
+  const uploadHost = reg.host.replace('127.0.0.1', 'localhost');
+  const cols = { kaitoCold: [], skopeoUpload: [], kaitoWarm: [], skopeoWarm: [] };
   for (let i = 0; i < RUNS; i++) {
-    k.push(timedRss(process.execPath, [kaitoBin, 'dataset', 'push', file, `${reg.host}/bench/kaito-${i}:v1`], env));
-    s.push(timedRss('skopeo', ['--policy', policy, 'copy', '--dest-tls-verify=false', `oci:${join(dir, 'layout')}:latest`, `docker://${reg.host}/bench/skopeo-${i}:v1`], env));
+    cols.kaitoCold.push(timedRss(process.execPath, [kaitoBin, 'dataset', 'push', file, `${reg.host}/bench/kaito-cold-${i}:v1`], { ...env, KAITO_CACHE_DIR: join(dir, `cold-cache-${i}`) }));
+    cols.skopeoUpload.push(timedRss('skopeo', ['--policy', policy, 'copy', '--dest-tls-verify=false', `oci:${join(dir, 'layout')}:latest`, `docker://${uploadHost}/bench/skopeo-up-${i}:v1`], env));
+    cols.kaitoWarm.push(timedRss(process.execPath, [kaitoBin, 'dataset', 'push', file, `${reg.host}/bench/kaito-warm-${i}:v1`], { ...env, KAITO_CACHE_DIR: warmCache }));
+    cols.skopeoWarm.push(timedRss('skopeo', ['--policy', policy, 'copy', '--dest-tls-verify=false', `oci:${join(dir, 'layout')}:latest`, `docker://${reg.host}/bench/skopeo-warm-${i}:v1`], env));
   }
   const mib = bytes / 1048576;
-  const km = median(k.map((x) => x.ms));
-  const sm = median(s.map((x) => x.ms));
+  const sum = (xs) => {
+    const ms = median(xs.map((x) => x.ms));
+    return { medianMs: Math.round(ms), mibPerS: +(mib / (ms / 1000)).toFixed(1), peakRssMiB: +(median(xs.map((x) => x.rssKiB)) / 1024).toFixed(1), allMs: xs.map((x) => Math.round(x.ms)) };
+  };
+  const r = Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, sum(v)]));
   const result = {
     file: { bytes, mib: +mib.toFixed(1), layerBytes: layer.size },
     runs: RUNS,
-    kaito: { medianMs: Math.round(km), mibPerS: +(mib / (km / 1000)).toFixed(1), peakRssMiB: +(median(k.map((x) => x.rssKiB)) / 1024).toFixed(1), allMs: k.map((x) => Math.round(x.ms)) },
-    skopeo: { medianMs: Math.round(sm), mibPerS: +(mib / (sm / 1000)).toFixed(1), peakRssMiB: +(median(s.map((x) => x.rssKiB)) / 1024).toFixed(1), allMs: s.map((x) => Math.round(x.ms)) },
-    ratio: +(sm / km).toFixed(2),
+    ...r,
+    // throughput ratio kaito/skopeo (time skopeo / time kaito): like for like
+    ratioCold: +(r.skopeoUpload.medianMs / r.kaitoCold.medianMs).toFixed(2),
+    ratioWarm: +(r.skopeoWarm.medianMs / r.kaitoWarm.medianMs).toFixed(2),
     loadavg: (await import('node:os')).loadavg().map((x) => +x.toFixed(1)),
   };
   console.log(JSON.stringify(result, null, 2));

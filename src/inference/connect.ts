@@ -39,7 +39,7 @@ export async function connect(ctx: CommandContext, o: ConnectOptions): Promise<C
   const transport =
     o.via === 'port-forward'
       ? new (await import('./port-forward.js')).PortForwardTransport(kube.kc, ws.namespace, await inferencePod(kube, ws.namespace, ws.name, ctx.signal), 5000)
-      : new ServiceProxyTransport(kube.kc, kube.server, ws.namespace, ws.name, 80);
+      : new ServiceProxyTransport(kube, ws.namespace, ws.name, 80);
   return { transport, workspace: ws };
 }
 

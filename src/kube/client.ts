@@ -3,7 +3,9 @@
 // that server-side apply, watch streams, logs and the service proxy all share one path with one
 // retry policy, one error mapping and one --debug trace (secrets redacted).
 import * as k8s from './k8s.js';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
+import { Readable } from 'node:stream';
 import type { ClusterTarget } from '../cli/context.js';
 import { InterruptedError } from '../errors.js';
 import { registerSecret } from '../ui/redact.js';
@@ -37,9 +39,10 @@ export interface KubeList<T = KubeObject> {
 }
 
 /**
- * What KubeClient.fetch answers: the parts of a fetch Response the CLI uses, over undici's request()
- * (issue 16: fetch() brought ~0.5 MB of WHATWG fetch code into every kubectl-like command's start-up,
- * and each request a new TLS connection). The body is an async iterable of bytes; cancel() drops it.
+ * What KubeClient.fetch answers: the parts of a fetch Response the CLI uses, over node:https (issue 16: fetch()
+ * brought ~0.5 MB of WHATWG fetch code into every kubectl-like command's start-up; undici's request() parses HTTP with
+ * a WebAssembly llhttp whose background optimisation Node 24 waits for at exit, ~100-200 ms on a short command; node's
+ * own HTTP parser is native). The body is an async iterable of bytes; cancel() drops it.
  */
 export interface KubeResponse {
   status: number;
@@ -48,25 +51,30 @@ export interface KubeResponse {
   text(): Promise<string>;
 }
 
-function toKubeResponse(r: Dispatcher.ResponseData): KubeResponse {
-  const body = r.body;
+function toKubeResponse(res: IncomingMessage): KubeResponse {
   // readers (text(), iteration) still see a broken body; one nobody reads must not crash the process
-  body.on('error', () => {});
+  res.on('error', () => {});
   return {
-    status: r.statusCode,
+    status: res.statusCode ?? 0,
     headers: {
       get: (name) => {
-        const v = r.headers[name.toLowerCase()];
+        const v = res.headers[name.toLowerCase()];
         return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
       },
     },
-    body: Object.assign(body as unknown as AsyncIterable<Uint8Array>, {
+    body: Object.assign(res as unknown as AsyncIterable<Uint8Array>, {
       cancel: () => {
-        body.destroy();
+        res.destroy();
         return Promise.resolve();
       },
     }),
-    text: () => body.text(),
+    text: async () => {
+      const parts: Buffer[] = [];
+      for await (const c of res) parts.push(c as Buffer);
+      // a body cut short (the connection closed before content-length): node ends the stream with aborted set
+      if (!res.complete) throw Object.assign(new Error('the answer broke off'), { code: 'ECONNRESET' });
+      return Buffer.concat(parts).toString('utf8');
+    },
   };
 }
 
@@ -164,16 +172,59 @@ export class KubeClient {
   }
 
   /**
-   * client-node builds a new undici Agent on every applySecurityAuthentication(); the first is kept so
-   * requests share keep-alive connections (one TLS handshake, not one per request). The TLS material of
-   * a kubeconfig does not change while the process runs; headers (exec tokens expire) are taken fresh.
+   * The connection pool: one keep-alive agent per client (one TLS handshake, not one per request), made from the
+   * kubeconfig's TLS material, which does not change while the process runs. A cluster with a proxy-url (or
+   * HTTPS_PROXY, kube/config.ts) keeps client-node's own proxy agent. Credentials are taken fresh for every request
+   * (exec tokens expire).
    */
-  private dispatcher?: Dispatcher;
+  private agent?: HttpAgent;
 
-  private dispatcherFor(fresh: Dispatcher | undefined): Dispatcher {
-    if (!this.dispatcher) this.dispatcher = fresh ?? new Agent();
-    else if (fresh && fresh !== this.dispatcher) void fresh.close().catch(() => {});
-    return this.dispatcher;
+  private async connection(): Promise<{ agent: HttpAgent; headers: Record<string, string>; auth?: string }> {
+    const o: HttpsRequestOptions = {};
+    await this.kc.applyToHTTPSOptions(o);
+    if (!this.agent) {
+      const cluster = this.kc.getCurrentCluster();
+      if (cluster?.proxyUrl) this.agent = o.agent as HttpAgent;
+      else {
+        const tls = { ca: o.ca, cert: o.cert, key: o.key, pfx: o.pfx, passphrase: o.passphrase, servername: o.servername };
+        for (const k of Object.keys(tls) as Array<keyof typeof tls>) if (tls[k] === undefined) delete tls[k];
+        const common = { keepAlive: true, keepAliveMsecs: 30_000 };
+        this.agent = this.server.startsWith('http:') ? new HttpAgent(common) : new HttpsAgent({ ...common, ...tls, ...(o.rejectUnauthorized !== undefined ? { rejectUnauthorized: o.rejectUnauthorized } : {}) });
+      }
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
+    const bearer = headers.Authorization ?? headers.authorization;
+    if (bearer) registerSecret(bearer.replace(/^\S+\s+/, ''));
+    return { agent: this.agent, headers, auth: o.auth ?? undefined };
+  }
+
+  /**
+   * One request with the kubeconfig's credentials and this client's connections, no retry, the response as node
+   * gives it (the service proxy transport streams it through). `path` starts at the server's root.
+   */
+  async raw(method: string, path: string, opts: { headers?: Record<string, string>; body?: string | Buffer; signal?: AbortSignal } = {}): Promise<IncomingMessage> {
+    const conn = await this.connection();
+    this.requestCount++;
+    const started = Date.now();
+    const res = await this.send(new URL(this.server + path), method.toUpperCase(), { 'User-Agent': 'kaito-cli', ...opts.headers, ...conn.headers }, conn.agent, conn.auth, opts.body, opts.signal);
+    this.debug(`${method.toUpperCase()} ${this.server}${path} -> ${res.statusCode} (${Date.now() - started} ms)`);
+    return res;
+  }
+
+  private send(url: URL, method: string, headers: Record<string, string>, agent: HttpAgent, auth: string | undefined, body: string | Buffer | NodeJS.ReadableStream | undefined, signal?: AbortSignal): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const req = (url.protocol === 'http:' ? httpRequest : httpsRequest)(url, { method, headers, agent, auth, signal });
+      req.once('response', resolve);
+      req.once('error', reject);
+      if (body === undefined) req.end();
+      else if (typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
+      else {
+        const src = body instanceof Readable ? body : Readable.from(body as AsyncIterable<Buffer>);
+        src.once('error', (e) => req.destroy(e));
+        src.pipe(req);
+      }
+    });
   }
 
   /** Sends one request with the kubeconfig's credentials; returns the raw response (streaming body). */
@@ -186,25 +237,14 @@ export class KubeClient {
       if (opts.signal?.aborted) throw new InterruptedError();
       const started = Date.now();
       try {
-        const ctx = new k8s.RequestContext(url, method.toUpperCase() as k8s.HttpMethod);
-        await this.kc.applySecurityAuthentication(ctx);
-        const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: opts.accept ?? 'application/json', 'User-Agent': 'kaito-cli', ...opts.headers };
+        const conn = await this.connection();
+        const headers: Record<string, string> = { ...conn.headers, Accept: opts.accept ?? 'application/json', 'User-Agent': 'kaito-cli', ...opts.headers };
         let body: string | Buffer | NodeJS.ReadableStream | undefined;
         if (opts.rawBody !== undefined) body = opts.rawBody;
         else if (opts.body !== undefined) body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
         if (body !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
         this.requestCount++;
-        const u = new URL(url);
-        const res = toKubeResponse(
-          await this.dispatcherFor(ctx.getDispatcher() as Dispatcher | undefined).request({
-            origin: u.origin,
-            path: u.pathname + u.search,
-            method: method.toUpperCase() as Dispatcher.HttpMethod,
-            headers,
-            body: body as never,
-            signal: opts.signal,
-          }),
-        );
+        const res = toKubeResponse(await this.send(new URL(url), method.toUpperCase(), headers, conn.agent, conn.auth, body, opts.signal));
         this.debug(`${method.toUpperCase()} ${url} -> ${res.status} (${Date.now() - started} ms)`);
         if (retry && (res.status === 429 || res.status >= 500) && i < attempts - 1) {
           const ra = Number(res.headers.get('retry-after'));

@@ -4,7 +4,8 @@
 // Secrets never reach a message: tokens and passwords are registered for redaction and headers are never logged.
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { proxyFor } from '../net/proxy-env.js';
 import { AuthError, InterruptedError, OperationError } from '../errors.js';
 import { registerSecret } from '../ui/redact.js';
 import type { RegistryCredential } from './auth.js';
@@ -35,6 +36,8 @@ export interface RegistryClientOptions {
   lookup?: import('node:net').LookupFunction;
   /** bytes per PATCH; default 64 MiB */
   chunkSize?: number;
+  /** the environment whose HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply (net/proxy-env.ts); none: no proxy */
+  env?: NodeJS.ProcessEnv;
   /** tries of one request or upload step on 429/5xx/broken connection; default 5 */
   attempts?: number;
   /** first backoff in ms (doubles); default 500 */
@@ -78,13 +81,34 @@ export class RegistryClient {
   private base?: string;
   private authHeader?: string;
   private authAction?: Action;
-  private readonly dispatcher: Dispatcher;
+  private readonly direct: Dispatcher;
+  private readonly proxies = new Map<string, Dispatcher>();
 
   constructor(ref: ImageRef, opts: RegistryClientOptions = {}) {
     this.ref = ref;
     this.opts = opts;
     this.host = apiHost(ref.registry);
-    this.dispatcher = new Agent({ connect: { ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.lookup ? { lookup: opts.lookup } : {}) }, headersTimeout: 120_000, bodyTimeout: 300_000 });
+    this.direct = new Agent({ connect: { ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.lookup ? { lookup: opts.lookup } : {}) }, headersTimeout: 120_000, bodyTimeout: 300_000 });
+  }
+
+  /**
+   * The registry, its token realm and the blob storage it redirects to may each be behind HTTPS_PROXY (or HTTP_PROXY
+   * for plain http) or excluded by NO_PROXY, as with docker and skopeo: chosen per URL. Through a
+   * proxy the proxy resolves the host (a KAITO_RESOLVE pin does not apply), as curl does.
+   */
+  private dispatcherFor(url: string): Dispatcher {
+    // loopback never goes through a proxy (Go's ProxyFromEnvironment, which docker and skopeo use, says the same)
+    const proxy = this.opts.env && !isLoopbackRegistry(new URL(url).host) ? proxyFor(url, this.opts.env) : undefined;
+    if (!proxy) return this.direct;
+    let d = this.proxies.get(proxy);
+    if (!d) {
+      const p = new URL(proxy);
+      if (p.password) registerSecret(decodeURIComponent(p.password));
+      this.debug(`through the proxy ${p.protocol}//${p.host} for ${new URL(url).host}`);
+      d = new ProxyAgent({ uri: proxy, requestTls: this.opts.ca ? { ca: this.opts.ca } : undefined, headersTimeout: 120_000, bodyTimeout: 300_000 });
+      this.proxies.set(proxy, d);
+    }
+    return d;
   }
 
   get registry(): string {
@@ -92,7 +116,7 @@ export class RegistryClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close().catch(() => undefined);
+    await Promise.all([this.direct, ...this.proxies.values()].map((d) => d.close().catch(() => undefined)));
   }
 
   private debug(msg: string) {
@@ -109,7 +133,7 @@ export class RegistryClient {
     const https = `https://${this.host}`;
     if (!isLoopbackRegistry(this.ref.registry)) return (this.base = https);
     try {
-      const r = await request(`${https}/v2/`, { method: 'GET', dispatcher: this.dispatcher, signal: this.opts.signal });
+      const r = await request(`${https}/v2/`, { method: 'GET', dispatcher: this.dispatcherFor(`${https}/v2/`), signal: this.opts.signal });
       await r.body.dump();
       return (this.base = https);
     } catch (e) {
@@ -123,7 +147,7 @@ export class RegistryClient {
     if (this.opts.signal?.aborted) throw new InterruptedError();
     let r: Dispatcher.ResponseData;
     try {
-      r = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal: this.opts.signal });
+      r = await request(url, { method, headers, body, dispatcher: this.dispatcherFor(url), signal: this.opts.signal });
     } catch (e) {
       if (this.opts.signal?.aborted) throw new InterruptedError();
       const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
@@ -306,12 +330,31 @@ export class RegistryClient {
   }
 
   /**
+   * Cross-repository mount (distribution-spec "Mounting a blob from another repository"): 201 means the registry now
+   * has the blob in this repository without an upload. A 202 is the spec's "cannot mount, here is an upload session
+   * instead": that session is cancelled and false returned, so the caller uploads as usual.
+   */
+  async mountBlob(digest: string, from: string): Promise<boolean> {
+    const q = new URLSearchParams({ mount: digest, from });
+    const r = await this.call('POST', `${this.repoPath()}/blobs/uploads/?${q}`, 'pull,push', { 'content-length': '0' });
+    await r.body.dump();
+    if (r.status === 201) return true;
+    if (r.status === 202) {
+      const loc = header(r.headers, 'location');
+      if (loc) await this.call('DELETE', this.resolve(loc), 'pull,push').then((d) => d.body.dump(), () => undefined);
+      return false;
+    }
+    this.debug(`mount of ${digest.slice(0, 19)} from ${from} answered ${r.status}; uploading instead`);
+    return false;
+  }
+
+  /**
    * Uploads a blob unless the registry has it. open(start) streams the content from byte `start` (never the whole
-   * blob in memory). Chunks go as PATCH with Content-Range; after a 5xx/429/broken connection the upload's status
+   * blob in memory); `checked` says the caller has just asked (HEAD) and the answer was no. Chunks go as PATCH with Content-Range; after a 5xx/429/broken connection the upload's status
    * (GET on its location: Range 0-N) says where to resume.
    */
-  async pushBlob(desc: { digest: string; size: number }, open: (start: number, end: number) => Readable, onProgress?: (sent: number) => void): Promise<'exists' | 'uploaded'> {
-    if (await this.blobExists(desc.digest, 'pull,push')) {
+  async pushBlob(desc: { digest: string; size: number }, open: (start: number, end: number) => Readable, onProgress?: (sent: number) => void, checked = false): Promise<'exists' | 'uploaded'> {
+    if (!checked && (await this.blobExists(desc.digest, 'pull,push'))) {
       onProgress?.(desc.size);
       return 'exists';
     }

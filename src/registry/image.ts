@@ -36,7 +36,7 @@ function hashing(hash: ReturnType<typeof createHash>, count?: (n: number) => voi
 }
 
 /** Builds the image for these files (already validated). Names are the files' base names, sorted. */
-export async function buildDataImage(paths: string[], onRead?: (bytes: number) => void): Promise<BuiltImage> {
+export async function buildDataImage(paths: string[], onRead?: (bytes: number) => void, signal?: AbortSignal): Promise<BuiltImage> {
   const files = (await Promise.all(paths.map(async (p) => ({ name: basename(p), path: p, size: (await stat(p)).size })))).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const dir = await mkdtemp(join(tmpdir(), 'kaito-image-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
@@ -54,13 +54,13 @@ export async function buildDataImage(paths: string[], onRead?: (bytes: number) =
         const entry = pack.entry({ ...common, name: `data/${f.name}`, type: 'file', mode: 0o644, size: f.size });
         const src = createReadStream(f.path);
         if (onRead) src.on('data', (b: Buffer | string) => onRead((read += b.length)));
-        await pipeline(src, entry);
+        await pipeline(src, entry, { signal });
       }
       pack.finalize();
     })();
     writer.catch((e: Error) => pack.destroy(e));
     await Promise.all([
-      pipeline(pack as unknown as Readable, hashing(diff), createGzip({ level: zc.Z_BEST_SPEED }), hashing(gz, (n) => (gzSize += n)), createWriteStream(layerPath)),
+      pipeline(pack as unknown as Readable, hashing(diff), createGzip({ level: zc.Z_BEST_SPEED }), hashing(gz, (n) => (gzSize += n)), createWriteStream(layerPath), { signal }),
       writer,
     ]);
     const layer = { mediaType: MEDIA.ociLayerGzip, digest: `sha256:${gz.digest('hex')}`, size: gzSize, diffId: `sha256:${diff.digest('hex')}` };

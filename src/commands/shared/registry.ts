@@ -48,6 +48,7 @@ export async function registryClient(ctx: CommandContext, ref: ImageRef, flags: 
   return new RegistryClient(ref, {
     credential,
     lookup: pinnedLookup(parseResolve(ctx.io.env.KAITO_RESOLVE)),
+    env: ctx.io.env,
     signal: ctx.signal,
     debug: (m) => ctx.debug(m),
     chunkSize: Number.isFinite(chunk) && chunk > 0 ? chunk : undefined,

@@ -216,11 +216,14 @@ const dry0 = (opts: Opts) => opts.dryRun === 'server';
 
 /** issue 13: validate the local file, push it as a data image (before anything is applied) and say what was pushed. */
 async function pushLocalDataset(ctx: CommandContext, plan: import('../shared/local-dataset.js').LocalDatasetPlan, opts: Opts, password: string | undefined): Promise<void> {
-  const [{ validateFiles, pushDataImage }, { registryClient }] = await Promise.all([import('../dataset/push.js'), import('../shared/registry.js')]);
-  const files = await validateFiles(ctx, [plan.path], 'auto');
-  const client = await registryClient(ctx, plan.ref, { registryUsername: opts.registryUsername, registryPasswordStdin: opts.registryPasswordStdin, password });
+  const [{ prepareDataImage, pushDataImage }, { registryClient }] = await Promise.all([import('../dataset/push.js'), import('../shared/registry.js')]);
+  const prepared = await prepareDataImage(ctx, [plan.path], 'auto');
+  const client = await registryClient(ctx, plan.ref, { registryUsername: opts.registryUsername, registryPasswordStdin: opts.registryPasswordStdin, password }).catch(async (e: unknown) => {
+    await prepared.built?.cleanup();
+    throw e;
+  });
   try {
-    const pushed = await pushDataImage(ctx, client, plan.ref, files);
+    const pushed = await pushDataImage(ctx, client, plan.ref, prepared);
     ctx.io.info(`${ctx.io.color.green('✓')} pushed ${plan.path} as ${pushed.image} (${pushed.digest}); tuning.input.image = ${plan.image}`);
   } finally {
     await client.close();

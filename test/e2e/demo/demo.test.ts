@@ -163,14 +163,16 @@ describe('kaito demo', () => {
   });
 
   it('Ctrl-C exits 130, stops the running child and the sandbox, and removes the temp directory', async () => {
-    const child = spawn(process.execPath, [KAITO_BIN, 'demo'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    // at real-time speed the tuning cannot finish while the test looks: the wait child is certainly still running
+    // when it is interrupted, however slow or busy the machine
+    const child = spawn(process.execPath, [KAITO_BIN, 'demo', '--speed', '1'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    // interrupt while the tuning is being waited for
+    // interrupt while the tuning is being waited for (its child process started)
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
-        if (/\[3\/9\] wait/.test(stderr) || child.exitCode !== null) done();
-      }, 50);
+        if ((/\[3\/9\] wait/.test(stderr) && processesMentioning(demoDir(stderr)).length > 0) || child.exitCode !== null) done();
+      }, 100);
       const limit = setTimeout(done, 60_000);
       function done() {
         clearInterval(t);

@@ -3,17 +3,21 @@
 // and absolute-URI requests) records what went through it; every byte still goes to 127.0.0.1.
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasetsDir } from '../../../src/paths.js';
 import { kaito } from '../../support/cli.js';
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox.js';
 import { startFake, type FakeServer } from '../inference/fake-openai.js';
+
+const SAMPLE = join(datasetsDir(), 'kaito-ops-messages.jsonl');
 
 interface Proxy { url: string; seen: string[]; auth: string[]; server: Server; close(): Promise<void> }
 
 async function startProxy(): Promise<Proxy> {
   const seen: string[] = [];
   const auth: string[] = [];
-  const local = (host: string) => (host === 'datasets.kaito-sandbox.test' || host === 'localhost' ? '127.0.0.1' : host);
+  const local = (host: string) => (host === 'datasets.kaito-sandbox.test' || host === 'registry.kaito-sandbox.test' || host === 'localhost' ? '127.0.0.1' : host);
   const server = createServer((req, res) => {
     // plain http through the proxy: GET http://host:port/path
     seen.push(`${req.method} ${req.url}`);
@@ -87,6 +91,22 @@ describe('proxies from the environment', () => {
     expect(proxy.seen).toContain(`CONNECT datasets.kaito-sandbox.test:${sb.port}`);
     expect(proxy.auth).toContain(`Basic ${Buffer.from('alice:pr0xy-s3cret').toString('base64')}`);
     expect(r.stdout + r.stderr).not.toContain('pr0xy-s3cret');
+  });
+
+  it('registry traffic (API and token realm) goes through HTTPS_PROXY; NO_PROXY bypasses it', async () => {
+    const { KAITO_RESOLVE: _pin, ...env } = sb.cliEnv;
+    const image = `registry.kaito-sandbox.test:${sb.port}/data/via-proxy:v1`;
+    proxy.seen.length = 0;
+    const r = await kaito(['dataset', 'push', SAMPLE, image, '--registry-username', 'demo', '--registry-password-stdin', '--debug'], { env: { ...env, HTTPS_PROXY: proxy.url }, input: 'sandbox-password' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(proxy.seen).toContain(`CONNECT registry.kaito-sandbox.test:${sb.port}`);
+    expect(r.stderr).toContain(`through the proxy http://127.0.0.1:`);
+    expect(r.stdout + r.stderr).not.toContain('sandbox-password');
+    proxy.seen.length = 0;
+    const bypass = await kaito(['adapter', 'inspect', image.replace('via-proxy:v1', 'via-proxy@') + r.stdout.trim().split('@')[1], '--registry-username', 'demo', '--registry-password-stdin'], { env: { ...sb.cliEnv, HTTPS_PROXY: proxy.url, NO_PROXY: '.kaito-sandbox.test' }, input: 'sandbox-password' });
+    // a data image is not an adapter: what matters here is that the registry answered without the proxy
+    expect(bypass.stderr).not.toMatch(/cannot reach/);
+    expect(proxy.seen).toEqual([]);
   });
 
   it('--endpoint over plain http goes through HTTP_PROXY', async () => {

@@ -45,8 +45,9 @@ describe('kaito dataset push (real docker-registry + skopeo)', () => {
   });
 
   it('is deterministic: the same bytes give the same digest, and a second push skips the blobs the registry has (-o json)', async () => {
-    const a = await kaito(['dataset', 'push', SAMPLE, `${anon.host}/team/det:a`, '-o', 'json']);
-    const b = await kaito(['dataset', 'push', SAMPLE, `${anon.host}/team/det:b`, '-o', 'json']);
+    const env = baseEnv({ KAITO_CACHE_DIR: mkdtempSync(join(tmpdir(), 'kaito-push-cache-')) });
+    const a = await kaito(['dataset', 'push', SAMPLE, `${anon.host}/team/det:a`, '-o', 'json'], { env });
+    const b = await kaito(['dataset', 'push', SAMPLE, `${anon.host}/team/det:b`, '-o', 'json'], { env });
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     const da = JSON.parse(a.stdout);
@@ -57,6 +58,40 @@ describe('kaito dataset push (real docker-registry + skopeo)', () => {
     expect(da.blobs.map((x: { kind: string; pushed: boolean }) => [x.kind, x.pushed])).toEqual([['layer', true], ['config', true]]);
     expect(db.blobs.map((x: { kind: string; pushed: boolean }) => [x.kind, x.pushed])).toEqual([['layer', false], ['config', false]]);
     expect(b.stderr).toContain('is already in');
+    expect(db.blobs.map((x: { how: string }) => x.how)).toEqual(['present', 'present']);
+  });
+
+  it('an unchanged file pushed before is neither validated nor packed again: the real registry mounts its layer into a new repository; a changed file is', async () => {
+    const env = baseEnv({ KAITO_CACHE_DIR: mkdtempSync(join(tmpdir(), 'kaito-push-cache-')) });
+    const file = join(work, 'mount', 'train.jsonl');
+    mkdirSync(join(work, 'mount'), { recursive: true });
+    writeFileSync(file, readFileSync(SAMPLE));
+    const first = await kaito(['dataset', 'push', file, `${anon.host}/mount/first:v1`, '-o', 'json'], { env });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('validated and packed train.jsonl');
+    expect(JSON.parse(first.stdout).blobs[0].how).toBe('uploaded');
+    const second = await kaito(['dataset', 'push', file, `${anon.host}/mount/second:v1`, '-o', 'json'], { env });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/train\.jsonl \([\d.]+ KiB, 300 records\) unchanged since kaito validated and packed it/);
+    expect(second.stderr).not.toContain('validated and packed train.jsonl');
+    expect(second.stderr).toContain(`mounted layer ${JSON.parse(first.stdout).blobs[0].digest.slice(7, 19)} from ${anon.host}/mount/first`);
+    const s = JSON.parse(second.stdout);
+    expect(s.digest).toBe(JSON.parse(first.stdout).digest);
+    expect(s.blobs[0]).toMatchObject({ kind: 'layer', pushed: false, how: 'mounted' });
+    expect(s.files).toEqual(JSON.parse(first.stdout).files);
+    // the registry really has it in the new repository: skopeo pulls it like Kaito's puller
+    expect(readFileSync(join(pullData(`${anon.host}/mount/second:v1`), 'train.jsonl')).equals(readFileSync(SAMPLE))).toBe(true);
+    // another registry cannot mount it: the layer is rebuilt from the file (not validated again) and uploaded
+    const other = await kaito(['dataset', 'push', file, `${authed.host}/mount/other:v1`, '--registry-username', 'alice', '--registry-password-stdin', '-o', 'json'], { env, input: PASSWORD });
+    expect(other.code).toBe(0);
+    expect(other.stderr).toContain('packed train.jsonl into layer');
+    expect(JSON.parse(other.stdout)).toMatchObject({ digest: s.digest, blobs: [{ how: 'uploaded' }, { how: 'uploaded' }] });
+    // a changed file (new size and mtime) is validated again, and a broken one refused
+    writeFileSync(file, readFileSync(SAMPLE, 'utf8') + '{"messages": [}\n');
+    const broken = await kaito(['dataset', 'push', file, `${anon.host}/mount/third:v1`], { env });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/train\.jsonl: /);
+    expect(catalog(anon)).not.toContain('mount/third');
   });
 
   it('several files land side by side in /data', async () => {
@@ -120,6 +155,22 @@ describe('kaito dataset push (real docker-registry + skopeo)', () => {
       const r = await kaito(['dataset', 'push', SAMPLE, `${authed.host}/team/from-helper:v1`], { env: baseEnv({ DOCKER_CONFIG: dir, PATH: `${bin}:${process.env.PATH}` }) });
       expect(r.code).toBe(0);
       expect(readFileSync(log, 'utf8')).toBe(`get ${authed.host}\n`);
+    });
+
+    it('the docker config: credsStore (the default helper for every registry) when auths has no entry for it', async () => {
+      const dir = join(work, 'docker-store');
+      const bin = join(work, 'store-bin');
+      mkdirSync(dir, { recursive: true });
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { 'other.example.com': { auth: Buffer.from('x:y').toString('base64') } }, credsStore: 'kaitostore' }));
+      const log = join(work, 'store.log');
+      writeFileSync(join(bin, 'docker-credential-kaitostore'), `#!/bin/sh\nread server\necho "$1 $server" >> ${log}\nprintf '{"ServerURL":"%s","Username":"alice","Secret":"${PASSWORD}"}' "$server"\n`);
+      chmodSync(join(bin, 'docker-credential-kaitostore'), 0o755);
+      const r = await kaito(['dataset', 'push', SAMPLE, `${authed.host}/team/from-store:v1`, '--debug'], { env: baseEnv({ DOCKER_CONFIG: dir, PATH: `${bin}:${process.env.PATH}` }) });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(log, 'utf8')).toBe(`get ${authed.host}\n`);
+      expect(r.stderr).toContain('running docker-credential-kaitostore get');
+      expect(r.stdout + r.stderr).not.toContain(PASSWORD);
     });
   });
 
