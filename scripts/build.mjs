@@ -58,6 +58,32 @@ const slimClientNodeConfig = {
 };
 
 /**
+ * client-node's config.js imports undici for the dispatcher applySecurityAuthentication() builds, and its generated
+ * HTTP layer for fetch(). kaito calls neither:
+ * kube/client.ts sends over node:https with the TLS material and credentials applyToHTTPSOptions() gives (issue 16:
+ * a kubectl-like command then loads no undici at all, ~0.5 MB less to compile, and no WebAssembly parser whose
+ * optimisation Node 24 waits for at exit). A call that reached these stand-ins would be a kaito bug, said so.
+ */
+const noUndiciForClientNode = {
+  name: 'no-undici-for-client-node',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (a) =>
+      /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/](config|gen[\\/]http[\\/]isomorphic-fetch)\.js$/.test(a.importer) ? { path: 'client-node-undici', namespace: 'kaito-no-undici' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'kaito-no-undici' }, () => ({
+      contents: [
+        "const bug = () => new Error('kaito bug: client-node was asked to send a request itself; kube/client.ts sends over node:https');",
+        'export class Agent { constructor() { throw bug(); } }',
+        'export const ProxyAgent = Agent;',
+        // the generated API clients' fetch (kaito never makes one: it builds its own requests)
+        'export function fetch() { return Promise.reject(bug()); }',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * undici's index loads every dispatcher, the mock and cache layers and WHATWG fetch (~1 MB) when a
  * kubectl-like command only needs Agent, ProxyAgent and request() (issue 16). The bundle gets a small
  * index with those, built from the same modules; fetch (used only by client-node's generated API
@@ -106,7 +132,7 @@ const result = await build({
   legalComments: 'none',
   define: { __KAITO_VERSION__: JSON.stringify(pkg.version) },
   banner: { js: SHIM },
-  plugins: [lazyChildProcessForCommander, slimClientNodeConfig, slimUndici],
+  plugins: [lazyChildProcessForCommander, slimClientNodeConfig, noUndiciForClientNode, slimUndici],
   external: ['bufferutil', 'utf-8-validate'],
   logLevel: 'warning',
 });

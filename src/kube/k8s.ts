@@ -6,4 +6,3 @@
 // compile on every kubectl-like command). Port-forward loads its part of the package on demand.
 export { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 export type { Cluster } from '@kubernetes/client-node/dist/config_types.js';
-export { RequestContext, HttpMethod } from '@kubernetes/client-node/dist/gen/http/http.js';
