@@ -4,7 +4,7 @@
 // retry policy, one error mapping and one --debug trace (secrets redacted).
 import * as k8s from './k8s.js';
 import { Agent, type Dispatcher } from 'undici';
-import type { ClusterTarget } from '../cli/context.js';
+import type { ClusterTarget } from './target.js';
 import { InterruptedError } from '../errors.js';
 import { registerSecret } from '../ui/redact.js';
 import { loadKubeConfig, type LoadedKubeConfig } from './config.js';

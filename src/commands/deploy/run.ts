@@ -16,9 +16,9 @@ import { applyAndReport, clusterFacts, parseDurationFlag, printManifests, printS
 import { deployInputFromFlags, renderInference, type DeployFlags, type DeployInput, type FlagContext } from '../../core/render/index.js';
 import { withMaxLoraRank } from '../../core/render/inference.js';
 import { UsageError } from '../../errors.js';
-import { kubeFromContext, type KubeClient, type KubeObject } from '../../kube/index.js';
+import { type KubeClient, type KubeObject } from '../../kube/index.js';
 import { readSecretFromStdin } from '../../kube/secrets.js';
-import { waitWithProgress } from '../../kube/wait-display.js';
+import { waitWithProgress } from '../shared/wait-display.js';
 import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
 import { discoverKaitoApi, exists } from '../../kube/workspace.js';
 import { parseOutputFormat } from '../../ui/printer.js';
@@ -42,7 +42,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   if (opts.dryRun === 'client') {
     let fromTuning: (FlagContext['fromTuning'] & { loraRank?: number }) | undefined;
     if (opts.fromTuning !== undefined) {
-      const kube = kubeFromContext(ctx);
+      const kube = await ctx.kube();
       const api = await discoverKaitoApi(kube, ctx.signal);
       fromTuning = await resolveFromTuning(kube, opts.fromTuning, api.apiVersion, ctx.signal);
     }
@@ -53,7 +53,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
     return 0;
   }
 
-  const kube = kubeFromContext(ctx);
+  const kube = await ctx.kube();
   const ns = kube.namespace;
   // 1. what the cluster runs, and what --from-tuning / --nodepool refer to
   const { api, mode, vmSize, release, version, problems: clusterProblems } = await clusterFacts(ctx, kube, opts, project.deploy);

@@ -9,7 +9,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { evalSplitProblem } from '../../core/training-config.js';
 import { isTruthyEnv } from '../../ui/iostreams.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
-import { createTerminalPrompter, type Prompter } from '../../ui/prompts.js';
+import type { Prompter } from '../../ui/prompts.js';
 import type { AnswerKey, InitAnswers } from './answers.js';
 import { liveSources } from './live-sources.js';
 import { nextSteps } from './next-steps.js';
@@ -44,7 +44,7 @@ export async function run(ctx: CommandContext, opts: InitOptions, _args: unknown
     const why = evalSplitProblem(opts.evalSplit);
     if (why) throw new UsageError(`--eval-split ${why} (got "${opts.evalSplit}")`, 'pass e.g. --eval-split 0.1, or drop it; nothing was written');
   }
-  const prompter = deps.prompter ?? (io.canPrompt ? createTerminalPrompter(io, ctx.signal) : undefined);
+  const prompter = deps.prompter ?? (io.canPrompt ? ctx.prompter() : undefined);
 
   // 1. An existing file: ask before overwriting it (before the questions, not after them)
   let existing: ProjectConfig = {};

@@ -3,7 +3,7 @@
 // the same spec again is "unchanged"; a different immutable spec is refused naming the fields.
 import type { CommandContext } from '../../cli/context.js';
 import { OperationError, UsageError } from '../../errors.js';
-import { armRequestBody, DEFAULT_TAINT, diffSpec, NodePools, type NodePoolSpec } from '../../azure/nodepools.js';
+import { armRequestBody, DEFAULT_TAINT, diffSpec, type NodePoolSpec } from '../../azure/nodepools.js';
 import { checkQuota, describeShortfall } from '../../azure/quota.js';
 import { findVmSku, kaitoGpuSkus } from '../../azure/skus.js';
 import { parseOutputFormat, printResult, toJSON, toYAML } from '../../ui/printer.js';
@@ -56,7 +56,7 @@ export async function run(ctx: CommandContext, o: AddOptions, args: unknown[]): 
     ctx.io.info(`dry run: node pool ${name} not created`);
     return 0;
   }
-  const pools = await NodePools.open(ctx, o.auth);
+  const pools = await ctx.nodePools(o.auth);
   const t = pools.target;
   const where = `${t.resourceGroup}/${t.cluster}`;
   const existing = await pools.get(name, ctx.signal);

@@ -3,8 +3,9 @@
 // -o name workspace.kaito.sh/NAME. --watch reprints whenever the workspace or its pods change.
 import type { CommandContext } from '../../cli/context.js';
 import { describeResult, formatProgress, overfittingWarning, progressFromLog, type TrainingProgress } from '../../core/trainlog/index.js';
-import { kubeFromContext, resourcePath, type KubeClient, type KubeList, type KubeObject } from '../../kube/index.js';
-import { resolveWorkspace, type ResolvedWorkspace } from '../../kube/resolve.js';
+import { resourcePath, type KubeClient, type KubeList, type KubeObject } from '../../kube/index.js';
+import { workspaceFor } from '../shared/workspace.js';
+import type { ResolvedWorkspace } from '../../kube/resolve.js';
 import { summarize, type WorkspaceSummary } from '../../kube/summary.js';
 import { mainContainerOf } from '../../kube/verdict.js';
 import { watchCollection } from '../../kube/watch.js';
@@ -17,8 +18,8 @@ import { costLines, tuningCost, type StatusCost } from './cost.js';
 
 export async function run(ctx: CommandContext, opts: { watch?: boolean }, args: unknown[]): Promise<number> {
   const format = parseOutputFormat(ctx.globals.output, ['table', 'wide', 'json', 'yaml', 'name'], 'table');
-  const kube = kubeFromContext(ctx);
-  const ws = await resolveWorkspace(ctx, kube, args[0] as string | undefined);
+  const kube = await ctx.kube();
+  const ws = await workspaceFor(ctx, kube, args[0] as string | undefined);
   const show = async () => {
     const s = await collect(kube, ws, ctx.signal);
     // issue 14: elapsed cost, projection and actual vs estimate of a tuning workspace (one-shot status only)

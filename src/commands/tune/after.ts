@@ -8,7 +8,7 @@ import { describeResult, detectOverfitting, overfittingWarning, progressFromLog,
 import { OperationError, UsageError } from '../../errors.js';
 import { resourcePath, type KubeClient, type KubeList, type KubeObject } from '../../kube/index.js';
 import { mainContainerOf } from '../../kube/verdict.js';
-import { waitWithProgress } from '../../kube/wait-display.js';
+import { waitWithProgress } from '../shared/wait-display.js';
 
 export interface RunResult { trainLoss?: number; evalLoss?: number; overfitting?: boolean }
 export interface SavedRun { dir: string; files: string[]; adapter?: AdapterRef; deleted: boolean }

@@ -18,8 +18,7 @@ export async function nodepoolVmSize(ctx: CommandContext, kube: KubeClient, pool
     // a pool scaled to zero has no Nodes: ask AKS when the cluster target is known
     const t = ctx.target();
     if (!t.subscription || !t.resourceGroup || !t.cluster) return undefined;
-    const { getPool } = await import('../../azure/nodepools.js');
-    const info = await getPool(ctx, pool);
+    const info = await (await ctx.nodePools()).get(pool, ctx.signal);
     return info ? { vmSize: info.vmSize, nodes: 0 } : undefined;
   }
   const vmSize = nodes.items.map((n) => n.metadata.labels?.['node.kubernetes.io/instance-type'] ?? n.metadata.labels?.['beta.kubernetes.io/instance-type']).find(Boolean);

@@ -12,9 +12,9 @@ import { renderOnlyContext } from '../shared/render-context.js';
 import { applyAndReport, clusterFacts, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
 import { renderTuning, tuneInputFromFlags, type TuneFlags, type TuneInput } from '../../core/render/index.js';
 import { UsageError } from '../../errors.js';
-import { kubeFromContext, type KubeClient, type KubeObject } from '../../kube/index.js';
+import { type KubeClient, type KubeObject } from '../../kube/index.js';
 import { dockerConfigSecret, readSecretFromStdin } from '../../kube/secrets.js';
-import { waitWithProgress } from '../../kube/wait-display.js';
+import { waitWithProgress } from '../shared/wait-display.js';
 import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
 import { exists, getWorkspace } from '../../kube/workspace.js';
 import { WORKSPACE_LABEL, tuningConfigMapPrefix } from '../../core/render/types.js';
@@ -61,7 +61,7 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
     return 0;
   }
 
-  const kube = kubeFromContext(ctx);
+  const kube = await ctx.kube();
   const ns = kube.namespace;
   // 1. what the cluster runs
   const { api, mode, vmSize, release, problems } = await clusterFacts(ctx, kube, { ...opts, command: 'tune' }, project.tune);
@@ -108,8 +108,7 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
   for (const l of est.lines) ctx.io.info(l);
   enforceMaxCost(est, maxCost);
   if (!dry0(opts) && needsConfirmation(ctx, est)) {
-    const { createTerminalPrompter } = await import('../../ui/prompts.js');
-    const ok = await createTerminalPrompter(ctx.io, ctx.signal).confirm({ message: `Start tuning (up to ${formatUsd(est.json.usd!.high)})?`, default: false });
+    const ok = await ctx.prompter().confirm({ message: `Start tuning (up to ${formatUsd(est.json.usd!.high)})?`, default: false });
     if (!ok) throw new UsageError('tuning not started: the estimate was declined (nothing was created)', 'pass -y to skip the question, or --max-cost USD to set a limit instead');
   }
 
