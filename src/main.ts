@@ -6,6 +6,8 @@ import { addGlobalOptions } from './cli/globals.js';
 import { ExitCode, InterruptedError, isKaitoError, UsageError } from './errors.js';
 import { redact } from './ui/redact.js';
 import { VERSION } from './version.js';
+// core/ reads the presets and templates through this source (src/core/catalog-source.ts)
+import './catalog/files.js';
 import * as presets from './commands/presets/def.js';
 import * as render from './commands/render/def.js';
 import * as init from './commands/init/def.js';

@@ -13,7 +13,8 @@ import { renderOnlyContext } from '../shared/render-context.js';
 import { byoNodeProblem, nodesMatching } from '../../kube/gpu-nodes.js';
 import { kaitoVersionAtLeast } from '../../kube/kaito.js';
 import { applyAndReport, clusterFacts, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
-import { deployInputFromFlags, renderInference, type DeployFlags, type DeployInput, type FlagContext } from '../../core/render/index.js';
+import { renderInference, type DeployFlags, type DeployInput, type FlagContext } from '../../core/render/index.js';
+import { deployInput } from '../shared/flag-input.js';
 import { withMaxLoraRank } from '../../core/render/inference.js';
 import { UsageError } from '../../errors.js';
 import { type KubeClient, type KubeObject } from '../../kube/index.js';
@@ -46,7 +47,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
       const api = await discoverKaitoApi(kube, ctx.signal);
       fromTuning = await resolveFromTuning(kube, opts.fromTuning, api.apiVersion, ctx.signal);
     }
-    const { input, warnings } = deployInputFromFlags(opts, project.deploy, renderOnlyContext(ctx, { fromTuning }));
+    const { input, warnings } = deployInput(opts, project.deploy, renderOnlyContext(ctx, { fromTuning }));
     for (const w of warnings) ctx.io.warn(w);
     input.inferenceConfig = withMaxLoraRank(input.inferenceConfig, fromTuning?.loraRank); // compat R20a
     printManifests(ctx, format, renderInference(input), input.name);
@@ -72,9 +73,9 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   problems.push(...clusterProblems);
 
   // 2. flags -> input, the same path as render
-  let parsed: ReturnType<typeof deployInputFromFlags> | undefined;
+  let parsed: ReturnType<typeof deployInput> | undefined;
   try {
-    parsed = deployInputFromFlags(opts, project.deploy, {
+    parsed = deployInput(opts, project.deploy, {
       namespace: ns,
       detectedNodeProvisioning: mode,
       nodepoolVmSize: vmSize,

@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
 import { renderOnlyContext } from '../shared/render-context.js';
 import { applyAndReport, clusterFacts, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
-import { renderTuning, tuneInputFromFlags, type TuneFlags, type TuneInput } from '../../core/render/index.js';
+import { renderTuning, type TuneFlags, type TuneInput } from '../../core/render/index.js';
+import { tuneInput } from '../shared/flag-input.js';
 import { UsageError } from '../../errors.js';
 import { type KubeClient, type KubeObject } from '../../kube/index.js';
 import { dockerConfigSecret, readSecretFromStdin } from '../../kube/secrets.js';
@@ -50,7 +51,7 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
 
   // --dry-run=client is `kaito render tune`: no cluster needed
   if (opts.dryRun === 'client') {
-    const { input, warnings } = tuneInputFromFlags(opts, project.tune, renderOnlyContext(ctx));
+    const { input, warnings } = tuneInput(opts, project.tune, renderOnlyContext(ctx));
     addDataPullSecret(input, local.plan);
     if (local.plan) ctx.io.info(`note: --dry-run=client: ${local.plan.path} would be pushed as ${local.plan.image}; nothing was pushed`);
     for (const w of warnings) ctx.io.warn(w);
@@ -67,9 +68,9 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
   const { api, mode, vmSize, release, problems } = await clusterFacts(ctx, kube, { ...opts, command: 'tune' }, project.tune);
 
   // 2. flags -> input (same path as render), with the cluster's facts
-  let parsed: ReturnType<typeof tuneInputFromFlags>;
+  let parsed: ReturnType<typeof tuneInput>;
   try {
-    parsed = tuneInputFromFlags(opts, project.tune, {
+    parsed = tuneInput(opts, project.tune, {
       namespace: ns,
       detectedNodeProvisioning: mode,
       nodepoolVmSize: vmSize,
