@@ -85,10 +85,10 @@ export class AzureSession {
 
 /** The session a command uses: the ARM endpoint (--arm-endpoint/KAITO_ARM_ENDPOINT/kaito.yaml, resolved by the
  *  caller) and --auth (else KAITO_AZURE_AUTH). Built by the command context's factory (src/cli/factory.ts). */
-export function openArmSession(o: { armEndpoint?: string; auth?: string; env: NodeJS.ProcessEnv; debug: (msg: string) => void }): AzureSession {
+export function openArmSession(o: { armEndpoint?: string; auth?: string; env: NodeJS.ProcessEnv; debug: (msg: string) => void; maxRetries?: number }): AzureSession {
   const cloud = resolveArmCloud(o.armEndpoint, o.env);
   const method: AuthMethod = parseAuthMethod(o.auth ?? o.env.KAITO_AZURE_AUTH);
   const credential = createCredential(method, o.env, { authorityHost: cloud.authorityHost });
   o.debug(`ARM ${cloud.endpoint} (${cloud.name}), scope ${cloud.scope}, credential ${method}`);
-  return new AzureSession({ cloud, credential, debug: o.debug });
+  return new AzureSession({ cloud, credential, debug: o.debug, maxRetries: o.maxRetries });
 }

@@ -21,10 +21,16 @@ export interface RegistryLogin {
 
 export interface Factory {
   io: IOStreams;
-  /** The Kubernetes client for the resolved target (kubeconfig, context, namespace); one per run. */
-  kube(): Promise<KubeClient>;
-  /** An Azure Resource Manager session; auth is --auth (else KAITO_AZURE_AUTH). One per auth method. */
-  arm(auth?: string): Promise<AzureSession>;
+  /**
+   * The Kubernetes client for the resolved target (kubeconfig, context, namespace); one per run. With a target
+   * (`kaito init` asks about contexts the user picks), a client for that one instead.
+   */
+  kube(target?: ClusterTarget): Promise<KubeClient>;
+  /**
+   * An Azure Resource Manager session; auth is --auth (else KAITO_AZURE_AUTH), the endpoint the target's
+   * (--arm-endpoint, KAITO_ARM_ENDPOINT, kaito.yaml) unless given. One per distinct set of options.
+   */
+  arm(auth?: string, options?: ArmOptions): Promise<AzureSession>;
   /** The AKS node pools of the target cluster (found from flags, kaito.yaml or the kube context). */
   nodePools(auth?: string): Promise<NodePools>;
   /** A registry client for one image reference, with credentials in SPEC order. */
@@ -35,6 +41,12 @@ export interface Factory {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** The terminal prompter (draws on stderr, reads io.in); callers check io.canPrompt first. */
   prompter(): Prompter;
+}
+
+export interface ArmOptions {
+  armEndpoint?: string;
+  /** retries of 429/5xx (the session's default otherwise) */
+  maxRetries?: number;
 }
 
 /** What the default factory needs from the command context. */
@@ -66,6 +78,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export function createFactory(c: FactoryInput): Factory {
   const { io } = c;
   let kube: Promise<KubeClient> | undefined;
+  const kubes = new Map<string, Promise<KubeClient>>();
   const sessions = new Map<string, Promise<AzureSession>>();
   const pools = new Map<string, Promise<NodePools>>();
   let prompter: Prompter | undefined;
@@ -82,18 +95,21 @@ export function createFactory(c: FactoryInput): Factory {
   const me = () => c.self?.() ?? f;
   const f: Factory = {
     io,
-    kube() {
-      kube ??= (async () => {
+    kube(target) {
+      const make = async (t: () => ClusterTarget) => {
         const [{ KubeClient }, { userCacheDir }] = await Promise.all([import('../kube/client.js'), import('../paths.js')]);
-        return KubeClient.fromTarget(c.target(), { env: io.env, debug: (m) => c.debug(m), warn: (m) => io.warn(m), cacheDir: userCacheDir(io.env) });
-      })();
+        return KubeClient.fromTarget(t(), { env: io.env, debug: (m) => c.debug(m), warn: (m) => io.warn(m), cacheDir: userCacheDir(io.env) });
+      };
+      if (target) return once(kubes, JSON.stringify(target), () => make(() => target));
+      kube ??= make(() => c.target());
       kube.catch(() => (kube = undefined));
       return kube;
     },
-    arm(auth) {
-      return once(sessions, auth ?? '', async () => {
+    arm(auth, options = {}) {
+      return once(sessions, JSON.stringify([auth, options.armEndpoint, options.maxRetries]), async () => {
         const { openArmSession } = await import('../azure/session.js');
-        return openArmSession({ armEndpoint: c.target().armEndpoint, auth, env: io.env, debug: (m) => c.debug(m) });
+        const armEndpoint = 'armEndpoint' in options ? options.armEndpoint : c.target().armEndpoint;
+        return openArmSession({ armEndpoint, auth, env: io.env, debug: (m) => c.debug(m), maxRetries: options.maxRetries });
       });
     },
     nodePools(auth) {

@@ -9,32 +9,9 @@ import { InterruptedError } from '../errors.js';
 import { registerSecret } from '../ui/redact.js';
 import { loadKubeConfig, type LoadedKubeConfig } from './config.js';
 import { isRetryable, KubeApiError, parseStatus, toKaitoError } from './errors.js';
+import type { KubeList, KubeObject } from '../core/kube-object.js';
 
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    finalizers?: string[];
-    [k: string]: unknown;
-  };
-  [k: string]: unknown;
-}
-
-export interface KubeList<T = KubeObject> {
-  apiVersion: string;
-  kind: string;
-  metadata: { resourceVersion?: string; continue?: string };
-  items: T[];
-}
+export type { KubeList, KubeObject } from '../core/kube-object.js';
 
 /**
  * What KubeClient.fetch answers: the parts of a fetch Response the CLI uses, over undici's request()

@@ -6,7 +6,6 @@
 import type { CommandContext } from '../../cli/context.js';
 import { parseAuthMethod, type AuthMethod } from '../../azure/credential.js';
 import { toAzureError } from '../../azure/errors.js';
-import { NodePools } from '../../azure/nodepools.js';
 import { checkQuota, describeShortfall } from '../../azure/quota.js';
 import type { AzureSession } from '../../azure/session.js';
 import { findVmSku } from '../../azure/skus.js';
@@ -79,7 +78,7 @@ function credentialCheck(o: AzureCheckOptions): Check<AzureState> {
       let method: AuthMethod;
       try {
         method = parseAuthMethod(o.auth ?? ctx.io.env.KAITO_AZURE_AUTH);
-        s.session = await ctx.arm(method);
+        s.session = await ctx.arm(o.auth);
       } catch (e) {
         return failFrom(e, 'setting up the Azure credential');
       }
@@ -154,7 +153,7 @@ async function configuredSku(ctx: CommandContext, s: AzureState, o: AzureCheckOp
   if (p.deploy?.instanceType) return { sku: p.deploy.instanceType, from: 'kaito.yaml deploy.instanceType' };
   const pool = p.tune?.nodepool ?? p.deploy?.nodepool;
   if (pool && s.session && s.target) {
-    const info = await new NodePools(s.session, s.target).get(pool, ctx.signal);
+    const info = await (await ctx.nodePools(o.auth)).get(pool, ctx.signal);
     if (info) return { sku: info.vmSize, from: `node pool ${pool} (kaito.yaml)`, pool };
   }
   return {};

@@ -100,6 +100,9 @@ export async function run(ctx: CommandContext, opts: InitOptions, _args: unknown
       debug: (m) => ctx.debug(m),
       warn: (m) => io.warn(m),
       info: (m) => io.info(io.color.dim(m)),
+      kube: (target) => ctx.kube(target),
+      // one try per request: the wizard's lists must not hang on a throttled subscription
+      arm: () => ctx.arm(opts.auth, { armEndpoint: flags.armEndpoint ?? defaults.armEndpoint, maxRetries: 1 }),
     });
 
   const result = await runWizard({

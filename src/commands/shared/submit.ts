@@ -2,7 +2,7 @@
 // prints), reporting every preflight problem at once, applying with one line per object, and the -o document.
 import type { CommandContext } from '../../cli/context.js';
 import { parseDuration } from '../../core/duration.js';
-import { objectsToJSON, objectsToYAML, type KObject } from '../../core/render/index.js';
+import { objectsToJSON, objectsToYAML } from '../../core/render/index.js';
 import { UsageError } from '../../errors.js';
 import type { KubeClient, KubeObject } from '../../kube/index.js';
 import type { WaitResult } from '../../kube/wait.js';
@@ -22,7 +22,7 @@ export function parseDurationFlag(flag: string, value: string | undefined, examp
 }
 
 /** --dry-run=client: exactly what `kaito render` prints. */
-export function printManifests(ctx: CommandContext, format: OutputFormat | undefined, objects: KObject[], name: string): void {
+export function printManifests(ctx: CommandContext, format: OutputFormat | undefined, objects: KubeObject[], name: string): void {
   if (format === 'json') ctx.io.print(objectsToJSON(objects));
   else if (format === 'name') ctx.io.print(`workspace.kaito.sh/${name}\n`);
   else ctx.io.print(objectsToYAML(objects));

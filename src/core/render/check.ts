@@ -6,12 +6,12 @@ import type { TrainingConfig } from '../training-config.js';
 import { tuningConfigMapProblems, workspaceAdmissionProblems } from '../validate.js';
 import { validateWorkspace } from '../kaito-webhook.js';
 import { KAITO_RELEASES, type KaitoRelease } from '../presets.js';
-import type { KObject, NodeProvisioning } from './types.js';
+import type { KubeObject, NodeProvisioning } from './types.js';
 
 /** ConfigMap -> the training config object its text was written from, so the check need not parse it back. */
-export const renderedTrainingConfigs = new WeakMap<KObject, TrainingConfig>();
+export const renderedTrainingConfigs = new WeakMap<KubeObject, TrainingConfig>();
 
-export function renderedProblems(objects: KObject[], mode: NodeProvisioning, kaitoRelease?: string): string[] {
+export function renderedProblems(objects: KubeObject[], mode: NodeProvisioning, kaitoRelease?: string): string[] {
   const problems: string[] = [];
   const ws = objects.find((o) => o.kind === 'Workspace');
   for (const o of objects) problems.push(...objectSchemaProblems(o).map((p) => `${o.kind} ${o.metadata.name}: ${p}`));
@@ -27,7 +27,7 @@ export function renderedProblems(objects: KObject[], mode: NodeProvisioning, kai
   return problems;
 }
 
-export function assertRenderable(objects: KObject[], mode: NodeProvisioning, kaitoRelease?: string): KObject[] {
+export function assertRenderable(objects: KubeObject[], mode: NodeProvisioning, kaitoRelease?: string): KubeObject[] {
   const problems = renderedProblems(objects, mode, kaitoRelease);
   if (problems.length > 0) throw new Error(`rendered manifests would be rejected: ${problems.join('; ')}`);
   return objects;

@@ -5,10 +5,10 @@ import { trainingConfigToYAML } from '../training-config.js';
 import { baseMetadata, renderConfigMap, renderResource } from './common.js';
 import { assertRenderable, renderedTrainingConfigs } from './check.js';
 import { canonical } from './serialize.js';
-import { TUNING_CONFIG_KEY, WORKSPACE_LABEL, tuningConfigMapName, type KObject, type TuneInput } from './types.js';
+import { TUNING_CONFIG_KEY, WORKSPACE_LABEL, tuningConfigMapName, type KubeObject, type TuneInput } from './types.js';
 
-export function renderTuning(input: TuneInput): KObject[] {
-  const objects: KObject[] = [];
+export function renderTuning(input: TuneInput): KubeObject[] {
+  const objects: KubeObject[] = [];
   const ws = loadTemplate('workspace-tuning');
   ws.apiVersion = input.apiVersion;
   baseMetadata(ws, input.name, input.namespace);

@@ -4,16 +4,10 @@ import type { Runtime, TuningMethod } from '../presets.js';
 import type { TrainingConfig } from '../training-config.js';
 
 export type ApiVersion = 'kaito.sh/v1beta1' | 'kaito.sh/v1alpha1';
-export const API_VERSIONS: ApiVersion[] = ['kaito.sh/v1beta1', 'kaito.sh/v1alpha1'];
 export const DEFAULT_API_VERSION: ApiVersion = 'kaito.sh/v1beta1';
 export type NodeProvisioning = 'nap' | 'byo';
 
-export interface KObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [field: string]: unknown;
-}
+export type { KubeObject } from '../kube-object.js';
 
 export interface Placement {
   nodeProvisioning: NodeProvisioning;
