@@ -79,7 +79,8 @@ export function workspaceAdmissionProblems(ws: KubeObject, opts: AdmissionOption
 /**
  * The webhook's checks of a tuning ConfigMap referenced by a Workspace of this method. `rendered`: the
  * config object the ConfigMap's text was just written from (the renderer passes it, so the text need not be
- * parsed back: the emitter writes what the library would, and the library round-trips).
+ * parsed back: the emitter writes what the library would, and the library round-trips); it was checked with
+ * checkTrainingConfig where the flags made it (core/render/flags.ts), so it is not checked a second time.
  */
 export function tuningConfigMapProblems(cm: KubeObject, method: 'lora' | 'qlora', rendered?: TrainingConfig): string[] {
   const data = isObj(cm.data) ? cm.data : {};
@@ -87,7 +88,8 @@ export function tuningConfigMapProblems(cm: KubeObject, method: 'lora' | 'qlora'
   if (typeof text !== 'string') return [`ConfigMap ${cm.metadata.name}: key ${TUNING_CONFIG_KEY} is missing`];
   const problems: string[] = [];
   const where = `ConfigMap ${cm.metadata.name}`;
-  const cfg = rendered ?? parseTrainingConfig(text, where, problems);
+  if (rendered) return problems;
+  const cfg = parseTrainingConfig(text, where, problems);
   if (cfg) problems.push(...checkTrainingConfig(cfg, method, where));
   return problems;
 }

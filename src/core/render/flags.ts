@@ -319,7 +319,10 @@ export function tuneInputFromFlags(opts: TuneFlags, project: TuneFileValues = {}
       tuningConfig = { kind: 'rendered', config: cfg };
     }
   } else if (anyOverride) {
-    tuningConfig = { kind: 'rendered', config: applyOverrides(defaultTrainingConfig(method), overrides) };
+    const cfg = applyOverrides(defaultTrainingConfig(method), overrides);
+    // the one check of a rendered config (render's last gate does not repeat it)
+    problems.push(...checkTrainingConfig(cfg, method, 'the training flags'));
+    tuningConfig = { kind: 'rendered', config: cfg };
   }
   const batchSize = overrides.batchSize ?? configBatchSize(tuningConfig) ?? 1;
 
