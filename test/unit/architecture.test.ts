@@ -72,9 +72,9 @@ describe('the checker', () => {
   });
 
   it('the sandbox loaded outside its commands', () => {
-    expect(rulesBrokenBy('src/commands/tune/run.ts', `const { startSandbox } = await import('../../sandbox/index.js');\n`)).toEqual(['sandbox-stays-behind-its-commands']);
+    expect(rulesBrokenBy('src/commands/tune/tune.ts', `const { startSandbox } = await import('../../sandbox/index.js');\n`)).toEqual(['sandbox-stays-behind-its-commands']);
     expect(rulesBrokenBy('src/kube/client.ts', `import type { Store } from '../sandbox/kube/store.js';\n`)).toEqual(['sandbox-stays-behind-its-commands']);
-    expect(rulesBrokenBy('src/commands/demo/run.ts', `const { startSandbox } = await import('../../sandbox/index.js');\n`)).toEqual([]);
+    expect(rulesBrokenBy('src/commands/demo/demo.ts', `const { startSandbox } = await import('../../sandbox/index.js');\n`)).toEqual([]);
     expect(rulesBrokenBy('src/commands/sandbox/start.ts', `import { parseFaults } from '../../sandbox/context.js';\n`)).toEqual([]);
     expect(rulesBrokenBy('src/sandbox/index.ts', `import { x } from './kube/server.js';\n`)).toEqual([]);
   });

@@ -15,5 +15,5 @@ export function register(program: Command, h: Harness): void {
     .option('--no-stream', 'wait for the whole answer')
     .option('--endpoint <url>', 'talk to this base URL directly (skip Kubernetes)')
     .addOption(new Option('--via <transport>', 'how to reach the service').choices(['service-proxy', 'port-forward']).default('service-proxy'))
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./chat.js')));
 }

@@ -9,5 +9,5 @@ export function register(program: Command, h: Harness): void {
     .option('--wait', 'wait until it is gone')
     .option('--timeout <dur>', 'how long --wait waits (default 10m)')
     .option('--with-nodepool', 'also delete the AKS node pool the CLI created for it')
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./delete.js')));
 }

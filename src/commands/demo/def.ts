@@ -10,5 +10,5 @@ export function register(program: Command, h: Harness): void {
     .option('--speed <x>', 'how many times faster than real time the sandbox runs', String(DEFAULT_SPEED))
     // for tests and rehearsals of failures: passed to the sandbox as `kaito sandbox start --fault SPEC`
     .addOption(new Option('--fault <spec>', 'inject a sandbox fault (repeatable)').argParser(collect).hideHelp())
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./demo.js')));
 }

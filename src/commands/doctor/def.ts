@@ -9,5 +9,5 @@ export function register(program: Command, h: Harness): void {
     .option('--images', 'test-pull the tuning image and the helper images Kaito\'s tuning uses, one short pod each in the namespace')
     .option('--image-timeout <dur>', 'how long --images waits for each pull (default 5m)')
     .addOption(new Option('--auth <method>', 'Azure credential').choices(['default', 'cli', 'env', 'workload', 'managed-identity']))
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./doctor.js')));
 }

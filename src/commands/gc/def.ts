@@ -6,5 +6,5 @@ export function register(program: Command, h: Harness): void {
     .command('gc')
     .description('find (and with --yes delete) NodeClaims, NodePools, agent pools, ConfigMaps and Secrets whose workspace is gone')
     .option('-A, --all-namespaces', 'look for ConfigMaps and Secrets in every namespace (NodeClaims, NodePools and agent pools are cluster-wide)')
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./gc.js')));
 }

@@ -22,5 +22,5 @@ export function register(program: Command, h: Harness): void {
     .option('--delete-after', 'kaito.yaml tune.deleteAfter: `kaito tune --wait` saves the run and deletes the workspace')
     .option('--force', 'overwrite an existing kaito.yaml')
     .addOption(new Option('--auth <method>', 'Azure credential').choices(['default', 'cli', 'env', 'workload', 'managed-identity']))
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./init.js')));
 }

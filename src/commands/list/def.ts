@@ -8,5 +8,5 @@ export function register(program: Command, h: Harness): void {
     .description('list workspaces: tuning and inference, preset, state')
     .option('-A, --all-namespaces', 'across all namespaces')
     .option('-w, --watch', 'stream changes')
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./list.js')));
 }

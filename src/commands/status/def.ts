@@ -7,5 +7,5 @@ export function register(program: Command, h: Harness): void {
     .description('conditions, state, nodes, endpoint and progress of a workspace')
     .argument('[ws]', 'workspace (default: kaito.yaml current workspace)')
     .option('-w, --watch', 'stream changes')
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./status.js')));
 }

@@ -13,5 +13,5 @@ export function register(program: Command, h: Harness): void {
     .option('--logs-dir <dir>', 'where --delete-after saves the run (default ./kaito-runs/<ws>-<time>/)')
     .option(...MAX_COST_FLAG)
     .option(...REGION_FLAG)
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./tune.js')));
 }

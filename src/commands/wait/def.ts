@@ -8,5 +8,5 @@ export function register(program: Command, h: Harness): void {
     .argument('[ws]', 'workspace (default: kaito.yaml current workspace)')
     .option('--for <what>', 'ready | succeeded | deleted | condition=NAME[=VALUE] (default: succeeded for tuning, ready for inference)')
     .option('--timeout <dur>', 'deadline (default 6h tuning, 90m inference)')
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./wait.js')));
 }
