@@ -17,7 +17,7 @@ export interface Violation {
   detail: string;
 }
 
-export type RuleId = 'commands-construct-no-clients' | 'ports-know-no-cli' | 'core-is-pure' | 'sandbox-stays-behind-its-commands' | 'shared-knows-no-command';
+export type RuleId = 'commands-construct-no-clients' | 'output-formats-declared' | 'ports-know-no-cli' | 'core-is-pure' | 'sandbox-stays-behind-its-commands' | 'shared-knows-no-command';
 
 /** The port folders: they talk to the outside world and know nothing of the CLI. */
 export const PORTS = ['kube', 'azure', 'inference', 'registry', 'net', 'dataset'] as const;
@@ -83,6 +83,19 @@ export function constructorCallsOf(text: string, fileName = 'x.ts'): Ref[] {
   return out;
 }
 
+/** parseOutputFormat calls whose list of formats is written inline (an array literal) instead of the def.ts OUTPUT table. */
+export function inlineFormatListsOf(text: string, fileName = 'x.ts'): Ref[] {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const out: Ref[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node) && node.expression.getText(sf) === 'parseOutputFormat' && node.arguments[1] && ts.isArrayLiteralExpression(node.arguments[1]))
+      out.push({ spec: node.arguments[1].getText(sf), line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1 });
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
 /** A relative specifier as the repository path of the .ts file it names; bare specifiers as they are ("node:" dropped). */
 export function resolveSpec(from: string, spec: string): string {
   if (!spec.startsWith('.')) return spec.replace(/^node:/, '');
@@ -99,8 +112,10 @@ export function checkArchitecture(files: Source[]): Violation[] {
     const refs = importsOf(f.text, f.path).map((r) => ({ ...r, target: resolveSpec(f.path, r.spec) }));
     const port = PORTS.find((p) => under(f.path, `src/${p}`));
 
-    if (under(f.path, 'src/commands'))
+    if (under(f.path, 'src/commands')) {
       for (const c of constructorCallsOf(f.text, f.path)) report('commands-construct-no-clients', c.line, `calls ${c.spec}: ask the command context (ctx.kube(), ctx.arm(), ctx.nodePools(), ctx.registry(), ctx.prompter())`);
+      for (const c of inlineFormatListsOf(f.text, f.path)) report('output-formats-declared', c.line, `-o formats ${c.spec} written inline: declare them in the command's def.ts OUTPUT table (src/cli/output.ts)`);
+    }
 
     for (const r of refs) {
       if (port && (under(r.target, 'src/cli') || under(r.target, 'src/commands') || r.target === 'src/main.ts'))

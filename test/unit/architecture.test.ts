@@ -52,6 +52,11 @@ describe('the checker', () => {
     expect(constructorCallsOf(`const a = new KubeClient(x);\nconst b = kubeFromContext(ctx);\n`).map((c) => c.line)).toEqual([1, 2]);
   });
 
+  it('a command writing its -o formats inline instead of declaring them in def.ts', () => {
+    expect(rulesBrokenBy('src/commands/list/list.ts', `const f = parseOutputFormat(ctx.globals.output, ['table', 'json'], 'table');\n`)).toEqual(['output-formats-declared']);
+    expect(rulesBrokenBy('src/commands/list/list.ts', `const f = parseOutputFormat(ctx.globals.output, OUTPUT.list, 'table');\n`)).toEqual([]);
+  });
+
   it('a port importing the CLI', () => {
     expect(rulesBrokenBy('src/kube/resolve.ts', `import type { CommandContext } from '../cli/context.js';\n`)).toEqual(['ports-know-no-cli']);
     expect(rulesBrokenBy('src/azure/workspaces.ts', `const m = await import('../commands/tune/nodepool.js');\n`)).toEqual(['ports-know-no-cli']);

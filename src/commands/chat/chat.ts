@@ -11,6 +11,7 @@ import { runRepl } from '../../inference/repl.js';
 import { ChatSession } from '../../inference/session.js';
 import type { ModelInfo } from '../../inference/types.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import { OUTPUT } from './def.js';
 
 export interface ChatFlags {
   workspace?: string;
@@ -25,7 +26,7 @@ export interface ChatFlags {
 }
 
 export async function run(ctx: CommandContext, flags: ChatFlags, args: unknown[]): Promise<number> {
-  const format = parseOutputFormat(ctx.globals.output, ['text', 'json'], 'text');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.chat, 'text');
   const params = paramsFromFlags(flags);
   const words = (args[0] as string[] | undefined) ?? [];
   let prompt: string | undefined = words.length > 0 ? words.join(' ') : undefined;

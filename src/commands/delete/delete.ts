@@ -11,11 +11,12 @@ import { discoverKaitoApi } from '../../kube/kaito.js';
 import { waitWithProgress } from '../shared/wait-display.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { workspaceNotFound } from '../../kube/workspace.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, opts: { wait?: boolean; timeout?: string; withNodepool?: boolean }, args: unknown[]): Promise<number> {
   const name = args[0] as string;
   checkWorkspaceName(name);
-  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['json', 'yaml', 'name'], 'json');
+  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, OUTPUT.delete, 'json');
   const timeoutMs = parseDurationFlag('--timeout', opts.timeout, '10m') ?? 10 * 60_000;
   const kube = await ctx.kube();
   const api = await discoverKaitoApi(kube, ctx.signal);

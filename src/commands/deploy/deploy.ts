@@ -25,6 +25,7 @@ import { discoverKaitoApi, exists } from '../../kube/workspace.js';
 import { parseOutputFormat } from '../../ui/printer.js';
 import { registerSecret } from '../../ui/redact.js';
 import { resolveFromTuning } from './from-tuning.js';
+import { OUTPUT } from './def.js';
 
 interface Opts extends DeployFlags {
   dryRun?: 'client' | 'server';
@@ -34,7 +35,7 @@ interface Opts extends DeployFlags {
 
 export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const project = ctx.project().config;
-  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
+  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, OUTPUT.deploy, 'yaml');
   const timeoutMs = parseDurationFlag('--timeout', opts.timeout);
   if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run', 'drop one of them');
   const readFile = (p: string) => readFileSync(p, 'utf8');

@@ -9,12 +9,13 @@ import { discoverKaitoApi } from '../../kube/kaito.js';
 import { KubeApiError } from '../../kube/errors.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { formatUsd } from '../../core/estimate/index.js';
+import { OUTPUT } from './def.js';
 
 const NODECLAIMS = '/apis/karpenter.sh/v1/nodeclaims';
 const NODEPOOLS = '/apis/karpenter.sh/v1/nodepools';
 
 export async function run(ctx: CommandContext, opts: { allNamespaces?: boolean }): Promise<number> {
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml'], 'table');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.gc, 'table');
   const kube = await ctx.kube();
   const api = await discoverKaitoApi(kube, ctx.signal);
   const skipped: string[] = [];

@@ -15,6 +15,7 @@ import { liveSources } from './live-sources.js';
 import { nextSteps } from './next-steps.js';
 import type { InitSources } from './sources.js';
 import { runWizard, type WizardResult } from './wizard.js';
+import { OUTPUT } from './def.js';
 
 /** The flags of `kaito init` (def.ts): one per answer that is not a global flag, and how to run. */
 export type InitOptions = Pick<InitAnswers, 'preset' | 'method' | 'dataset' | 'datasetImage' | 'datasetPvc' | 'outputImage' | 'pushSecret' | 'outputPvc' | 'instanceType' | 'nodepool' | 'workspace'> & {
@@ -35,7 +36,7 @@ export interface InitDeps {
 
 export async function run(ctx: CommandContext, opts: InitOptions, _args: unknown[] = [], deps: InitDeps = {}): Promise<number> {
   const { io, globals: g } = ctx;
-  const format = parseOutputFormat(g.output, ['yaml', 'json'], 'text');
+  const format = parseOutputFormat(g.output, OUTPUT.init, 'text');
   const cwd = deps.cwd ?? process.cwd();
   const path = projectConfigPath(g.config ?? io.env.KAITO_CONFIG, cwd);
   const shown = relative(cwd, path) || path;

@@ -9,6 +9,7 @@ import { findVmSku, kaitoGpuSkus } from '../../azure/skus.js';
 import { parseOutputFormat, printResult, toJSON, toYAML } from '../../ui/printer.js';
 import { parseIntFlag, parseLabels, parseTaints, poolNameProblem, type PoolRow } from './common.js';
 import { startPhases } from './progress.js';
+import { OUTPUT } from './def.js';
 
 interface AddOptions {
   instanceType?: string;
@@ -48,7 +49,7 @@ export function buildSpec(name: string, o: AddOptions): NodePoolSpec {
 
 export async function run(ctx: CommandContext, o: AddOptions, args: unknown[]): Promise<number> {
   const name = String(args[0]);
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml', 'name'], 'table');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.add, 'table');
   const spec = buildSpec(name, o);
   if (o.dryRun) {
     // the body of PUT .../agentPools/NAME, exactly as it would be sent; nothing is contacted

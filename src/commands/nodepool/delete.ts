@@ -6,10 +6,11 @@ import { workspacesByPool } from '../../azure/workspaces.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { startPhases } from './progress.js';
 import { poolWorkspaces } from './common.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, o: { force?: boolean; wait?: boolean; auth?: string }, args: unknown[]): Promise<number> {
   const name = String(args[0]);
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml', 'name'], 'table');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.delete, 'table');
   const pools = await ctx.nodePools(o.auth);
   const where = `${pools.target.resourceGroup}/${pools.target.cluster}`;
   const pool = await pools.get(name, ctx.signal);

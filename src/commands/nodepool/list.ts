@@ -3,9 +3,10 @@ import type { CommandContext } from '../../cli/context.js';
 import { workspacesByPool } from '../../azure/workspaces.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { POOL_COLUMNS, poolWorkspaces, sortPools, type PoolRow } from './common.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, o: { auth?: string }): Promise<number> {
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'wide', 'json', 'yaml', 'name'], 'table');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.list, 'table');
   const pools = await ctx.nodePools(o.auth);
   const list = await pools.list(ctx.signal);
   let users: Map<string, string[]> | undefined;

@@ -4,10 +4,11 @@ import { UsageError } from '../../errors.js';
 import { workspacesByPool } from '../../azure/workspaces.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { poolWorkspaces, type PoolRow } from './common.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, o: { auth?: string }, args: unknown[]): Promise<number> {
   const name = String(args[0]);
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml', 'name'], 'table');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.show, 'table');
   const pools = await ctx.nodePools(o.auth);
   const pool = await pools.get(name, ctx.signal);
   // issue 17 item 5: naming something that does not exist is invalid input, exit 2 everywhere

@@ -6,9 +6,10 @@ import { objectFileName, objectsToJSON, objectsToYAML, type KubeObject } from '.
 import { withYamlLib } from '../../core/yaml-lib.js';
 import { OperationError } from '../../errors.js';
 import { parseOutputFormat } from '../../ui/printer.js';
+import { OUTPUT } from './def.js';
 
 export async function emitObjects(ctx: CommandContext, objects: KubeObject[], outputDir: string | undefined): Promise<void> {
-  const format = parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.tune, 'yaml');
   if (outputDir !== undefined) {
     // every text is made before the first file is written (making YAML may have to load the library first)
     const texts = await withYamlLib(() =>

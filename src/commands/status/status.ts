@@ -15,9 +15,10 @@ import { OperationError } from '../../errors.js';
 import { parseOutputFormat, printResult, toJSON, type OutputFormat } from '../../ui/printer.js';
 import { workspaceNotFound } from '../../kube/workspace.js';
 import { costLines, tuningCost, type StatusCost } from './cost.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, opts: { watch?: boolean }, args: unknown[]): Promise<number> {
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'wide', 'json', 'yaml', 'name'], 'table');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.status, 'table');
   const kube = await ctx.kube();
   const ws = await workspaceFor(ctx, kube, args[0] as string | undefined);
   const show = async () => {

@@ -24,6 +24,7 @@ import { afterOptions, afterSuccess } from './after.js';
 import { checkRegionFlag, clusterRegion, enforceMaxCost, needsConfirmation, parseMaxCost, saveTuneEstimate, tuningEstimate } from '../shared/estimate.js';
 import { formatUsd } from '../../core/estimate/index.js';
 import type { DatasetReport } from '../../core/dataset/types.js';
+import { OUTPUT } from './def.js';
 
 interface Opts extends TuneFlags {
   dryRun?: 'client' | 'server';
@@ -42,7 +43,7 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
   const { planLocalDataset, addDataPullSecret } = await import('../shared/local-dataset.js');
   const local = await planLocalDataset(ctx, flags, project.tune);
   const opts: Opts = local.opts;
-  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
+  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, OUTPUT.tune, 'yaml');
   const timeoutMs = parseDurationFlag('--timeout', opts.timeout);
   if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run', 'drop one of them');
   const after = afterOptions(opts, project.tune, process.cwd());

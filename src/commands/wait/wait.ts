@@ -6,9 +6,10 @@ import { workspaceFor } from '../shared/workspace.js';
 import { waitWithProgress } from '../shared/wait-display.js';
 import { parseWaitFor } from '../../kube/wait.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, opts: { for?: string; timeout?: string }, args: unknown[]): Promise<number> {
-  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['json', 'yaml', 'name'], 'json');
+  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, OUTPUT.wait, 'json');
   const target = parseWaitFor(opts.for);
   const timeoutMs = parseDurationFlag('--timeout', opts.timeout, '90m, 6h, 1h30m or 45s');
   const kube = await ctx.kube();
