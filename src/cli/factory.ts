@@ -49,7 +49,11 @@ export interface ArmOptions {
   maxRetries?: number;
 }
 
-/** What the default factory needs from the command context. */
+/**
+ * What the default factory needs from the command context. Note: kube() and the others read the target of the
+ * context they were made with; a copy of the context with another target() must also pass a kube() that asks
+ * for it (`{ ...ctx, target: () => t, kube: () => ctx.kube(t) }`, as completion does).
+ */
 export interface FactoryInput {
   io: IOStreams;
   signal: AbortSignal;
