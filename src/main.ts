@@ -1,10 +1,13 @@
 // Builds the root command and is the one place where errors become exit codes.
 import { Command, CommanderError, Help, type Option } from 'commander';
 import { createHarness, type Harness } from './cli/harness.js';
+import type { Factory } from './cli/factory.js';
 import { addGlobalOptions } from './cli/globals.js';
 import { ExitCode, InterruptedError, isKaitoError, UsageError } from './errors.js';
 import { redact } from './ui/redact.js';
 import { VERSION } from './version.js';
+// core/ reads the presets and templates through this source (src/core/catalog-source.ts)
+import './catalog/files.js';
 import * as presets from './commands/presets/def.js';
 import * as render from './commands/render/def.js';
 import * as init from './commands/init/def.js';
@@ -57,6 +60,8 @@ export interface RunOptions {
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
   env?: NodeJS.ProcessEnv;
+  /** replaces parts of the commands' factory (src/cli/factory.ts): fake clients, a fixed clock, scripted prompts */
+  factory?: Partial<Factory>;
 }
 
 export async function run(argv: string[], opts: RunOptions = {}): Promise<number> {
@@ -72,7 +77,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const debug = argv.includes('--debug');
-  const h = createHarness(ac.signal, opts.env);
+  const h = createHarness(ac.signal, opts.env, opts.factory);
   const program = buildProgram(h);
   program.configureOutput({
     writeOut: (s) => (opts.stdout ?? process.stdout).write(s),

@@ -1,11 +1,10 @@
 // AKS agent pools through @azure/arm-containerservice: the API `kaito nodepool`, `kaito tune --nodepool`
 // (reads vmSize) and `kaito delete --with-nodepool` share.
 import type { AgentPool } from '@azure/arm-containerservice';
-import type { CommandContext } from '../cli/context.js';
 import { toAzureError } from './errors.js';
-import { sessionFromContext, type AzureSession } from './session.js';
+import type { AzureSession } from './session.js';
 import { findVmSku } from './skus.js';
-import { resolveAksTarget, type AksTarget } from './target.js';
+import { resolveAksTarget, type AksTarget, type AksTargetInput } from './target.js';
 import { kaitoWorkspaceOf } from './workspaces.js';
 
 /** Node label the CLI puts on pools it creates, so `kaito delete --with-nodepool` only removes those. */
@@ -131,10 +130,9 @@ export class NodePools {
     readonly target: AksTarget,
   ) {}
 
-  /** Session + target for a command (credential from --auth, cluster from flags/kaito.yaml/discovery). */
-  static async open(ctx: CommandContext, auth?: string): Promise<NodePools> {
-    const session = sessionFromContext(ctx, auth);
-    return new NodePools(session, await resolveAksTarget(ctx, session));
+  /** The pools of the cluster a session and target input lead to (cluster from flags/kaito.yaml/discovery). */
+  static async open(session: AzureSession, o: AksTargetInput): Promise<NodePools> {
+    return new NodePools(session, await resolveAksTarget(session, o));
   }
 
   private get where(): string {
@@ -195,17 +193,4 @@ export class NodePools {
       throw toAzureError(e, `deleting node pool ${name} of ${this.where}`, this.session.cloud.endpoint);
     }
   }
-}
-
-/** Shortcuts for other commands. */
-export async function getPool(ctx: CommandContext, name: string, auth?: string): Promise<NodePoolInfo | undefined> {
-  return (await NodePools.open(ctx, auth)).get(name, ctx.signal);
-}
-
-export async function createPool(ctx: CommandContext, name: string, spec: NodePoolSpec, opts: CreateOptions & { auth?: string } = {}): Promise<NodePoolInfo> {
-  return (await NodePools.open(ctx, opts.auth)).create(name, spec, { signal: ctx.signal, ...opts });
-}
-
-export async function deletePool(ctx: CommandContext, name: string, opts: { wait?: boolean; auth?: string } = {}): Promise<boolean> {
-  return (await NodePools.open(ctx, opts.auth)).delete(name, { wait: opts.wait, signal: ctx.signal });
 }

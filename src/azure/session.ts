@@ -5,7 +5,6 @@ import { getClient, type Client } from '@azure-rest/core-client';
 import type { TokenCredential } from '@azure/identity';
 import type { ContainerServiceClient } from '@azure/arm-containerservice';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import type { CommandContext } from '../cli/context.js';
 import { resolveArmCloud, type ArmCloud } from './cloud.js';
 import { createCredential, parseAuthMethod, type AuthMethod } from './credential.js';
 import { brokenConnectionRetryPolicy, retryingCredential } from './transient.js';
@@ -84,11 +83,12 @@ export class AzureSession {
   }
 }
 
-/** The session a command uses: --arm-endpoint/KAITO_ARM_ENDPOINT/kaito.yaml, and --auth. */
-export function sessionFromContext(ctx: CommandContext, auth?: string): AzureSession {
-  const cloud = resolveArmCloud(ctx.target().armEndpoint, ctx.io.env);
-  const method: AuthMethod = parseAuthMethod(auth ?? ctx.io.env.KAITO_AZURE_AUTH);
-  const credential = createCredential(method, ctx.io.env, { authorityHost: cloud.authorityHost });
-  ctx.debug(`ARM ${cloud.endpoint} (${cloud.name}), scope ${cloud.scope}, credential ${method}`);
-  return new AzureSession({ cloud, credential, debug: (m) => ctx.debug(m) });
+/** The session a command uses: the ARM endpoint (--arm-endpoint/KAITO_ARM_ENDPOINT/kaito.yaml, resolved by the
+ *  caller) and --auth (else KAITO_AZURE_AUTH). Built by the command context's factory (src/cli/factory.ts). */
+export function openArmSession(o: { armEndpoint?: string; auth?: string; env: NodeJS.ProcessEnv; debug: (msg: string) => void; maxRetries?: number }): AzureSession {
+  const cloud = resolveArmCloud(o.armEndpoint, o.env);
+  const method: AuthMethod = parseAuthMethod(o.auth ?? o.env.KAITO_AZURE_AUTH);
+  const credential = createCredential(method, o.env, { authorityHost: cloud.authorityHost });
+  o.debug(`ARM ${cloud.endpoint} (${cloud.name}), scope ${cloud.scope}, credential ${method}`);
+  return new AzureSession({ cloud, credential, debug: o.debug, maxRetries: o.maxRetries });
 }

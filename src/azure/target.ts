@@ -1,7 +1,7 @@
 // Which AKS cluster the command is about: --subscription/--resource-group/--cluster (else env, else
 // kaito.yaml), and when the resource group or cluster is missing, the managed cluster whose API server
 // FQDN is the host of the current kube context's server (as `az aks get-credentials` writes it).
-import type { CommandContext } from '../cli/context.js';
+import type { ClusterTarget } from '../kube/target.js';
 import { OperationError, UsageError } from '../errors.js';
 import { validateClusterName, validateResourceGroup, validateSubscriptionId } from '../config/validators.js';
 import { toAzureError } from './errors.js';
@@ -50,19 +50,27 @@ export async function listClusters(session: AzureSession, subscription: string, 
 }
 
 /** The kube context's API server host, or undefined when there is no usable kubeconfig. */
-export async function kubeServerHost(ctx: CommandContext): Promise<{ host: string; context: string } | undefined> {
+/** What resolving the AKS cluster needs from the caller. */
+export interface AksTargetInput {
+  target: ClusterTarget;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  debug?: (msg: string) => void;
+}
+
+export async function kubeServerHost(target: ClusterTarget, env: NodeJS.ProcessEnv, debug?: (msg: string) => void): Promise<{ host: string; context: string } | undefined> {
   try {
     const { loadKubeConfig } = await import('../kube/config.js');
-    const k = loadKubeConfig(ctx.target(), ctx.io.env);
+    const k = loadKubeConfig(target, env);
     return { host: new URL(k.server).hostname.toLowerCase(), context: k.contextName };
   } catch (e) {
-    ctx.debug(`no kube context for cluster discovery: ${(e as Error).message}`);
+    debug?.(`no kube context for cluster discovery: ${(e as Error).message}`);
     return undefined;
   }
 }
 
-export async function resolveAksTarget(ctx: CommandContext, session: AzureSession): Promise<AksTarget> {
-  const t = ctx.target();
+export async function resolveAksTarget(session: AzureSession, o: AksTargetInput): Promise<AksTarget> {
+  const t = o.target;
   if (!t.subscription)
     throw new UsageError('no Azure subscription given', 'pass --subscription ID, set AZURE_SUBSCRIPTION_ID, or run `kaito init`');
   // checked before they become ARM URL segments: "../../x" or "rg;rm" must not reach Azure as a path
@@ -81,7 +89,7 @@ export async function resolveAksTarget(ctx: CommandContext, session: AzureSessio
   if (t.resourceGroup && t.cluster) {
     try {
       const client = await session.containerService(subscription);
-      const mc = await client.managedClusters.get(t.resourceGroup, t.cluster, { abortSignal: ctx.signal });
+      const mc = await client.managedClusters.get(t.resourceGroup, t.cluster, { abortSignal: o.signal });
       return { subscription, resourceGroup: t.resourceGroup, cluster: mc.name ?? t.cluster, location: mc.location, discovered: false, aiToolchainOperator: mc.aiToolchainOperatorProfile?.enabled, nodeResourceGroup: mc.nodeResourceGroup };
     } catch (e) {
       throw toAzureError(e, `reading AKS cluster ${t.resourceGroup}/${t.cluster}`, session.cloud.endpoint);
@@ -89,7 +97,7 @@ export async function resolveAksTarget(ctx: CommandContext, session: AzureSessio
   }
   let clusters: ClusterInfo[];
   try {
-    clusters = await listClusters(session, subscription, t.resourceGroup, ctx.signal);
+    clusters = await listClusters(session, subscription, t.resourceGroup, o.signal);
   } catch (e) {
     throw toAzureError(e, what, session.cloud.endpoint);
   }
@@ -99,7 +107,7 @@ export async function resolveAksTarget(ctx: CommandContext, session: AzureSessio
     match = clusters.filter((c) => c.name.toLowerCase() === t.cluster!.toLowerCase());
     how = `named ${t.cluster}`;
   } else {
-    const kube = await kubeServerHost(ctx);
+    const kube = await kubeServerHost(t, o.env, o.debug);
     if (!kube)
       throw new UsageError('cannot tell which AKS cluster to use: no --cluster and no kube context to match', 'pass --resource-group RG --cluster NAME (or run `kaito init`)');
     match = clusters.filter((c) => c.fqdns.includes(kube.host));
@@ -107,7 +115,7 @@ export async function resolveAksTarget(ctx: CommandContext, session: AzureSessio
   }
   if (match.length === 1) {
     const c = match[0];
-    ctx.debug(`AKS cluster ${c.resourceGroup}/${c.name} found ${how}`);
+    o.debug?.(`AKS cluster ${c.resourceGroup}/${c.name} found ${how}`);
     return { subscription, resourceGroup: c.resourceGroup, cluster: c.name, location: c.location, discovered: true, aiToolchainOperator: c.aiToolchainOperator, nodeResourceGroup: c.nodeResourceGroup };
   }
   const scope = t.resourceGroup ? `resource group ${t.resourceGroup}` : `subscription ${subscription}`;

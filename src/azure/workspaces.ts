@@ -1,6 +1,6 @@
 // Which Kaito workspaces run on which agent pool: a workspace is placed on a pool by matchLabels on
 // `agentpool` (or `kubernetes.azure.com/agentpool`), which AKS puts on every node of the pool.
-import type { CommandContext } from '../cli/context.js';
+import type { KubeClient } from '../kube/client.js';
 
 export interface PoolUsers {
   /** pool name -> "namespace/workspace" */
@@ -21,13 +21,11 @@ export function poolOfWorkspace(ws: WorkspaceLike): string | undefined {
 }
 
 /** Reads every Workspace in the cluster; throws the kube port's one-line error when it cannot. */
-export async function workspacesByPool(ctx: CommandContext): Promise<PoolUsers> {
-  const { kubeFromContext } = await import('../kube/index.js');
-  const kube = kubeFromContext(ctx);
+export async function workspacesByPool(kube: KubeClient, signal?: AbortSignal): Promise<PoolUsers> {
   const byPool = new Map<string, string[]>();
   let list: { items: WorkspaceLike[] };
   try {
-    list = await kube.get<{ items: WorkspaceLike[] }>('/apis/kaito.sh/v1beta1/workspaces', { signal: ctx.signal });
+    list = await kube.get<{ items: WorkspaceLike[] }>('/apis/kaito.sh/v1beta1/workspaces', { signal });
   } catch (e) {
     throw kube.error(e, 'listing workspaces');
   }

@@ -1,27 +1,18 @@
 // What every command's run() receives: the terminal, the global flags, the project file and the
-// resolved cluster target, plus an AbortSignal that fires on Ctrl-C.
+// resolved cluster target, plus an AbortSignal that fires on Ctrl-C. It is also the command's Factory
+// (./factory.ts): the only place clients, the clock and the prompter come from.
 import { loadProjectConfig, type LoadedProject } from '../config/project.js';
 import { validateNamespace } from '../config/validators.js';
 import { UsageError } from '../errors.js';
 import type { IOStreams } from '../ui/iostreams.js';
 import { redact } from '../ui/redact.js';
+import { createFactory, type Factory } from './factory.js';
 import type { GlobalOptions } from './globals.js';
+import type { ClusterTarget } from '../kube/target.js';
 
-export interface ClusterTarget {
-  kubeconfig?: string;
-  context?: string;
-  /** where context came from, for messages: "--context", "KAITO_CONTEXT" or "cluster.kubeContext in PATH" (issue 17 item 6) */
-  contextFrom?: string;
-  /** undefined means: the context's namespace, else "default" (resolved by the kube port) */
-  namespace?: string;
-  subscription?: string;
-  resourceGroup?: string;
-  cluster?: string;
-  armEndpoint?: string;
-  nodeProvisioning?: 'auto' | 'nap' | 'byo';
-}
+export type { ClusterTarget } from '../kube/target.js';
 
-export interface CommandContext {
+export interface CommandContext extends Factory {
   io: IOStreams;
   globals: GlobalOptions;
   /** Ctrl-C aborts it; long operations must pass it down and reject with InterruptedError. */
@@ -31,25 +22,27 @@ export interface CommandContext {
   debug(message: string | (() => string)): void;
 }
 
-export function createContext(io: IOStreams, globals: GlobalOptions, signal: AbortSignal, cwd = process.cwd()): CommandContext {
+/** overrides replace parts of the factory (tests: a fake kube client, a fixed clock, scripted prompts). */
+export function createContext(io: IOStreams, globals: GlobalOptions, signal: AbortSignal, cwd = process.cwd(), overrides: Partial<Factory> = {}): CommandContext {
   let project: LoadedProject | undefined;
-  const ctx: CommandContext = {
+  const base = {
     io,
     globals,
     signal,
-    project() {
+    project(): LoadedProject {
       project ??= loadProjectConfig(globals.config ?? io.env.KAITO_CONFIG, cwd);
       return project;
     },
-    target() {
-      return resolveTarget(globals, io.env, ctx.project());
+    target(): ClusterTarget {
+      return resolveTarget(globals, io.env, base.project());
     },
-    debug(message) {
+    debug(message: string | (() => string)) {
       if (!globals.debug) return;
       const text = typeof message === 'function' ? message() : message;
       io.err.write(io.color.dim(`debug: ${redact(text)}`) + '\n');
     },
   };
+  const ctx: CommandContext = { ...base, ...createFactory({ ...base, self: () => ctx }), ...overrides };
   return ctx;
 }
 

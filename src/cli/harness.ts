@@ -2,6 +2,7 @@
 // `run(ctx, opts, args)`; nothing heavy is imported until the command actually runs.
 import type { Command } from 'commander';
 import type { CommandContext } from './context.js';
+import type { Factory } from './factory.js';
 import type { GlobalOptions } from './globals.js';
 
 export type RunFn<O = Record<string, unknown>> = (ctx: CommandContext, opts: O, args: unknown[]) => Promise<number | void>;
@@ -28,7 +29,7 @@ async function needsYaml(cmd: Command, globals: GlobalOptions, env: NodeJS.Proce
   return existsSync(projectConfigPath(globals.config ?? env.KAITO_CONFIG));
 }
 
-export function createHarness(signal: AbortSignal, env: NodeJS.ProcessEnv = process.env): Harness {
+export function createHarness(signal: AbortSignal, env: NodeJS.ProcessEnv = process.env, factory?: Partial<Factory>): Harness {
   const h: Harness = {
     exitCode: 0,
     signal,
@@ -40,7 +41,7 @@ export function createHarness(signal: AbortSignal, env: NodeJS.ProcessEnv = proc
         const [{ createIOStreams }, { createContext }] = await Promise.all([import('../ui/iostreams.js'), import('./context.js')]);
         if (await needsYaml(cmd, globals, env)) await (await import('../core/yaml-lib.js')).loadYaml();
         const io = createIOStreams({ env, noColor: globals.color === false, noInput: globals.input === false });
-        const ctx = createContext(io, globals, signal);
+        const ctx = createContext(io, globals, signal, undefined, factory);
         const mod = await load();
         const opts = cmd.opts();
         const code = await mod.run(ctx, opts, cmd.processedArgs ?? []);

@@ -6,6 +6,7 @@ import type { Node } from 'yaml';
 import { yamlLib } from '../core/yaml-lib.js';
 import { evalSplitProblem } from '../core/training-config.js';
 import { UsageError } from '../errors.js';
+import type { DeployFileValues, TuneFileValues } from '../core/render/types.js';
 import {
   validateArmEndpoint,
   validateClusterName,
@@ -33,35 +34,8 @@ export interface ProjectConfig {
     armEndpoint?: string;
     nodeProvisioning?: 'auto' | 'nap' | 'byo';
   };
-  tune?: {
-    preset?: string;
-    method?: 'lora' | 'qlora';
-    name?: string;
-    dataset?: string[];
-    datasetImage?: string;
-    datasetPvc?: string;
-    outputImage?: string;
-    pushSecret?: string;
-    outputPvc?: string;
-    instanceType?: string;
-    nodepool?: string;
-    labels?: Record<string, string>;
-    /** --eval-split: a fraction in (0, 0.5), kept as text like every scalar */
-    evalSplit?: string;
-    /** --delete-after on `kaito tune --wait` */
-    deleteAfter?: 'true' | 'false';
-    /** --logs-dir for --delete-after */
-    logsDir?: string;
-  };
-  deploy?: {
-    preset?: string;
-    name?: string;
-    instanceType?: string;
-    nodepool?: string;
-    labels?: Record<string, string>;
-    runtime?: 'vllm' | 'transformers';
-    modelAccessSecret?: string;
-  };
+  tune?: TuneFileValues;
+  deploy?: DeployFileValues;
   /** The workspace chat/proxy/status/wait/logs use when none is named. */
   workspace?: string;
 }

@@ -1,7 +1,7 @@
 // Format checks shared by kaito.yaml validation, the `kaito init` wizard (each answer is checked as it is
 // typed) and the flags that fill the same fields. Each returns the problem in a few words, or undefined
 // when the value is fine; callers add the key, line or flag name.
-import { checkDatasetUrl, checkDnsLabel, checkDnsSubdomain, checkImageRef, checkLabelKey, checkLabelValue } from '../core/names.js';
+import { checkAksPoolName, checkDatasetUrl, checkDnsLabel, checkDnsSubdomain, checkImageRef, checkLabelKey, checkLabelValue } from '../core/names.js';
 
 export type Validator = (value: string) => string | undefined;
 
@@ -47,8 +47,7 @@ export const validateLabelValue: Validator = (v) => {
 };
 
 // AKS Linux agent pools: lower-case alphanumeric, starting with a letter, at most 12 characters.
-export const validateNodepoolName: Validator = (v) =>
-  /^[a-z][a-z0-9]{0,11}$/.test(v) ? undefined : 'must be 1-12 lower-case letters and digits, starting with a letter';
+export const validateNodepoolName: Validator = (v) => checkAksPoolName(v) ?? undefined;
 
 export const validateKubeContext: Validator = (v) => (v.trim() === '' ? 'must not be empty' : undefined);
 

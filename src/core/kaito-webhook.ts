@@ -2,7 +2,7 @@
 // API server's own object-name checks. Every violation is reported at once as a cause with its field path.
 // Pure (no store, no I/O): the sandbox's API server runs it as the webhook (src/sandbox/kube/admission.ts
 // re-exports it) and `kaito lint` runs it on files, so both agree on what Kaito rejects (issue 18).
-import { BlockList, isIP } from 'node:net';
+import { parseIPv4, parseIPv6 } from './ip.js';
 import { posix } from 'node:path';
 import { yamlLib } from './yaml-lib.js';
 import { RESERVED_LABEL_KEYS } from './names.js';
@@ -57,9 +57,24 @@ export function validateName(kind: string, name: string | undefined): StatusCaus
 
 // compat R7: Kaito 0.12's validateDataSourceURL (api/v1beta1/workspace_validation.go): Go's net.IP IsLoopback,
 // IsPrivate, IsLinkLocalUnicast, IsLinkLocalMulticast on an address literal (no DNS lookup), plus isMetadataHostname.
-const KAITO_BLOCKED = new BlockList();
-for (const [net, bits] of [['127.0.0.0', 8], ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['169.254.0.0', 16], ['224.0.0.0', 24]] as const) KAITO_BLOCKED.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) KAITO_BLOCKED.addSubnet(net, bits, 'ipv6');
+const BLOCKED_V4: ReadonlyArray<readonly [number[], number]> = [[[127, 0, 0, 0], 8], [[10, 0, 0, 0], 8], [[172, 16, 0, 0], 12], [[192, 168, 0, 0], 16], [[169, 254, 0, 0], 16], [[224, 0, 0, 0], 24]];
+/** ::1/128, fc00::/7, fe80::/10 and link-local multicast ff02::/16 (any flags nibble: ffX2) */
+const blockedV6 = (g: number[]) => (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) || (g[0] & 0xfe00) === 0xfc00 || (g[0] & 0xffc0) === 0xfe80 || (g[0] & 0xff0f) === 0xff02;
+const inPrefix = (bytes: number[], [net, bits]: readonly [number[], number]) => bytes.every((b, i) => {
+  const keep = Math.max(0, Math.min(8, bits - i * 8));
+  const mask = keep === 0 ? 0 : (0xff << (8 - keep)) & 0xff;
+  return (b & mask) === (net[i] & mask);
+});
+/** true when Kaito 0.12 refuses an address literal as a data source (loopback, private, link-local). */
+export function kaitoBlockedAddress(host: string): boolean {
+  const v4 = parseIPv4(host);
+  const v6 = v4 ? undefined : parseIPv6(host);
+  // an IPv4-mapped IPv6 literal counts as its IPv4 address (Go's To4)
+  const mapped = v6 && v6.slice(0, 5).every((x) => x === 0) && v6[5] === 0xffff ? [v6[6] >> 8, v6[6] & 255, v6[7] >> 8, v6[7] & 255] : undefined;
+  const bytes = v4 ?? mapped;
+  if (bytes) return BLOCKED_V4.some((p) => inPrefix(bytes, p));
+  return v6 ? blockedV6(v6) : false;
+}
 const KAITO_METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.google', 'instance-data.ec2.internal']);
 
 /** Kaito 0.12's message for a refused data URL, or null. */
@@ -74,13 +89,7 @@ function dataSourceUrlError(raw: string): string | null {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'data source URL must use HTTP or HTTPS';
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost') || KAITO_METADATA_HOSTS.has(host)) return 'data source URL must not target a local or metadata endpoint';
-  const v = isIP(host);
-  // an IPv4-mapped IPv6 literal counts as its IPv4 address (Go's To4)
-  const mapped = v === 6 ? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host) : null;
-  const addr = mapped ? [parseInt(mapped[1], 16) >> 8, parseInt(mapped[1], 16) & 255, parseInt(mapped[2], 16) >> 8, parseInt(mapped[2], 16) & 255].join('.') : host;
-  const fam = mapped ? 'ipv4' : v === 4 ? 'ipv4' : v === 6 ? 'ipv6' : undefined;
-  const linkLocalMulticast6 = fam === 'ipv6' && /^ff[0-9a-f]2:/.test(addr);
-  if (fam && (KAITO_BLOCKED.check(addr, fam) || linkLocalMulticast6)) return 'data source URL must not target a loopback, private, or link-local address';
+  if (kaitoBlockedAddress(host)) return 'data source URL must not target a loopback, private, or link-local address';
   return null;
 }
 

@@ -27,6 +27,11 @@ export function toDnsLabel(raw: string, max = 63): string {
   return s;
 }
 
+/** AKS Linux agent pool names (the one rule for --nodepool, kaito.yaml's nodepool and `kaito nodepool add`). */
+export function checkAksPoolName(name: string): string | null {
+  return /^[a-z][a-z0-9]{0,11}$/.test(name) ? null : 'must be 1-12 lower-case letters and digits, starting with a letter (e.g. gpua100)';
+}
+
 export function checkLabelKey(key: string): string | null {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;

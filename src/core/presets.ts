@@ -1,9 +1,8 @@
-// The preset catalog and GPU SKU table, read from the package's presets/ folder (data only, one YAML per
-// model). This is the one module of src/core/ that touches the file system besides templates.ts; the
+// The preset catalog and GPU SKU table, from the package's presets/ folder (data only, one YAML per model),
+// whose files come through the catalog source (core/catalog-source.ts; src/catalog/files.ts reads them). The
 // results are cached, so every other core module stays a pure function of its inputs.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { presetsDir } from '../paths.js';
+import { catalogSource } from './catalog-source.js';
 import { snapshotDoc } from './snapshot.js';
 import { yamlLib } from './yaml-lib.js';
 
@@ -64,27 +63,27 @@ export function presetAt(p: Preset, release: KaitoRelease): Preset | undefined {
 }
 
 /** Lower-cased names of the GPU sizes in one Kaito release's own SKU table (compat R2). */
-export function kaitoSkuTable(release: KaitoRelease, dir = presetsDir()): Set<string> {
-  if (skuTableCache && dir === presetsDir()) return skuTableCache[release] ?? new Set();
-  const doc = parseYaml(readFileSync(join(dir, 'skus.yaml'), 'utf8'), 'skus.yaml', dir === presetsDir()) as { kaitoSkuTables?: Record<string, unknown> };
+export function kaitoSkuTable(release: KaitoRelease, dir = catalogSource().presetsDir()): Set<string> {
+  if (skuTableCache && dir === catalogSource().presetsDir()) return skuTableCache[release] ?? new Set();
+  const doc = parseYaml(catalogSource().read(join(dir, 'skus.yaml')), 'skus.yaml', dir === catalogSource().presetsDir()) as { kaitoSkuTables?: Record<string, unknown> };
   const tables: Partial<Record<KaitoRelease, Set<string>>> = {};
   for (const r of KAITO_RELEASES) {
     const list = doc?.kaitoSkuTables?.[r];
     if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) fail('skus.yaml', `kaitoSkuTables."${r}" must be a list of names`);
     tables[r] = new Set((list as string[]).map((x) => x.toLowerCase()));
   }
-  if (dir === presetsDir()) skuTableCache = tables;
+  if (dir === catalogSource().presetsDir()) skuTableCache = tables;
   return tables[release] ?? new Set();
 }
 
 /** All presets, sorted by name. Throws (a packaging bug, not a user error) when a file is malformed. */
-export function loadPresets(dir = presetsDir()): Preset[] {
-  if (presetCache && dir === presetsDir()) return presetCache;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'skus.yaml').sort();
-  const own = dir === presetsDir();
-  const presets = files.map((f) => parsePreset(readFileSync(join(dir, f), 'utf8'), f, own));
+export function loadPresets(dir = catalogSource().presetsDir()): Preset[] {
+  if (presetCache && dir === catalogSource().presetsDir()) return presetCache;
+  const files = catalogSource().list(dir).filter((f) => f.endsWith('.yaml') && f !== 'skus.yaml').sort();
+  const own = dir === catalogSource().presetsDir();
+  const presets = files.map((f) => parsePreset(catalogSource().read(join(dir, f)), f, own));
   presets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  if (dir === presetsDir()) presetCache = presets;
+  if (dir === catalogSource().presetsDir()) presetCache = presets;
   return presets;
 }
 
@@ -96,18 +95,18 @@ export function getPreset(name: string): Preset | undefined {
   if (!/^[a-z0-9][a-z0-9.-]*$/.test(name)) return undefined;
   if (!single.has(name)) {
     const file = `${name}.yaml`;
-    const path = join(presetsDir(), file);
-    single.set(name, existsSync(path) && name !== 'skus' ? parsePreset(readFileSync(path, 'utf8'), file, true) : null);
+    const path = join(catalogSource().presetsDir(), file);
+    single.set(name, catalogSource().exists(path) && name !== 'skus' ? parsePreset(catalogSource().read(path), file, true) : null);
   }
   return single.get(name) ?? undefined;
 }
 
-export function loadSkus(dir = presetsDir()): Sku[] {
-  if (skuCache && dir === presetsDir()) return skuCache;
-  const own = dir === presetsDir();
-  const doc = parseYaml(readFileSync(join(dir, 'skus.yaml'), 'utf8'), 'skus.yaml', own) as { skus?: unknown[] };
+export function loadSkus(dir = catalogSource().presetsDir()): Sku[] {
+  if (skuCache && dir === catalogSource().presetsDir()) return skuCache;
+  const own = dir === catalogSource().presetsDir();
+  const doc = parseYaml(catalogSource().read(join(dir, 'skus.yaml')), 'skus.yaml', own) as { skus?: unknown[] };
   const skus = (doc?.skus ?? []).map((s, i) => parseSku(s, `skus.yaml#${i}`));
-  if (dir === presetsDir()) skuCache = skus;
+  if (dir === catalogSource().presetsDir()) skuCache = skus;
   return skus;
 }
 

@@ -5,7 +5,7 @@
 import { yamlLib } from './yaml-lib.js';
 import { checkDatasetUrl, checkDnsLabel, isReservedLabelKey, RESERVED_LABEL_KEYS } from './names.js';
 import { checkTrainingConfig, parseTrainingConfig, type TrainingConfig } from './training-config.js';
-import type { KObject, NodeProvisioning } from './render/types.js';
+import type { KubeObject, NodeProvisioning } from './render/types.js';
 import { TUNING_CONFIG_KEY } from './render/types.js';
 
 type Obj = Record<string, unknown>;
@@ -20,7 +20,7 @@ export interface AdmissionOptions {
 }
 
 /** The reasons Kaito's webhook would reject this Workspace on create, one line each. */
-export function workspaceAdmissionProblems(ws: KObject, opts: AdmissionOptions = {}): string[] {
+export function workspaceAdmissionProblems(ws: KubeObject, opts: AdmissionOptions = {}): string[] {
   const p: string[] = [];
   const name = ws.metadata?.name ?? '';
   const nameProblem = checkDnsLabel(name);
@@ -79,15 +79,17 @@ export function workspaceAdmissionProblems(ws: KObject, opts: AdmissionOptions =
 /**
  * The webhook's checks of a tuning ConfigMap referenced by a Workspace of this method. `rendered`: the
  * config object the ConfigMap's text was just written from (the renderer passes it, so the text need not be
- * parsed back: the emitter writes what the library would, and the library round-trips).
+ * parsed back: the emitter writes what the library would, and the library round-trips); it was checked with
+ * checkTrainingConfig where the flags made it (core/render/flags.ts), so it is not checked a second time.
  */
-export function tuningConfigMapProblems(cm: KObject, method: 'lora' | 'qlora', rendered?: TrainingConfig): string[] {
+export function tuningConfigMapProblems(cm: KubeObject, method: 'lora' | 'qlora', rendered?: TrainingConfig): string[] {
   const data = isObj(cm.data) ? cm.data : {};
   const text = data[TUNING_CONFIG_KEY];
   if (typeof text !== 'string') return [`ConfigMap ${cm.metadata.name}: key ${TUNING_CONFIG_KEY} is missing`];
   const problems: string[] = [];
   const where = `ConfigMap ${cm.metadata.name}`;
-  const cfg = rendered ?? parseTrainingConfig(text, where, problems);
+  if (rendered) return problems;
+  const cfg = parseTrainingConfig(text, where, problems);
   if (cfg) problems.push(...checkTrainingConfig(cfg, method, where));
   return problems;
 }

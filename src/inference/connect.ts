@@ -1,9 +1,7 @@
 // Builds the Transport a command asked for: --endpoint URL, or a ready workspace through the API
 // server's service proxy (default) or a port-forward to its inference pod port 5000: `<ws>-0` of the
 // StatefulSet (Kaito 0.8+), else a ready pod of Kaito 0.6's Deployment `<ws>-<hash>-<rand>` (compat I5).
-import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
-import { kubeFromContext } from '../kube/index.js';
 import { resourcePath, type KubeClient, type KubeList, type KubeObject } from '../kube/client.js';
 import { ServiceProxyTransport } from './service-proxy.js';
 import { EndpointTransport, normalizeEndpoint, type Transport } from './transport.js';
@@ -23,7 +21,18 @@ export interface ConnectOptions {
   via?: Via;
 }
 
-export async function connect(ctx: CommandContext, o: ConnectOptions): Promise<Connection> {
+/** What connecting needs from the caller (the command context provides all of it). */
+export interface ConnectDeps {
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  warn(message: string): void;
+  /** the cluster's client; only asked for without --endpoint */
+  kube(): Promise<KubeClient>;
+  /** kaito.yaml's `workspace`; only asked for without --endpoint */
+  configuredWorkspace(): string | undefined;
+}
+
+export async function connect(ctx: ConnectDeps, o: ConnectOptions): Promise<Connection> {
   if (o.endpoint !== undefined) {
     let base: string;
     try {
@@ -31,11 +40,11 @@ export async function connect(ctx: CommandContext, o: ConnectOptions): Promise<C
     } catch (e) {
       throw new UsageError(`--endpoint: ${(e as Error).message}`, 'pass the inference server base URL, e.g. --endpoint http://127.0.0.1:5000');
     }
-    if (o.workspace) ctx.io.warn('--endpoint given: ignoring the workspace (no Kubernetes access)');
-    return { transport: new EndpointTransport(base, ctx.io.env) };
+    if (o.workspace) ctx.warn('--endpoint given: ignoring the workspace (no Kubernetes access)');
+    return { transport: new EndpointTransport(base, ctx.env) };
   }
-  const kube = kubeFromContext(ctx);
-  const ws = await resolveInferenceWorkspace(kube, o.workspace, ctx.project().config.workspace, ctx.signal);
+  const kube = await ctx.kube();
+  const ws = await resolveInferenceWorkspace(kube, o.workspace, ctx.configuredWorkspace(), ctx.signal);
   const transport =
     o.via === 'port-forward'
       ? new (await import('./port-forward.js')).PortForwardTransport(kube.kc, ws.namespace, await inferencePod(kube, ws.namespace, ws.name, ctx.signal), 5000)

@@ -6,37 +6,14 @@ import * as k8s from './k8s.js';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
 import { Readable } from 'node:stream';
-import type { ClusterTarget } from '../cli/context.js';
+import type { ClusterTarget } from './target.js';
 import { InterruptedError } from '../errors.js';
 import { registerSecret } from '../ui/redact.js';
 import { loadKubeConfig, type LoadedKubeConfig } from './config.js';
 import { isRetryable, KubeApiError, parseStatus, toKaitoError } from './errors.js';
+import type { KubeList, KubeObject } from '../core/kube-object.js';
 
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    finalizers?: string[];
-    [k: string]: unknown;
-  };
-  [k: string]: unknown;
-}
-
-export interface KubeList<T = KubeObject> {
-  apiVersion: string;
-  kind: string;
-  metadata: { resourceVersion?: string; continue?: string };
-  items: T[];
-}
+export type { KubeList, KubeObject } from '../core/kube-object.js';
 
 /**
  * What KubeClient.fetch answers: the parts of a fetch Response the CLI uses, over node:https (issue 16: fetch()

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as k8s from './k8s.js';
 import { proxyFor } from '../net/proxy-env.js';
 import { UsageError } from '../errors.js';
-import type { ClusterTarget } from '../cli/context.js';
+import type { ClusterTarget } from './target.js';
 
 export interface LoadedKubeConfig {
   kc: k8s.KubeConfig;

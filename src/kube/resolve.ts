@@ -1,6 +1,5 @@
 // Which workspace a command means: the argument, else kaito.yaml's `workspace`, else the only one in
 // the namespace, else a usage error naming the candidates.
-import type { CommandContext } from '../cli/context.js';
 import { checkDnsLabel } from '../core/names.js';
 import { UsageError } from '../errors.js';
 import type { KubeClient, KubeList, KubeObject } from './client.js';
@@ -18,15 +17,25 @@ export function checkWorkspaceName(name: string, where = 'workspace name'): void
 /** Which kind a command would rather have when several workspaces are there (issue 17 item 7): logs the tuning one. */
 export type WorkspacePreference = 'tuning' | 'inference';
 
-export async function resolveWorkspace(ctx: CommandContext, kube: KubeClient, arg: string | undefined, prefer?: WorkspacePreference): Promise<ResolvedWorkspace> {
-  const named = arg ?? ctx.project().config.workspace;
+export interface ResolveWorkspaceOptions {
+  /** kaito.yaml's `workspace`, used when no argument names one */
+  configured?: string;
+  prefer?: WorkspacePreference;
+  signal?: AbortSignal;
+  /** told which workspace was picked when several are there */
+  info(message: string): void;
+}
+
+export async function resolveWorkspace(kube: KubeClient, arg: string | undefined, o: ResolveWorkspaceOptions): Promise<ResolvedWorkspace> {
+  const { prefer } = o;
+  const named = arg ?? o.configured;
   if (named) checkWorkspaceName(named);
-  const api = await discoverKaitoApi(kube, ctx.signal);
+  const api = await discoverKaitoApi(kube, o.signal);
   const ns = kube.namespace;
   if (named) return { name: named, namespace: ns, apiVersion: api.apiVersion };
   let list: KubeList;
   try {
-    list = await kube.get<KubeList>(resourcePath('Workspace', ns, undefined, api.apiVersion), { signal: ctx.signal });
+    list = await kube.get<KubeList>(resourcePath('Workspace', ns, undefined, api.apiVersion), { signal: o.signal });
   } catch (e) {
     throw kube.error(e, `list workspaces in ${ns}`);
   }
@@ -39,6 +48,6 @@ export async function resolveWorkspace(ctx: CommandContext, kube: KubeClient, ar
   const preferred = prefer ? items.filter((w) => kindOf(w) === prefer) : [];
   const pick = newest(preferred.length ? preferred : items);
   const why = preferred.length ? `the newest ${prefer} workspace` : 'the newest';
-  ctx.io.info(`using workspace ${pick.metadata.name} (${why} of ${items.length} in namespace ${ns}: ${items.map((i) => i.metadata.name).sort().join(', ')}); name one, or set \`workspace:\` in kaito.yaml`);
+  o.info(`using workspace ${pick.metadata.name} (${why} of ${items.length} in namespace ${ns}: ${items.map((i) => i.metadata.name).sort().join(', ')}); name one, or set \`workspace:\` in kaito.yaml`);
   return { name: pick.metadata.name, namespace: ns, apiVersion: api.apiVersion };
 }

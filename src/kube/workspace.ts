@@ -5,6 +5,7 @@
 // labelSelector, count, instanceType) are found BEFORE anything is sent and refused with exit 2.
 // If a later object fails, the error says exactly what was already created or changed.
 import { KaitoError, UsageError } from '../errors.js';
+import { canonical } from '../core/render/serialize.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { resourcePath } from './client.js';
 import { isNotFound } from './errors.js';
@@ -74,12 +75,6 @@ export function isSubset(want: unknown, have: unknown): boolean {
     return Object.entries(want as Record<string, unknown>).every(([k, v]) => isSubset(v, (have as Record<string, unknown>)[k]));
   }
   return want === have;
-}
-
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
-  return v;
 }
 
 const ref = (o: { kind: string; name: string }) => `${o.kind.toLowerCase()}/${o.name}`;

@@ -3,7 +3,9 @@ import { yamlLib } from '../core/yaml-lib.js';
 import { UsageError } from '../errors.js';
 import type { IOStreams } from './iostreams.js';
 
-export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name' | 'text';
+import { unknownOutputFormat, type OutputFormat } from './output-format.js';
+
+export type { OutputFormat } from './output-format.js';
 
 export interface Column<T> {
   header: string;
@@ -26,10 +28,11 @@ export interface PrintSpec<T> {
   empty?: string;
 }
 
-export function parseOutputFormat(value: string | undefined, allowed: OutputFormat[], fallback: OutputFormat): OutputFormat {
+/** `allowed`: the formats the command declares in its def.ts (src/cli/output.ts declareOutput). */
+export function parseOutputFormat(value: string | undefined, allowed: readonly OutputFormat[], fallback: OutputFormat): OutputFormat {
   if (value === undefined || value === '') return fallback;
-  if ((allowed as string[]).includes(value)) return value as OutputFormat;
-  throw new UsageError(`unknown output format "${value}"`, `use -o ${allowed.join('|')}`);
+  if ((allowed as readonly string[]).includes(value)) return value as OutputFormat;
+  throw unknownOutputFormat(value, allowed);
 }
 
 export function toJSON(doc: unknown): string {

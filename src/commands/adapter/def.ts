@@ -1,5 +1,13 @@
 import type { Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
+import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
+import type { OutputFormat } from '../../ui/output-format.js';
+
+/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
+export const OUTPUT = {
+  pull: ['text', 'json', 'yaml'],
+  inspect: ['text', 'json', 'yaml'],
+} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   const ad = program.command('adapter').description('LoRA adapter images (what Kaito tuning pushes)');
@@ -13,10 +21,14 @@ export function register(program: Command, h: Harness): void {
       .description('fetch an adapter image\'s adapter_config.json and adapter_model.safetensors into DIR (digests verified)')
       .argument('<image>', 'REGISTRY/REPO:TAG or REGISTRY/REPO@sha256:...')
       .argument('<dir>', 'folder to write the two files into (created if missing)'),
-  ).action(h.lazy(() => import('./pull.js')));
+  ).addHelpText('after', outputHelp(OUTPUT.pull))
+    .hook('preAction', refuseOtherOutput(OUTPUT.pull))
+    .action(h.lazy(() => import('./pull.js')));
   registryFlags(
     ad.command('inspect')
       .description('show an adapter image\'s base model, LoRA settings, size and digest')
       .argument('<image>', 'REGISTRY/REPO:TAG or REGISTRY/REPO@sha256:...'),
-  ).action(h.lazy(() => import('./inspect.js')));
+  ).addHelpText('after', outputHelp(OUTPUT.inspect))
+    .hook('preAction', refuseOtherOutput(OUTPUT.inspect))
+    .action(h.lazy(() => import('./inspect.js')));
 }

@@ -7,13 +7,14 @@ import { readAdapter, type AdapterInfo } from '../../registry/adapter.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { parseImageArg, registryClient, type RegistryFlags } from '../shared/registry.js';
 import { parseSize } from './common.js';
+import { OUTPUT } from './def.js';
 
 interface Opts extends RegistryFlags {
   maxSize?: string;
 }
 
 export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Promise<number> {
-  const output = parseOutputFormat(ctx.globals.output, ['text', 'json', 'yaml'], 'text');
+  const output = parseOutputFormat(ctx.globals.output, OUTPUT.inspect, 'text');
   const ref = parseImageArg(String(args[0]));
   const max = parseSize(opts.maxSize);
   const client = await registryClient(ctx, ref, opts);

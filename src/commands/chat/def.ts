@@ -1,5 +1,12 @@
 import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
+import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
+import type { OutputFormat } from '../../ui/output-format.js';
+
+/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
+export const OUTPUT = {
+  chat: ['text', 'json'],
+} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   program
@@ -15,5 +22,7 @@ export function register(program: Command, h: Harness): void {
     .option('--no-stream', 'wait for the whole answer')
     .option('--endpoint <url>', 'talk to this base URL directly (skip Kubernetes)')
     .addOption(new Option('--via <transport>', 'how to reach the service').choices(['service-proxy', 'port-forward']).default('service-proxy'))
-    .action(h.lazy(() => import('./run.js')));
+    .addHelpText('after', outputHelp(OUTPUT.chat))
+    .hook('preAction', refuseOtherOutput(OUTPUT.chat))
+    .action(h.lazy(() => import('./chat.js')));
 }

@@ -26,7 +26,8 @@ export async function run(ctx: CommandContext, _opts: unknown, args: unknown[]):
     namespace: flagValue(line, ['--namespace', '-n']) ?? base.namespace,
     kubeconfig: flagValue(line, ['--kubeconfig']) ?? base.kubeconfig,
   };
-  const out = await candidates({ ...ctx, target: () => target }, line);
+  // the lookups ask the cluster the line names: its target, and a client for that target
+  const out = await candidates({ ...ctx, target: () => target, kube: () => ctx.kube(target) }, line);
   ctx.io.print(out.length ? out.join('\n') + '\n' : '');
   return 0;
 }

@@ -125,8 +125,8 @@ async function lookup(ctx: CommandContext, what: Lookup): Promise<string[]> {
       const { loadKubeConfig } = await import('../../kube/config.js');
       return loadKubeConfig({ kubeconfig: ctx.target().kubeconfig }, ctx.io.env).kc.getContexts().map((c) => c.name);
     }
-    const { kubeFromContext, resourcePath } = await import('../../kube/index.js');
-    const kube = kubeFromContext(ctx);
+    const { resourcePath } = await import('../../kube/index.js');
+    const kube = await ctx.kube();
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(LOOKUP_MS)]);
     type Item = { metadata: { name: string; labels?: Record<string, string> }; tuning?: unknown };
     if (what === 'namespaces') return (await kube.get<{ items: Item[] }>('/api/v1/namespaces', { signal, retry: false })).items.map((i) => i.metadata.name);

@@ -6,7 +6,7 @@ export function register(program: Command, h: Harness): void {
     .command('completion')
     .description('shell completion script')
     .argument('<shell>', 'bash | zsh | fish')
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./completion.js')));
   // what the completion scripts call: candidates for the word being typed (hidden, like kubectl's __complete)
   program
     .command('__complete', { hidden: true })

@@ -1,5 +1,13 @@
 import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
+import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
+import type { OutputFormat } from '../../ui/output-format.js';
+
+/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
+export const OUTPUT = {
+  push: ['text', 'json', 'yaml'],
+  validate: ['text', 'json', 'yaml'],
+} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   const ds = program.command('dataset').description('tuning datasets');
@@ -8,6 +16,8 @@ export function register(program: Command, h: Harness): void {
     .argument('<file-or-url>', 'local file or http(s) URL')
     .addOption(new Option('--format <format>', 'record format').choices(['auto', 'messages', 'prompt-completion']).default('auto'))
     .option('--preset <name>', 'check record lengths against this preset\'s context length')
+    .addHelpText('after', outputHelp(OUTPUT.validate))
+    .hook('preAction', refuseOtherOutput(OUTPUT.validate))
     .action(h.lazy(() => import('./validate.js')));
   ds.command('push')
     .description('validate local dataset files and push them as a Kaito data image (/data/<file>, one layer); prints the digest reference')
@@ -15,5 +25,7 @@ export function register(program: Command, h: Harness): void {
     .addOption(new Option('--format <format>', 'record format to validate').choices(['auto', 'messages', 'prompt-completion']).default('auto'))
     .option('--registry-username <user>', 'registry user (password from --registry-password-stdin); else the docker config, ACR Entra login, anonymous')
     .option('--registry-password-stdin', 'read the registry password from stdin')
+    .addHelpText('after', outputHelp(OUTPUT.push))
+    .hook('preAction', refuseOtherOutput(OUTPUT.push))
     .action(h.lazy(() => import('./push.js')));
 }

@@ -13,6 +13,7 @@ import { digestRef, formatRef, type ImageRef } from '../../registry/reference.js
 import type { IOStreams } from '../../ui/iostreams.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { parseImageArg, registryClient, type RegistryFlags } from '../shared/registry.js';
+import { OUTPUT } from './def.js';
 
 interface Opts extends RegistryFlags {
   format?: DatasetFormat;
@@ -29,7 +30,7 @@ export interface PushResult {
 
 export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Promise<number> {
   const all = (args[0] as string[]) ?? [];
-  const output = parseOutputFormat(ctx.globals.output, ['text', 'json', 'yaml'], 'text');
+  const output = parseOutputFormat(ctx.globals.output, OUTPUT.push, 'text');
   if (all.length < 2) throw new UsageError('dataset push needs at least one FILE and the IMAGE to push to', 'e.g. kaito dataset push ./train.jsonl myregistry.azurecr.io/datasets/train:v1');
   const image = all[all.length - 1]!;
   const paths = all.slice(0, -1);

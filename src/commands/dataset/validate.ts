@@ -5,6 +5,7 @@ import type { DatasetReport, FormatOption } from '../../core/dataset/types.js';
 import { ExitCode } from '../../errors.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { formatReport } from './report.js';
+import { OUTPUT } from './def.js';
 
 interface Opts {
   format?: FormatOption;
@@ -13,7 +14,7 @@ interface Opts {
 
 export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Promise<number> {
   const source = String(args[0]);
-  const output = parseOutputFormat(ctx.globals.output, ['text', 'json', 'yaml'], 'text');
+  const output = parseOutputFormat(ctx.globals.output, OUTPUT.validate, 'text');
   const { validateDataset } = await import('../../dataset/index.js');
   const progress = ctx.io.canAnimate ? progressLine(ctx) : undefined;
   let report: DatasetReport;

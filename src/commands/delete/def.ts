@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
+import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
+import type { OutputFormat } from '../../ui/output-format.js';
+
+/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
+export const OUTPUT = {
+  delete: ['json', 'yaml', 'name'],
+} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   program
@@ -9,5 +16,7 @@ export function register(program: Command, h: Harness): void {
     .option('--wait', 'wait until it is gone')
     .option('--timeout <dur>', 'how long --wait waits (default 10m)')
     .option('--with-nodepool', 'also delete the AKS node pool the CLI created for it')
-    .action(h.lazy(() => import('./run.js')));
+    .addHelpText('after', outputHelp(OUTPUT.delete))
+    .hook('preAction', refuseOtherOutput(OUTPUT.delete))
+    .action(h.lazy(() => import('./delete.js')));
 }

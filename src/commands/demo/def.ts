@@ -2,6 +2,13 @@ import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
 import { collect } from '../shared/flags.js';
 import { DEFAULT_SPEED } from './plan.js';
+import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
+import type { OutputFormat } from '../../ui/output-format.js';
+
+/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
+export const OUTPUT = {
+  demo: ['json', 'yaml'],
+} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   program
@@ -10,5 +17,7 @@ export function register(program: Command, h: Harness): void {
     .option('--speed <x>', 'how many times faster than real time the sandbox runs', String(DEFAULT_SPEED))
     // for tests and rehearsals of failures: passed to the sandbox as `kaito sandbox start --fault SPEC`
     .addOption(new Option('--fault <spec>', 'inject a sandbox fault (repeatable)').argParser(collect).hideHelp())
-    .action(h.lazy(() => import('./run.js')));
+    .addHelpText('after', outputHelp(OUTPUT.demo))
+    .hook('preAction', refuseOtherOutput(OUTPUT.demo))
+    .action(h.lazy(() => import('./demo.js')));
 }

@@ -1,10 +1,19 @@
 import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
 import { addDeployFlags, addWaitFlags } from '../shared/flags.js';
+import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
+import type { OutputFormat } from '../../ui/output-format.js';
+
+/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
+export const OUTPUT = {
+  deploy: ['yaml', 'json', 'name'],
+} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   const cmd = program.command('deploy').description('submit an inference Workspace for a preset, optionally with LoRA adapters');
   addWaitFlags(addDeployFlags(cmd))
     .addOption(new Option('--dry-run [mode]', 'client (also when no mode is given): print only; server: ask the API server, change nothing').choices(['client', 'server']).preset('client'))
-    .action(h.lazy(() => import('./run.js')));
+    .addHelpText('after', outputHelp(OUTPUT.deploy))
+    .hook('preAction', refuseOtherOutput(OUTPUT.deploy))
+    .action(h.lazy(() => import('./deploy.js')));
 }

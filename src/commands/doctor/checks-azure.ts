@@ -6,9 +6,8 @@
 import type { CommandContext } from '../../cli/context.js';
 import { parseAuthMethod, type AuthMethod } from '../../azure/credential.js';
 import { toAzureError } from '../../azure/errors.js';
-import { NodePools } from '../../azure/nodepools.js';
 import { checkQuota, describeShortfall } from '../../azure/quota.js';
-import { sessionFromContext, type AzureSession } from '../../azure/session.js';
+import type { AzureSession } from '../../azure/session.js';
 import { findVmSku } from '../../azure/skus.js';
 import { kubeServerHost, listClusters, resolveAksTarget, type AksTarget } from '../../azure/target.js';
 import { registerSecret } from '../../ui/redact.js';
@@ -79,7 +78,7 @@ function credentialCheck(o: AzureCheckOptions): Check<AzureState> {
       let method: AuthMethod;
       try {
         method = parseAuthMethod(o.auth ?? ctx.io.env.KAITO_AZURE_AUTH);
-        s.session = sessionFromContext(ctx, method);
+        s.session = await ctx.arm(o.auth);
       } catch (e) {
         return failFrom(e, 'setting up the Azure credential');
       }
@@ -107,7 +106,7 @@ const cluster: Check<AzureState> = {
     if (!s.session) return skip('no working Azure credential');
     const session = s.session;
     try {
-      s.target = await resolveAksTarget(ctx, session);
+      s.target = await resolveAksTarget(session, { target: ctx.target(), env: ctx.io.env, signal: ctx.signal, debug: (m) => ctx.debug(m) });
     } catch (e) {
       return failFrom(e, 'finding the AKS cluster', session);
     }
@@ -115,7 +114,7 @@ const cluster: Check<AzureState> = {
     const where = `${t.resourceGroup}/${t.cluster} in ${t.location} (subscription ${t.subscription})`;
     if (t.discovered) return { status: 'ok', detail: `${where}, found as the cluster behind the kube context` };
     // named by flags/env/kaito.yaml: say whether the kube context talks to the same cluster
-    const kube = await kubeServerHost(ctx);
+    const kube = await kubeServerHost(ctx.target(), ctx.io.env, (m) => ctx.debug(m));
     if (!kube) return { status: 'ok', detail: `${where} (no kube context to compare with)` };
     try {
       const mc = (await listClusters(session, t.subscription, t.resourceGroup, ctx.signal)).find((c) => c.name.toLowerCase() === t.cluster.toLowerCase());
@@ -154,7 +153,7 @@ async function configuredSku(ctx: CommandContext, s: AzureState, o: AzureCheckOp
   if (p.deploy?.instanceType) return { sku: p.deploy.instanceType, from: 'kaito.yaml deploy.instanceType' };
   const pool = p.tune?.nodepool ?? p.deploy?.nodepool;
   if (pool && s.session && s.target) {
-    const info = await new NodePools(s.session, s.target).get(pool, ctx.signal);
+    const info = await (await ctx.nodePools(o.auth)).get(pool, ctx.signal);
     if (info) return { sku: info.vmSize, from: `node pool ${pool} (kaito.yaml)`, pool };
   }
   return {};

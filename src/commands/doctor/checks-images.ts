@@ -7,7 +7,7 @@ import { DEFAULT_PRESET_REGISTRY, tuningImages, type HelperImage } from '../../c
 import { releaseForVersion } from '../../core/kaito-release.js';
 import { DEFAULT_KAITO_RELEASE } from '../../core/presets.js';
 import { UsageError } from '../../errors.js';
-import { kubeFromContext, resourcePath, type KubeClient, type KubeList, type KubeObject } from '../../kube/index.js';
+import { resourcePath, type KubeClient, type KubeList, type KubeObject } from '../../kube/index.js';
 import { findKaitoController } from '../../kube/kaito.js';
 import type { Check, CheckGroup, CheckResult } from './check.js';
 
@@ -51,7 +51,7 @@ function registryOf(image: string): string {
 }
 
 async function pullAll(ctx: CommandContext, s: ImagesState, timeoutMs: number): Promise<Map<string, Outcome>> {
-  const kube = kubeFromContext(ctx);
+  const kube = await ctx.kube();
   const ns = kube.namespace;
   // the release and preset registry of the Kaito the cluster runs (default release when not found)
   const c = await findKaitoController(kube, ctx.signal).catch(() => undefined);
@@ -87,8 +87,8 @@ async function pullAll(ctx: CommandContext, s: ImagesState, timeoutMs: number): 
       });
       pods.set(img.role, name);
     }
-    const deadline = Date.now() + timeoutMs;
-    for (let i = 0; results.size < pods.size && Date.now() < deadline; i++) {
+    const deadline = ctx.now() + timeoutMs;
+    for (let i = 0; results.size < pods.size && ctx.now() < deadline; i++) {
       const list = await kube.get<KubeList>(resourcePath('Pod', ns), { query: { labelSelector: `${label}=${run}` }, signal: ctx.signal });
       for (const [role, name] of pods) {
         if (results.has(role)) continue;
@@ -96,7 +96,7 @@ async function pullAll(ctx: CommandContext, s: ImagesState, timeoutMs: number): 
         const o = p ? await outcome(kube, ns, p, ctx.signal) : undefined;
         if (o) results.set(role, o);
       }
-      if (results.size < pods.size) await new Promise((r) => setTimeout(r, POLL_MS));
+      if (results.size < pods.size) await ctx.sleep(POLL_MS);
     }
     for (const [role, name] of pods) {
       if (results.has(role)) continue;

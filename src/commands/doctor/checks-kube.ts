@@ -1,7 +1,7 @@
 // Kubernetes-side doctor checks: access, server version, Kaito CRD versions, controller (version, mode),
 // default tuning templates, and RBAC for what the CLI does (when the server answers access reviews).
 import type { CommandContext } from '../../cli/context.js';
-import { kubeFromContext, type KubeClient } from '../../kube/index.js';
+import { type KubeClient } from '../../kube/index.js';
 import { GFD_HINT, GFD_LABELS, hasGfdLabels, nodesMatching, type GpuNode } from '../../kube/gpu-nodes.js';
 import { discoverKaitoApi, findKaitoController, kaitoVersionAtLeast, KAITO_NOT_INSTALLED_HINT, type KaitoApi, type KaitoController } from '../../kube/kaito.js';
 import type { Check, CheckGroup, CheckResult } from './check.js';
@@ -18,13 +18,14 @@ const access: Check<KubeState> = {
   id: 'kube-access',
   title: 'Kubernetes access',
   async run(ctx, s) {
+    let kube: KubeClient;
     try {
-      s.kube = kubeFromContext(ctx);
+      s.kube = kube = await ctx.kube();
     } catch (e) {
       return { status: 'fail', ...msg(e) };
     }
     try {
-      await s.kube.get('/api', { signal: ctx.signal });
+      await kube.get('/api', { signal: ctx.signal });
       return { status: 'ok', detail: `context ${s.kube.contextName} -> ${s.kube.server} (namespace ${s.kube.namespace})` };
     } catch (e) {
       const err = s.kube.error(e, `reach ${s.kube.server}`);

@@ -1,6 +1,13 @@
 import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
 import { collect } from '../shared/flags.js';
+import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
+import type { OutputFormat } from '../../ui/output-format.js';
+
+/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
+export const OUTPUT = {
+  init: ['yaml', 'json'],
+} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   program
@@ -22,5 +29,7 @@ export function register(program: Command, h: Harness): void {
     .option('--delete-after', 'kaito.yaml tune.deleteAfter: `kaito tune --wait` saves the run and deletes the workspace')
     .option('--force', 'overwrite an existing kaito.yaml')
     .addOption(new Option('--auth <method>', 'Azure credential').choices(['default', 'cli', 'env', 'workload', 'managed-identity']))
-    .action(h.lazy(() => import('./run.js')));
+    .addHelpText('after', outputHelp(OUTPUT.init))
+    .hook('preAction', refuseOtherOutput(OUTPUT.init))
+    .action(h.lazy(() => import('./init.js')));
 }

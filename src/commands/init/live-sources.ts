@@ -5,6 +5,9 @@ import { KaitoError, UsageError } from '../../errors.js';
 import { registerSecret } from '../../ui/redact.js';
 import type { AgentPoolRef, AzureLookups, DatasetVerdict, InitSources, KaitoPlacementFacts, KubeContexts } from './sources.js';
 import { kaitoWorkspaceOf } from '../../azure/workspaces.js';
+import type { AzureSession } from '../../azure/session.js';
+import type { KubeClient } from '../../kube/client.js';
+import type { ClusterTarget } from '../../kube/target.js';
 
 export interface LiveSourceOptions {
   env: NodeJS.ProcessEnv;
@@ -16,6 +19,9 @@ export interface LiveSourceOptions {
   debug(line: string): void;
   warn(line: string): void;
   info(line: string): void;
+  /** the command context's clients (src/cli/factory.ts) */
+  kube(target: ClusterTarget): Promise<KubeClient>;
+  arm(): Promise<AzureSession>;
 }
 
 export function liveSources(o: LiveSourceOptions): InitSources {
@@ -30,20 +36,13 @@ export function liveSources(o: LiveSourceOptions): InitSources {
 }
 
 async function azureLookups(o: LiveSourceOptions, subscription: string): Promise<AzureLookups | undefined> {
-  const [{ resolveArmCloud }, { createCredential, parseAuthMethod }, { AzureSession }, { listClusters }, { getUsages }] = await Promise.all([
-    import('../../azure/cloud.js'),
-    import('../../azure/credential.js'),
-    import('../../azure/session.js'),
-    import('../../azure/target.js'),
-    import('../../azure/quota.js'),
-  ]);
-  const cloud = resolveArmCloud(o.armEndpoint, o.env);
-  const credential = createCredential(parseAuthMethod(o.auth ?? o.env.KAITO_AZURE_AUTH), o.env, { authorityHost: cloud.authorityHost });
+  const [{ listClusters }, { getUsages }] = await Promise.all([import('../../azure/target.js'), import('../../azure/quota.js')]);
+  const session = await o.arm();
+  const cloud = session.cloud;
   // a token first: without one there is nothing to list, and the wizard should say so at once
-  const token = await credential.getToken(cloud.scope);
+  const token = await session.credential.getToken(cloud.scope);
   if (!token) return undefined;
   registerSecret(token.token);
-  const session = new AzureSession({ cloud, credential, debug: o.debug, maxRetries: 1 });
   o.debug(`init: Azure lookups in subscription ${subscription} via ${cloud.endpoint}`);
   return {
     clusters: async (sub) => (await listClusters(session, sub)).map((c) => ({ name: c.name, resourceGroup: c.resourceGroup, location: c.location })),
@@ -80,21 +79,20 @@ async function kubeContexts(o: LiveSourceOptions): Promise<KubeContexts | undefi
 }
 
 async function kaitoFacts(o: LiveSourceOptions, context: string | undefined, namespace: string): Promise<KaitoPlacementFacts | undefined> {
-  const [{ KubeClient }, { findKaitoController }] = await Promise.all([import('../../kube/index.js'), import('../../kube/kaito.js')]);
-  const kube = KubeClient.fromTarget({ kubeconfig: o.kubeconfig, context, namespace }, { env: o.env, debug: o.debug });
+  const { findKaitoController } = await import('../../kube/kaito.js');
+  const kube = await o.kube({ kubeconfig: o.kubeconfig, context, namespace });
   const c = await findKaitoController(kube);
   return c ? { mode: c.mode, version: c.version } : undefined;
 }
 
 async function namespaceExists(o: LiveSourceOptions, context: string | undefined, namespace: string): Promise<boolean | undefined> {
-  const { KubeClient } = await import('../../kube/index.js');
-  const kube = KubeClient.fromTarget({ kubeconfig: o.kubeconfig, context, namespace }, { env: o.env, debug: o.debug });
+  const kube = await o.kube({ kubeconfig: o.kubeconfig, context, namespace });
   return Boolean(await kube.getOptional(`/api/v1/namespaces/${encodeURIComponent(namespace)}`, { retry: false }));
 }
 
 async function pushSecrets(o: LiveSourceOptions, context: string | undefined, namespace: string): Promise<string[] | undefined> {
-  const { KubeClient, resourcePath } = await import('../../kube/index.js');
-  const kube = KubeClient.fromTarget({ kubeconfig: o.kubeconfig, context, namespace }, { env: o.env, debug: o.debug });
+  const { resourcePath } = await import('../../kube/index.js');
+  const kube = await o.kube({ kubeconfig: o.kubeconfig, context, namespace });
   const list = await kube.get<{ items?: Array<{ type?: string; metadata: { name: string }; data?: Record<string, string> }> }>(resourcePath('Secret', namespace), { retry: false });
   const names: string[] = [];
   for (const s of list.items ?? []) {

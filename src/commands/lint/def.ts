@@ -13,5 +13,5 @@ export function register(program: Command, h: Harness): void {
     .option('--node-provisioning <mode>', 'nap or byo: also check resource.instanceType against the mode (default: the cluster\'s with --context/--kubeconfig, else not checked)')
     .option('--strict', 'exit 1 when there are warnings but no errors')
     .option('--fix', 'rewrite what is mechanical and safe in place (apiVersion v1alpha1 -> v1beta1, the case of tuning.method and kaito.sh/enablelb) and print a diff')
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./lint.js')));
 }

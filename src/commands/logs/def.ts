@@ -11,5 +11,5 @@ export function register(program: Command, h: Harness): void {
     .option('--tail <n>', 'lines from the end')
     .option('--since <dur>', 'only lines newer than this, e.g. 10m')
     .option('--progress', 'render training progress (step/total, epoch, ETA, loss trend) instead of raw lines')
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./logs.js')));
 }

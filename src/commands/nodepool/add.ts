@@ -3,12 +3,13 @@
 // the same spec again is "unchanged"; a different immutable spec is refused naming the fields.
 import type { CommandContext } from '../../cli/context.js';
 import { OperationError, UsageError } from '../../errors.js';
-import { armRequestBody, DEFAULT_TAINT, diffSpec, NodePools, type NodePoolSpec } from '../../azure/nodepools.js';
+import { armRequestBody, DEFAULT_TAINT, diffSpec, type NodePoolSpec } from '../../azure/nodepools.js';
 import { checkQuota, describeShortfall } from '../../azure/quota.js';
 import { findVmSku, kaitoGpuSkus } from '../../azure/skus.js';
 import { parseOutputFormat, printResult, toJSON, toYAML } from '../../ui/printer.js';
 import { parseIntFlag, parseLabels, parseTaints, poolNameProblem, type PoolRow } from './common.js';
 import { startPhases } from './progress.js';
+import { OUTPUT } from './def.js';
 
 interface AddOptions {
   instanceType?: string;
@@ -48,7 +49,7 @@ export function buildSpec(name: string, o: AddOptions): NodePoolSpec {
 
 export async function run(ctx: CommandContext, o: AddOptions, args: unknown[]): Promise<number> {
   const name = String(args[0]);
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml', 'name'], 'table');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.add, 'table');
   const spec = buildSpec(name, o);
   if (o.dryRun) {
     // the body of PUT .../agentPools/NAME, exactly as it would be sent; nothing is contacted
@@ -56,7 +57,7 @@ export async function run(ctx: CommandContext, o: AddOptions, args: unknown[]): 
     ctx.io.info(`dry run: node pool ${name} not created`);
     return 0;
   }
-  const pools = await NodePools.open(ctx, o.auth);
+  const pools = await ctx.nodePools(o.auth);
   const t = pools.target;
   const where = `${t.resourceGroup}/${t.cluster}`;
   const existing = await pools.get(name, ctx.signal);

@@ -1,32 +1,17 @@
 // Parsing and printing shared by the nodepool subcommands.
 import type { NodePoolInfo } from '../../azure/nodepools.js';
 import type { Column } from '../../ui/printer.js';
-
-export const POOL_NAME_RE = /^[a-z][a-z0-9]{0,11}$/;
+import { checkAksPoolName } from '../../core/names.js';
+import { parseLabels as parseLabelSyntax } from '../../core/render/placement.js';
 
 export function poolNameProblem(name: string): string | undefined {
-  if (POOL_NAME_RE.test(name)) return undefined;
-  return `pool name "${name}" is invalid: AKS Linux pool names are 1-12 lower-case letters and digits, starting with a letter (e.g. gpua100)`;
+  const why = checkAksPoolName(name);
+  return why ? `pool name "${name}" ${why}` : undefined;
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-
-/** "k=v,k2=v2" -> map; every bad pair becomes a problem line. */
+/** "k=v,k2=v2" -> node labels of the pool; every bad pair becomes a problem line (core's label parser). */
 export function parseLabels(value: string | undefined, problems: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!value) return out;
-  for (const pair of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const i = pair.indexOf('=');
-    const k = i < 0 ? pair : pair.slice(0, i);
-    const v = i < 0 ? undefined : pair.slice(i + 1);
-    if (v === undefined) problems.push(`--labels "${pair}" is not key=value`);
-    else if (!LABEL_KEY.test(k)) problems.push(`--labels key "${k}" is not a valid Kubernetes label key`);
-    else if (!LABEL_VALUE.test(v)) problems.push(`--labels value "${v}" of ${k} is not a valid Kubernetes label value`);
-    else if (/^(kubernetes\.azure\.com|kubernetes\.io|k8s\.io)\//.test(k) || k === 'agentpool') problems.push(`--labels key "${k}" is reserved by AKS/Kubernetes`);
-    else out[k] = v;
-  }
-  return out;
+  return parseLabelSyntax(value, '--labels', problems, (k) => (/^(kubernetes\.azure\.com|kubernetes\.io|k8s\.io)\//.test(k) || k === 'agentpool' ? 'is reserved by AKS/Kubernetes' : undefined));
 }
 
 /** "k=v:Effect,..." -> list; "" or "none" -> no taints. */

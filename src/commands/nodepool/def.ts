@@ -1,5 +1,15 @@
 import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
+import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
+import type { OutputFormat } from '../../ui/output-format.js';
+
+/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
+export const OUTPUT = {
+  add: ['table', 'json', 'yaml', 'name'],
+  list: ['table', 'wide', 'json', 'yaml', 'name'],
+  show: ['table', 'json', 'yaml', 'name'],
+  delete: ['table', 'json', 'yaml', 'name'],
+} as const satisfies Record<string, readonly OutputFormat[]>;
 
 const auth = () => new Option('--auth <method>', 'Azure credential').choices(['default', 'cli', 'env', 'workload', 'managed-identity']);
 
@@ -18,14 +28,29 @@ export function register(program: Command, h: Harness): void {
     .option('--no-wait', 'return once ARM accepted the request')
     .option('--dry-run', 'print the ARM request body, change nothing')
     .addOption(auth())
+    .addHelpText('after', outputHelp(OUTPUT.add))
+    .hook('preAction', refuseOtherOutput(OUTPUT.add))
     .action(h.lazy(() => import('./add.js')));
-  np.command('list').description('list node pools, GPU pools first').addOption(auth()).action(h.lazy(() => import('./list.js')));
-  np.command('show').description('show one node pool').argument('<name>').addOption(auth()).action(h.lazy(() => import('./show.js')));
+  np.command('list')
+    .description('list node pools, GPU pools first')
+    .addOption(auth())
+    .addHelpText('after', outputHelp(OUTPUT.list))
+    .hook('preAction', refuseOtherOutput(OUTPUT.list))
+    .action(h.lazy(() => import('./list.js')));
+  np.command('show')
+    .description('show one node pool')
+    .argument('<name>')
+    .addOption(auth())
+    .addHelpText('after', outputHelp(OUTPUT.show))
+    .hook('preAction', refuseOtherOutput(OUTPUT.show))
+    .action(h.lazy(() => import('./show.js')));
   np.command('delete')
     .description('delete a node pool (refuses one a workspace still uses unless --force)')
     .argument('<name>')
     .option('--force', 'delete even if a workspace uses it')
     .option('--no-wait', 'return once ARM accepted the request')
     .addOption(auth())
+    .addHelpText('after', outputHelp(OUTPUT.delete))
+    .hook('preAction', refuseOtherOutput(OUTPUT.delete))
     .action(h.lazy(() => import('./delete.js')));
 }

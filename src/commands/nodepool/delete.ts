@@ -2,23 +2,23 @@
 // deletes it as a long-running ARM operation (or returns once accepted with --no-wait).
 import type { CommandContext } from '../../cli/context.js';
 import { OperationError, UsageError } from '../../errors.js';
-import { NodePools } from '../../azure/nodepools.js';
 import { workspacesByPool } from '../../azure/workspaces.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { startPhases } from './progress.js';
 import { poolWorkspaces } from './common.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, o: { force?: boolean; wait?: boolean; auth?: string }, args: unknown[]): Promise<number> {
   const name = String(args[0]);
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml', 'name'], 'table');
-  const pools = await NodePools.open(ctx, o.auth);
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.delete, 'table');
+  const pools = await ctx.nodePools(o.auth);
   const where = `${pools.target.resourceGroup}/${pools.target.cluster}`;
   const pool = await pools.get(name, ctx.signal);
   if (!pool) throw new UsageError(`node pool ${name} not found in ${where}`, 'list the pools with `kaito nodepool list`');
   if (!o.force) {
     let users: string[];
     try {
-      users = poolWorkspaces(pool, (await workspacesByPool(ctx)).byPool) ?? [];
+      users = poolWorkspaces(pool, (await workspacesByPool(await ctx.kube(), ctx.signal)).byPool) ?? [];
     } catch (e) {
       throw new OperationError(`cannot check whether a workspace uses node pool ${name}: ${(e as Error).message}`, 'fix cluster access, or pass --force to delete it anyway');
     }

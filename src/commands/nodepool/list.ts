@@ -1,17 +1,17 @@
 // `kaito nodepool list`: every agent pool of the cluster, GPU pools first, with the workspaces placed on each.
 import type { CommandContext } from '../../cli/context.js';
-import { NodePools } from '../../azure/nodepools.js';
 import { workspacesByPool } from '../../azure/workspaces.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { POOL_COLUMNS, poolWorkspaces, sortPools, type PoolRow } from './common.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, o: { auth?: string }): Promise<number> {
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'wide', 'json', 'yaml', 'name'], 'table');
-  const pools = await NodePools.open(ctx, o.auth);
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.list, 'table');
+  const pools = await ctx.nodePools(o.auth);
   const list = await pools.list(ctx.signal);
   let users: Map<string, string[]> | undefined;
   try {
-    users = (await workspacesByPool(ctx)).byPool;
+    users = (await workspacesByPool(await ctx.kube(), ctx.signal)).byPool;
   } catch (e) {
     ctx.io.warn(`cannot tell which workspaces use the pools: ${(e as Error).message}`);
   }

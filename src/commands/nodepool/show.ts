@@ -1,21 +1,21 @@
 // `kaito nodepool show NAME`: one pool, with the workspaces that run on it.
 import type { CommandContext } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
-import { NodePools } from '../../azure/nodepools.js';
 import { workspacesByPool } from '../../azure/workspaces.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { poolWorkspaces, type PoolRow } from './common.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, o: { auth?: string }, args: unknown[]): Promise<number> {
   const name = String(args[0]);
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml', 'name'], 'table');
-  const pools = await NodePools.open(ctx, o.auth);
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.show, 'table');
+  const pools = await ctx.nodePools(o.auth);
   const pool = await pools.get(name, ctx.signal);
   // issue 17 item 5: naming something that does not exist is invalid input, exit 2 everywhere
   if (!pool) throw new UsageError(`node pool ${name} not found in ${pools.target.resourceGroup}/${pools.target.cluster}`, 'list the pools with `kaito nodepool list`');
   let byPool: Map<string, string[]> | undefined;
   try {
-    byPool = (await workspacesByPool(ctx)).byPool;
+    byPool = (await workspacesByPool(await ctx.kube(), ctx.signal)).byPool;
   } catch (e) {
     ctx.io.warn(`cannot tell which workspaces use the pool: ${(e as Error).message}`);
   }

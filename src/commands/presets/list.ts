@@ -2,9 +2,10 @@
 import type { CommandContext } from '../../cli/context.js';
 import { loadPresets, type Preset } from '../../core/presets.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, opts: { tunable?: boolean }): Promise<void> {
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'wide', 'json', 'yaml', 'name'], 'table');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.list, 'table');
   const rows = loadPresets().filter((p) => !opts.tunable || p.tunable);
   printResult<Preset>(ctx.io, format, {
     document: { presets: rows },

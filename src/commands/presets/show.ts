@@ -9,9 +9,10 @@ import { formatTable, parseOutputFormat, printResult } from '../../ui/printer.js
 import { contextLabel } from './list.js';
 import type { VmPrice } from '../shared/estimate.js';
 import { formatUsd } from '../../core/estimate/index.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, opts: { region?: string }, args: unknown[]): Promise<void> {
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml', 'name'], 'table');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.show, 'table');
   const name = String(args[0]);
   const preset = getPreset(name);
   if (!preset) {

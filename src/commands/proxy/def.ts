@@ -12,5 +12,5 @@ export function register(program: Command, h: Harness): void {
     .option('--api-key <file|->', 'require clients to send this key (Authorization: Bearer KEY); the key is read from FILE, or from stdin with -, never taken from the command line')
     .option('--endpoint <url>', 'forward to this base URL directly (skip Kubernetes)')
     .addOption(new Option('--via <transport>', 'how to reach the service').choices(['service-proxy', 'port-forward']).default('service-proxy'))
-    .action(h.lazy(() => import('./run.js')));
+    .action(h.lazy(() => import('./proxy.js')));
 }

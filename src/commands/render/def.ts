@@ -2,6 +2,14 @@ import type { Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
 import { addDeployFlags, addTuneFlags } from '../shared/flags.js';
 import { MAX_COST_FLAG, REGION_FLAG } from '../shared/estimate-flags.js';
+import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
+import type { OutputFormat } from '../../ui/output-format.js';
+
+/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
+export const OUTPUT = {
+  tune: ['yaml', 'json', 'name'],
+  deploy: ['yaml', 'json', 'name'],
+} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   const render = program
@@ -13,9 +21,13 @@ export function register(program: Command, h: Harness): void {
     .option('--estimate', 'also print the time and cost estimate on stderr (reads the first dataset URL and the Azure price)')
     .option(...MAX_COST_FLAG)
     .option(...REGION_FLAG)
+    .addHelpText('after', outputHelp(OUTPUT.tune))
+    .hook('preAction', refuseOtherOutput(OUTPUT.tune))
     .action(h.lazy(() => import('./tune.js')));
   addDeployFlags(render.command('deploy').description('render an inference Workspace'))
     .option('--output-dir <dir>', 'write one file per object instead of printing')
     .option('--kaito-version <v>', 'Kaito release to render for: 0.6, 0.10, 0.11 or 0.12 (default 0.12)')
+    .addHelpText('after', outputHelp(OUTPUT.deploy))
+    .hook('preAction', refuseOtherOutput(OUTPUT.deploy))
     .action(h.lazy(() => import('./deploy.js')));
 }

@@ -2,13 +2,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
-import { objectFileName, objectsToJSON, objectsToYAML, type KObject } from '../../core/render/index.js';
+import { objectFileName, objectsToJSON, objectsToYAML, type KubeObject } from '../../core/render/index.js';
 import { withYamlLib } from '../../core/yaml-lib.js';
 import { OperationError } from '../../errors.js';
 import { parseOutputFormat } from '../../ui/printer.js';
+import { OUTPUT } from './def.js';
 
-export async function emitObjects(ctx: CommandContext, objects: KObject[], outputDir: string | undefined): Promise<void> {
-  const format = parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
+export async function emitObjects(ctx: CommandContext, objects: KubeObject[], outputDir: string | undefined): Promise<void> {
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.tune, 'yaml');
   if (outputDir !== undefined) {
     // every text is made before the first file is written (making YAML may have to load the library first)
     const texts = await withYamlLib(() =>

@@ -1,7 +1,8 @@
 // kaito render tune: the manifests `kaito tune` would apply, without a cluster.
 import type { CommandContext } from '../../cli/context.js';
 import { renderOnlyContext } from '../shared/render-context.js';
-import { renderTuning, tuneInputFromFlags, type TuneFlags } from '../../core/render/index.js';
+import { renderTuning, type TuneFlags } from '../../core/render/index.js';
+import { tuneInput } from '../shared/flag-input.js';
 import { withYamlLib } from '../../core/yaml-lib.js';
 import { emitObjects } from './output.js';
 import { checkRegionFlag, enforceMaxCost, parseMaxCost, tuningEstimate } from '../shared/estimate.js';
@@ -18,7 +19,7 @@ export async function run(ctx: CommandContext, flags: TuneFlags & { outputDir?: 
   const { opts, plan } = local ? await local.planLocalDataset(ctx, flags, project.tune) : { opts: flags, plan: undefined };
   // pure steps: they are run again if a user's file needs the yaml library (not loaded at start-up)
   const { input, warnings } = await withYamlLib(() =>
-    tuneInputFromFlags(opts, project.tune, renderOnlyContext(ctx)),
+    tuneInput(opts, project.tune, renderOnlyContext(ctx)),
   );
   local?.addDataPullSecret(input, plan);
   if (plan) ctx.io.info(`note: \`kaito tune\` would validate ${plan.path} and push it as ${plan.image} (tuning.input.image); nothing was pushed`);

@@ -1,6 +1,14 @@
 import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
 import { collect } from '../shared/flags.js';
+import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
+import type { OutputFormat } from '../../ui/output-format.js';
+
+/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
+export const OUTPUT = {
+  status: ['text', 'json', 'yaml'],
+  env: ['text', 'json'],
+} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   const sb = program.command('sandbox').description('a local emulation of AKS + Kubernetes + Kaito over HTTPS, for rehearsal');
@@ -19,9 +27,13 @@ export function register(program: Command, h: Harness): void {
   sb.command('env')
     .description('print the export lines that point kaito and kubectl at the sandbox')
     .option('--state-dir <dir>', 'sandbox state directory (default ~/.kaito/sandbox)')
+    .addHelpText('after', outputHelp(OUTPUT.env))
+    .hook('preAction', refuseOtherOutput(OUTPUT.env))
     .action(h.lazy(() => import('./env.js')));
   sb.command('status')
     .description('is the sandbox running, where, with what')
     .option('--state-dir <dir>', 'sandbox state directory (default ~/.kaito/sandbox)')
+    .addHelpText('after', outputHelp(OUTPUT.status))
+    .hook('preAction', refuseOtherOutput(OUTPUT.status))
     .action(h.lazy(() => import('./status.js')));
 }

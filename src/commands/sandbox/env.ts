@@ -6,6 +6,7 @@ import { OperationError, UsageError } from '../../errors.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { shellQuote } from './start.js';
 import { alive, readState, stateDirOf } from './state.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, opts: { stateDir?: string }): Promise<number> {
   const dir = stateDirOf(opts.stateDir);
@@ -38,7 +39,7 @@ export async function run(ctx: CommandContext, opts: { stateDir?: string }): Pro
     writeFileSync(bundle, `${theirs.trimEnd()}\n${readFileSync(env.NODE_EXTRA_CA_CERTS, 'utf8')}`, { mode: 0o644 });
     env.NODE_EXTRA_CA_CERTS = bundle;
   }
-  const format = parseOutputFormat(ctx.globals.output, ['text', 'json'], 'text');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.env, 'text');
   printResult(ctx.io, format, {
     document: env,
     text: () => Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}\n`).join(''),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { alive, readState, stateDirOf } from './state.js';
+import { OUTPUT } from './def.js';
 
 function probe(url: string, ca: string | undefined, signal: AbortSignal): Promise<string | undefined> {
   return new Promise((resolve) => {
@@ -31,7 +32,7 @@ export async function run(ctx: CommandContext, opts: { stateDir?: string }): Pro
     ca = undefined;
   }
   const running = !!state && alive(state.pid) && !!(await probe(state.url, ca, ctx.signal));
-  const format = parseOutputFormat(ctx.globals.output, ['text', 'json', 'yaml'], 'text');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.status, 'text');
   const doc = { running, stateDir: dir, ...(state && running ? state : {}) };
   printResult(ctx.io, format, {
     document: doc,

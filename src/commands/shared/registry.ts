@@ -1,11 +1,11 @@
-// Builds a registry client for a command: the image reference (a usage error when it is bad), the credentials in
-// SPEC order (--registry-username + --registry-password-stdin, docker config, ACR Entra exchange, anonymous) and
-// --debug traces (redacted by ctx.debug; headers are never traced).
+// A registry client for a command: the image reference (a usage error when it is bad) and the login flags
+// (--registry-username + --registry-password-stdin) checked and read here; the command context's factory
+// (src/cli/factory.ts) builds the client with credentials in SPEC order (those flags, docker config, ACR Entra
+// exchange, anonymous) and --debug traces (redacted by ctx.debug; headers are never traced).
 import type { CommandContext } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
-import { resolveCredential } from '../../registry/auth.js';
-import { RegistryClient } from '../../registry/client.js';
-import { ReferenceError, isAcrRegistry, parseImageRef, type ImageRef } from '../../registry/reference.js';
+import type { RegistryClient } from '../../registry/client.js';
+import { ReferenceError, parseImageRef, type ImageRef } from '../../registry/reference.js';
 
 export interface RegistryFlags {
   registryUsername?: string;
@@ -31,27 +31,5 @@ export async function registryClient(ctx: CommandContext, ref: ImageRef, flags: 
     const { readSecretFromStdin } = await import('../../kube/secrets.js');
     password = await readSecretFromStdin(ctx.io.in, '--registry-password-stdin');
   }
-  const entraToken = isAcrRegistry(ref.registry, ctx.io.env.KAITO_ACR_HOSTS)
-    ? async () => {
-        const { sessionFromContext } = await import('../../azure/session.js');
-        const s = sessionFromContext(ctx);
-        const t = await s.credential.getToken(s.cloud.scope, { abortSignal: ctx.signal });
-        if (!t?.token) throw new Error('no token');
-        return t.token;
-      }
-    : undefined;
-  const credential = await resolveCredential(ref.registry, { username: flags.registryUsername, password, env: ctx.io.env, entraToken, debug: (m) => ctx.debug(m) });
-  ctx.debug(`registry ${ref.registry}: credentials from ${credential?.source ?? 'nowhere (anonymous)'}`);
-  const chunk = Number(ctx.io.env.KAITO_REGISTRY_CHUNK_BYTES);
-  const backoff = Number(ctx.io.env.KAITO_REGISTRY_BACKOFF_MS);
-  const { parseResolve, pinnedLookup } = await import('../../net/resolve.js');
-  return new RegistryClient(ref, {
-    credential,
-    lookup: pinnedLookup(parseResolve(ctx.io.env.KAITO_RESOLVE)),
-    env: ctx.io.env,
-    signal: ctx.signal,
-    debug: (m) => ctx.debug(m),
-    chunkSize: Number.isFinite(chunk) && chunk > 0 ? chunk : undefined,
-    backoffMs: Number.isFinite(backoff) && backoff >= 0 ? backoff : undefined,
-  });
+  return ctx.registry(ref, { username: flags.registryUsername, password });
 }

@@ -2,7 +2,7 @@
 // prints), reporting every preflight problem at once, applying with one line per object, and the -o document.
 import type { CommandContext } from '../../cli/context.js';
 import { parseDuration } from '../../core/duration.js';
-import { objectsToJSON, objectsToYAML, type KObject } from '../../core/render/index.js';
+import { objectsToJSON, objectsToYAML } from '../../core/render/index.js';
 import { UsageError } from '../../errors.js';
 import type { KubeClient, KubeObject } from '../../kube/index.js';
 import type { WaitResult } from '../../kube/wait.js';
@@ -10,7 +10,7 @@ import { applyWorkspaceObjects, discoverKaitoApi, resolveProvisioningMode, type 
 import { kaitoVersionAtLeast, type KaitoApi, type NodeProvisionerName, type ProvisioningMode } from '../../kube/kaito.js';
 import { releaseForVersion } from '../../core/kaito-release.js';
 import type { KaitoRelease } from '../../core/presets.js';
-import { nodepoolVmSize } from '../tune/nodepool.js';
+import { nodepoolVmSize } from '../../kube/nodepool-size.js';
 import { printResult, type OutputFormat } from '../../ui/printer.js';
 
 /** --timeout (and the like) as milliseconds; a bad value is a usage error naming the flag. */
@@ -22,7 +22,7 @@ export function parseDurationFlag(flag: string, value: string | undefined, examp
 }
 
 /** --dry-run=client: exactly what `kaito render` prints. */
-export function printManifests(ctx: CommandContext, format: OutputFormat | undefined, objects: KObject[], name: string): void {
+export function printManifests(ctx: CommandContext, format: OutputFormat | undefined, objects: KubeObject[], name: string): void {
   if (format === 'json') ctx.io.print(objectsToJSON(objects));
   else if (format === 'name') ctx.io.print(`workspace.kaito.sh/${name}\n`);
   else ctx.io.print(objectsToYAML(objects));
@@ -108,7 +108,14 @@ export async function clusterFacts(
   if (refusePool)
     problems.push(`${poolFlag} ${pool}: Kaito ${version} in NAP mode ignores existing pools (it buys a new GPU node for the workspace): drop --nodepool and use --instance-type SKU, or use a cluster in BYO mode`);
   if (pool && mode === 'nap' && !controller) ctx.io.warn(`${poolFlag} ${pool}: cannot tell the Kaito version (no controller Deployment labelled app.kubernetes.io/name=workspace found); Kaito 0.11+ in NAP mode would leave the pool idle and provision a new node`);
-  const found = pool ? await nodepoolVmSize(ctx, kube, pool) : undefined;
+  const found = pool ? await nodepoolVmSize(kube, pool, { signal: ctx.signal, fromAks: () => poolFromAks(ctx, pool) }) : undefined;
   if (pool && !found && !refusePool) problems.push(`${poolFlag} ${pool}: no such node pool (no Node labelled agentpool=${pool}); create it with \`kaito nodepool add ${pool} --instance-type SKU\` or list them with \`kaito nodepool list\``);
   return { api, mode, provisioner: controller?.provisioner, version, release: releaseForVersion(version), vmSize: found?.vmSize, problems };
+}
+
+/** A pool scaled to zero, asked of AKS when the cluster target is known (else: not found). */
+async function poolFromAks(ctx: CommandContext, pool: string): Promise<{ vmSize: string } | undefined> {
+  const t = ctx.target();
+  if (!t.subscription || !t.resourceGroup || !t.cluster) return undefined;
+  return (await ctx.nodePools()).get(pool, ctx.signal);
 }

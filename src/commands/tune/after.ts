@@ -8,7 +8,7 @@ import { describeResult, detectOverfitting, overfittingWarning, progressFromLog,
 import { OperationError, UsageError } from '../../errors.js';
 import { resourcePath, type KubeClient, type KubeList, type KubeObject } from '../../kube/index.js';
 import { mainContainerOf } from '../../kube/verdict.js';
-import { waitWithProgress } from '../../kube/wait-display.js';
+import { waitWithProgress } from '../shared/wait-display.js';
 
 export interface RunResult { trainLoss?: number; evalLoss?: number; overfitting?: boolean }
 export interface SavedRun { dir: string; files: string[]; adapter?: AdapterRef; deleted: boolean }
@@ -101,7 +101,7 @@ export async function afterSuccess(
   // save first; a folder that cannot be written keeps the workspace (and says how to delete it)
   const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '').replace('T', '-').replace('Z', '');
   const dir = resolve(o.cwd, o.logsDir ?? join('kaito-runs', `${o.name}-${stamp}`));
-  const { collect } = await import('../status/run.js');
+  const { collect } = await import('../status/status.js');
   const status = await collect(kube, { name: o.name, namespace: ns, apiVersion: o.apiVersion } as never, ctx.signal);
   const ws = await kube.getOptional<KubeObject & { tuning?: { output?: { image?: string; volume?: { persistentVolumeClaim?: { claimName?: string } } } } }>(resourcePath('Workspace', ns, o.name, o.apiVersion), { signal: ctx.signal });
   const adapter: AdapterRef = {};

@@ -2,6 +2,13 @@ import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
 import { addTuneFlags, addWaitFlags } from '../shared/flags.js';
 import { MAX_COST_FLAG, REGION_FLAG } from '../shared/estimate-flags.js';
+import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
+import type { OutputFormat } from '../../ui/output-format.js';
+
+/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
+export const OUTPUT = {
+  tune: ['yaml', 'json', 'name'],
+} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   const cmd = program.command('tune').description('submit a LoRA/QLoRA tuning Workspace (idempotent)');
@@ -13,5 +20,7 @@ export function register(program: Command, h: Harness): void {
     .option('--logs-dir <dir>', 'where --delete-after saves the run (default ./kaito-runs/<ws>-<time>/)')
     .option(...MAX_COST_FLAG)
     .option(...REGION_FLAG)
-    .action(h.lazy(() => import('./run.js')));
+    .addHelpText('after', outputHelp(OUTPUT.tune))
+    .hook('preAction', refuseOtherOutput(OUTPUT.tune))
+    .action(h.lazy(() => import('./tune.js')));
 }

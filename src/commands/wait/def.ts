@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
+import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
+import type { OutputFormat } from '../../ui/output-format.js';
+
+/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
+export const OUTPUT = {
+  wait: ['json', 'yaml', 'name'],
+} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   program
@@ -8,5 +15,7 @@ export function register(program: Command, h: Harness): void {
     .argument('[ws]', 'workspace (default: kaito.yaml current workspace)')
     .option('--for <what>', 'ready | succeeded | deleted | condition=NAME[=VALUE] (default: succeeded for tuning, ready for inference)')
     .option('--timeout <dur>', 'deadline (default 6h tuning, 90m inference)')
-    .action(h.lazy(() => import('./run.js')));
+    .addHelpText('after', outputHelp(OUTPUT.wait))
+    .hook('preAction', refuseOtherOutput(OUTPUT.wait))
+    .action(h.lazy(() => import('./wait.js')));
 }

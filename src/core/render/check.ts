@@ -6,12 +6,14 @@ import type { TrainingConfig } from '../training-config.js';
 import { tuningConfigMapProblems, workspaceAdmissionProblems } from '../validate.js';
 import { validateWorkspace } from '../kaito-webhook.js';
 import { KAITO_RELEASES, type KaitoRelease } from '../presets.js';
-import type { KObject, NodeProvisioning } from './types.js';
+import type { KubeObject, NodeProvisioning } from './types.js';
 
-/** ConfigMap -> the training config object its text was written from, so the check need not parse it back. */
-export const renderedTrainingConfigs = new WeakMap<KObject, TrainingConfig>();
-
-export function renderedProblems(objects: KObject[], mode: NodeProvisioning, kaitoRelease?: string): string[] {
+/**
+ * `trainingConfig`: the config the tuning ConfigMap's text was just written from. It was checked where it was
+ * made (core/render/flags.ts), so it is neither parsed back nor checked again here; without it, the ConfigMap's
+ * text is parsed and checked.
+ */
+export function renderedProblems(objects: KubeObject[], mode: NodeProvisioning, kaitoRelease?: string, trainingConfig?: TrainingConfig): string[] {
   const problems: string[] = [];
   const ws = objects.find((o) => o.kind === 'Workspace');
   for (const o of objects) problems.push(...objectSchemaProblems(o).map((p) => `${o.kind} ${o.metadata.name}: ${p}`));
@@ -22,13 +24,13 @@ export function renderedProblems(objects: KObject[], mode: NodeProvisioning, kai
     problems.push(...validateWorkspace(ws, mode, { version }).map((c) => `Workspace ${ws.metadata.name}: ${c.field ? `${c.field}: ` : ''}${c.message}`));
     const tuning = ws.tuning as { method?: 'lora' | 'qlora'; config?: string } | undefined;
     const cm = tuning?.config ? objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === tuning.config) : undefined;
-    if (cm && tuning?.method) problems.push(...tuningConfigMapProblems(cm, tuning.method, renderedTrainingConfigs.get(cm)));
+    if (cm && tuning?.method) problems.push(...tuningConfigMapProblems(cm, tuning.method, trainingConfig));
   }
   return problems;
 }
 
-export function assertRenderable(objects: KObject[], mode: NodeProvisioning, kaitoRelease?: string): KObject[] {
-  const problems = renderedProblems(objects, mode, kaitoRelease);
+export function assertRenderable(objects: KubeObject[], mode: NodeProvisioning, kaitoRelease?: string, trainingConfig?: TrainingConfig): KubeObject[] {
+  const problems = renderedProblems(objects, mode, kaitoRelease, trainingConfig);
   if (problems.length > 0) throw new Error(`rendered manifests would be rejected: ${problems.join('; ')}`);
   return objects;
 }

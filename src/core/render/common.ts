@@ -1,9 +1,9 @@
 // Pieces shared by the tuning and inference renderers.
 import { loadTemplate } from '../templates.js';
 import { canonical } from './serialize.js';
-import { MANAGED_BY, type KObject, type Placement } from './types.js';
+import { MANAGED_BY, type KubeObject, type Placement } from './types.js';
 
-export function baseMetadata(obj: KObject, name: string, namespace: string | undefined): void {
+export function baseMetadata(obj: KubeObject, name: string, namespace: string | undefined): void {
   obj.metadata.name = name;
   if (namespace) obj.metadata.namespace = namespace;
   obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [MANAGED_BY.key]: MANAGED_BY.value };
@@ -14,7 +14,7 @@ export function baseMetadata(obj: KObject, name: string, namespace: string | und
  * On a pool, every matchLabel must be a label its nodes already carry: Kaito (NAP) reuses a node only when
  * all matchLabels and the instance type match, and otherwise provisions a new one; BYO never schedules.
  */
-export function renderResource(ws: KObject, name: string, p: Placement): void {
+export function renderResource(ws: KubeObject, name: string, p: Placement): void {
   const matchLabels: Record<string, string> = p.nodepool ? { agentpool: p.nodepool } : { app: name };
   Object.assign(matchLabels, p.labels);
   const resource: Record<string, unknown> = { labelSelector: { matchLabels } };
@@ -29,7 +29,7 @@ export function placementInstanceType(p: Placement): string | undefined {
   return p.instanceType ?? p.nodepoolVmSize;
 }
 
-export function renderConfigMap(name: string, namespace: string | undefined, key: string, text: string): KObject {
+export function renderConfigMap(name: string, namespace: string | undefined, key: string, text: string): KubeObject {
   const cm = loadTemplate('configmap');
   baseMetadata(cm, name, namespace);
   cm.data = { [key]: text };

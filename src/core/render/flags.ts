@@ -1,10 +1,9 @@
 // Flags (+ kaito.yaml defaults) -> typed TuneInput / DeployInput. Used by `kaito render tune|deploy` and by
 // `kaito tune|deploy`, so both read flags identically. Every problem is collected and reported together
-// in one UsageError (exit 2), one line each naming the flag and the fix. Precedence: flag > kaito.yaml >
+// in one FlagProblems (the command turns it into a UsageError, exit 2: commands/shared/flag-input.ts), one line
+// each naming the flag and the fix. Precedence: flag > kaito.yaml >
 // default; a group of alternatives (dataset, output, placement) is taken from flags as a whole when any of
 // its flags is given, so a flag never combines with a conflicting file value.
-import { UsageError } from '../../errors.js';
-import type { ProjectConfig } from '../../config/project.js';
 import { fit, type FitResult } from '../fit.js';
 import { checkDatasetUrl, datasetFileNameProblem, checkDnsLabel, checkDnsSubdomain, checkImageRef, didYouMean, toDnsLabel } from '../names.js';
 import { DEFAULT_KAITO_RELEASE, KAITO_RELEASES, getPreset, getSku, loadPresets, loadSkus, presetAt, type KaitoRelease, type Preset, type TuningMethod } from '../presets.js';
@@ -16,7 +15,7 @@ import { parsePlacement, type PlacementFlags } from './placement.js';
 import { placementInstanceType } from './common.js';
 import {
   DEFAULT_API_VERSION, modelAccessSecretName, pushSecretName,
-  type AdapterInput, type ApiVersion, type DatasetSource, type DeployInput, type NodeProvisioning, type OutputTarget, type Placement, type TuneInput, type TuningConfigSource,
+  type AdapterInput, type ApiVersion, type DeployFileValues, type TuneFileValues, type DatasetSource, type DeployInput, type NodeProvisioning, type OutputTarget, type Placement, type TuneInput, type TuningConfigSource,
 } from './types.js';
 
 export interface TuneFlags extends PlacementFlags {
@@ -109,12 +108,20 @@ function nameFileValues(problems: string[], opts: object, file: object, section:
   });
 }
 
+/** What is wrong with the flags (and kaito.yaml values), all at once: the command reports it as a usage error. */
+export class FlagProblems extends Error {
+  readonly hint = 'fix the flags (or kaito.yaml values) above and run again (nothing was changed)';
+  constructor(
+    readonly problems: string[],
+    what: string,
+  ) {
+    super(problems.length === 1 ? problems[0] : `${problems.length} problems with the ${what} flags:`);
+    this.name = 'FlagProblems';
+  }
+}
+
 function fail(problems: string[], what: string): never {
-  throw new UsageError(
-    problems.length === 1 ? problems[0] : `${problems.length} problems with the ${what} flags:`,
-    'fix the flags (or kaito.yaml values) above and run again (nothing was changed)',
-    problems.length === 1 ? [] : problems,
-  );
+  throw new FlagProblems(problems, what);
 }
 
 function resolvePreset(name: string | undefined, problems: string[], flag = '--preset'): Preset | undefined {
@@ -205,7 +212,7 @@ function readConfigFile(path: string, ctx: FlagContext, problems: string[]): str
   }
 }
 
-export function tuneInputFromFlags(opts: TuneFlags, project: ProjectConfig['tune'] = {}, ctx: FlagContext): Parsed<TuneInput> {
+export function tuneInputFromFlags(opts: TuneFlags, project: TuneFileValues = {}, ctx: FlagContext): Parsed<TuneInput> {
   const problems: string[] = [];
   const warnings: string[] = [];
   const file = project ?? {};
@@ -312,7 +319,10 @@ export function tuneInputFromFlags(opts: TuneFlags, project: ProjectConfig['tune
       tuningConfig = { kind: 'rendered', config: cfg };
     }
   } else if (anyOverride) {
-    tuningConfig = { kind: 'rendered', config: applyOverrides(defaultTrainingConfig(method), overrides) };
+    const cfg = applyOverrides(defaultTrainingConfig(method), overrides);
+    // the one check of a rendered config (render's last gate does not repeat it)
+    problems.push(...checkTrainingConfig(cfg, method, 'the training flags'));
+    tuningConfig = { kind: 'rendered', config: cfg };
   }
   const batchSize = overrides.batchSize ?? configBatchSize(tuningConfig) ?? 1;
 
@@ -386,7 +396,7 @@ function pickPlacement(opts: PlacementFlags, file: { instanceType?: string; node
 
 const HF_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-export function deployInputFromFlags(opts: DeployFlags, project: ProjectConfig['deploy'] = {}, ctx: FlagContext): Parsed<DeployInput> {
+export function deployInputFromFlags(opts: DeployFlags, project: DeployFileValues = {}, ctx: FlagContext): Parsed<DeployInput> {
   const problems: string[] = [];
   const warnings: string[] = [];
   const file = project ?? {};

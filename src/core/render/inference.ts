@@ -4,10 +4,10 @@ import { loadTemplate } from '../templates.js';
 import { baseMetadata, renderConfigMap, renderResource } from './common.js';
 import { assertRenderable } from './check.js';
 import { canonical } from './serialize.js';
-import { INFERENCE_CONFIG_KEY, inferenceConfigMapName, type DeployInput, type KObject } from './types.js';
+import { INFERENCE_CONFIG_KEY, inferenceConfigMapName, type DeployInput, type KubeObject } from './types.js';
 
-export function renderInference(input: DeployInput): KObject[] {
-  const objects: KObject[] = [];
+export function renderInference(input: DeployInput): KubeObject[] {
+  const objects: KubeObject[] = [];
   const ws = loadTemplate('workspace-inference');
   ws.apiVersion = input.apiVersion;
   baseMetadata(ws, input.name, input.namespace);

@@ -1,5 +1,5 @@
 // Placement flags shared by tune and deploy: --instance-type, --nodepool, --labels, --node-provisioning.
-import { checkDnsLabel, checkLabelKey, checkLabelValue, isReservedLabelKey } from '../names.js';
+import { checkAksPoolName, checkLabelKey, checkLabelValue, isReservedLabelKey } from '../names.js';
 import type { NodeProvisioning, Placement } from './types.js';
 
 export interface PlacementFlags {
@@ -20,8 +20,17 @@ export interface PlacementContext {
   renderOnly?: boolean;
 }
 
-/** Parses `k=v,k2=v2` (the --labels syntax); problems name the flag. */
-export function parseLabels(raw: string | Record<string, unknown> | undefined, flag: string, problems: string[]): Record<string, string> {
+/** Why a label key may not be used here, or undefined. */
+export type ReservedKeyRule = (key: string) => string | undefined;
+
+/** Workspace labels: the keys Kaito sets itself (compat R3). */
+const KAITO_RESERVED: ReservedKeyRule = (k) => (isReservedLabelKey(k) ? 'is reserved by Kaito (it sets that key itself; compat R3): use a key of your own' : undefined);
+
+/**
+ * Parses `k=v,k2=v2` (the --labels syntax; a kaito.yaml mapping too) into Kubernetes labels; problems name the
+ * flag. The one label parser: workspace labels (Kaito's reserved keys) and AKS node pool labels (`reserved`).
+ */
+export function parseLabels(raw: string | Record<string, unknown> | undefined, flag: string, problems: string[], reserved: ReservedKeyRule = KAITO_RESERVED): Record<string, string> {
   const out: Record<string, string> = {};
   if (raw === undefined) return out;
   const pairs: Array<[string, string]> = [];
@@ -37,8 +46,9 @@ export function parseLabels(raw: string | Record<string, unknown> | undefined, f
   } else for (const [k, v] of Object.entries(raw)) pairs.push([k, String(v)]);
   for (const [k, v] of pairs) {
     const kp = checkLabelKey(k);
+    const why = kp ? undefined : reserved(k);
     if (kp) problems.push(`${flag}: label key "${k}" ${kp}`);
-    else if (isReservedLabelKey(k)) problems.push(`${flag}: label key "${k}" is reserved by Kaito (it sets that key itself; compat R3): use a key of your own`);
+    else if (why) problems.push(`${flag}: label key "${k}" ${why}`);
     const vp = checkLabelValue(v);
     if (vp) problems.push(`${flag}: label value "${v}" (key ${k}) ${vp}`);
     out[k] = v;
@@ -53,7 +63,7 @@ export function parsePlacement(f: PlacementFlags, ctx: PlacementContext, problem
   const it = name('--instance-type', 'instanceType');
   const p: Placement = { nodeProvisioning: mode, labels: parseLabels(f.labels, f.labelsFromFile ? `${f.labelsFromFile}.labels (kaito.yaml)` : '--labels', problems) };
   if (f.nodepool !== undefined) {
-    const why = checkNodepoolName(f.nodepool);
+    const why = checkAksPoolName(f.nodepool);
     if (why) problems.push(`${np} "${f.nodepool}" ${why}`);
     p.nodepool = f.nodepool;
     if (ctx.renderOnly) {
@@ -78,8 +88,3 @@ export function parsePlacement(f: PlacementFlags, ctx: PlacementContext, problem
   return p;
 }
 
-/** AKS Linux pool names: lower-case alphanumeric, starting with a letter, at most 12 characters. */
-export function checkNodepoolName(name: string): string | null {
-  if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) return 'is not an AKS pool name (lower-case letters and digits, starting with a letter, at most 12)';
-  return checkDnsLabel(name);
-}

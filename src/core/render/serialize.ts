@@ -2,7 +2,7 @@
 // whose keys are data (labels, annotations, matchLabels, ConfigMap data) sorted. Same input, same bytes.
 import { emitYAML } from '../yaml-emit.js';
 import { yamlLib } from '../yaml-lib.js';
-import type { KObject } from './types.js';
+import type { KubeObject } from './types.js';
 
 const ORDER = [
   'apiVersion', 'kind', 'metadata', 'name', 'namespace', 'labels', 'annotations',
@@ -31,7 +31,7 @@ export function canonical<T>(value: T, parentKey = ''): T {
   return out as T;
 }
 
-export function objectsToYAML(objects: KObject[]): string {
+export function objectsToYAML(objects: KubeObject[]): string {
   // core/yaml-emit.ts writes the same bytes for the usual shapes; the library handles anything else
   return objects
     .map((o) => {
@@ -42,11 +42,11 @@ export function objectsToYAML(objects: KObject[]): string {
 }
 
 /** A v1 List, as kubectl prints several objects with -o json. */
-export function objectsToJSON(objects: KObject[]): string {
+export function objectsToJSON(objects: KubeObject[]): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: {}, items: objects.map((o) => canonical(o)) }, null, 2) + '\n';
 }
 
 /** File name for --output-dir: <kind>-<name>.yaml */
-export function objectFileName(o: KObject): string {
+export function objectFileName(o: KubeObject): string {
   return `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`;
 }

@@ -3,12 +3,12 @@ import { createHash } from 'node:crypto';
 import { loadTemplate } from '../templates.js';
 import { trainingConfigToYAML } from '../training-config.js';
 import { baseMetadata, renderConfigMap, renderResource } from './common.js';
-import { assertRenderable, renderedTrainingConfigs } from './check.js';
+import { assertRenderable } from './check.js';
 import { canonical } from './serialize.js';
-import { TUNING_CONFIG_KEY, WORKSPACE_LABEL, tuningConfigMapName, type KObject, type TuneInput } from './types.js';
+import { TUNING_CONFIG_KEY, WORKSPACE_LABEL, tuningConfigMapName, type KubeObject, type TuneInput } from './types.js';
 
-export function renderTuning(input: TuneInput): KObject[] {
-  const objects: KObject[] = [];
+export function renderTuning(input: TuneInput): KubeObject[] {
+  const objects: KubeObject[] = [];
   const ws = loadTemplate('workspace-tuning');
   ws.apiVersion = input.apiVersion;
   baseMetadata(ws, input.name, input.namespace);
@@ -23,9 +23,7 @@ export function renderTuning(input: TuneInput): KObject[] {
     tuning.config = cmName;
     const raw = renderConfigMap(cmName, input.namespace, TUNING_CONFIG_KEY, text);
     (raw.metadata as { labels?: Record<string, string> }).labels = { ...(raw.metadata.labels ?? {}), [WORKSPACE_LABEL]: input.name };
-    const cm = canonical(raw);
-    renderedTrainingConfigs.set(cm, input.tuningConfig.config);
-    objects.push(cm);
+    objects.push(canonical(raw));
   }
   const d = input.dataset;
   if (d.kind === 'urls') tuning.input = { urls: [...d.urls] };
@@ -35,5 +33,5 @@ export function renderTuning(input: TuneInput): KObject[] {
   tuning.output = o.kind === 'image' ? { image: o.image, imagePushSecret: o.pushSecret } : { volumeSource: { persistentVolumeClaim: { claimName: o.claim } } };
   ws.tuning = tuning;
   objects.push(canonical(ws));
-  return assertRenderable(objects, input.placement.nodeProvisioning, input.kaitoRelease);
+  return assertRenderable(objects, input.placement.nodeProvisioning, input.kaitoRelease, input.tuningConfig.kind === 'rendered' ? input.tuningConfig.config : undefined);
 }

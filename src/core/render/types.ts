@@ -4,16 +4,10 @@ import type { Runtime, TuningMethod } from '../presets.js';
 import type { TrainingConfig } from '../training-config.js';
 
 export type ApiVersion = 'kaito.sh/v1beta1' | 'kaito.sh/v1alpha1';
-export const API_VERSIONS: ApiVersion[] = ['kaito.sh/v1beta1', 'kaito.sh/v1alpha1'];
 export const DEFAULT_API_VERSION: ApiVersion = 'kaito.sh/v1beta1';
 export type NodeProvisioning = 'nap' | 'byo';
 
-export interface KObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [field: string]: unknown;
-}
+export type { KubeObject } from '../kube-object.js';
 
 export interface Placement {
   nodeProvisioning: NodeProvisioning;
@@ -89,3 +83,36 @@ export const WORKSPACE_LABEL = 'kaito.sh/workspace';
 export const inferenceConfigMapName = (ws: string) => `${ws}-inference`;
 export const pushSecretName = (ws: string) => `${ws}-push`;
 export const modelAccessSecretName = (ws: string) => `${ws}-hf-token`;
+
+/** kaito.yaml's `tune:` section (src/config/project.ts loads and checks it): defaults under the flags. */
+export interface TuneFileValues {
+  preset?: string;
+  method?: 'lora' | 'qlora';
+  name?: string;
+  dataset?: string[];
+  datasetImage?: string;
+  datasetPvc?: string;
+  outputImage?: string;
+  pushSecret?: string;
+  outputPvc?: string;
+  instanceType?: string;
+  nodepool?: string;
+  labels?: Record<string, string>;
+  /** --eval-split: a fraction in (0, 0.5), kept as text like every scalar */
+  evalSplit?: string;
+  /** --delete-after on `kaito tune --wait` */
+  deleteAfter?: 'true' | 'false';
+  /** --logs-dir for --delete-after */
+  logsDir?: string;
+}
+
+/** kaito.yaml's `deploy:` section. */
+export interface DeployFileValues {
+  preset?: string;
+  name?: string;
+  instanceType?: string;
+  nodepool?: string;
+  labels?: Record<string, string>;
+  runtime?: 'vllm' | 'transformers';
+  modelAccessSecret?: string;
+}

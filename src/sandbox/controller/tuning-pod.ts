@@ -103,6 +103,16 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
   update((s) => terminateContainer(s, 'model-weights-downloader', 0));
   ctx.podLogs.end(ns, name, 'model-weights-downloader');
 
+  // an init container that exits 1: the pod fails with it (its log ends, a BackOff event names it)
+  const initContainerFailed = (c: string) => {
+    update((s) => {
+      terminateContainer(s, c, 1);
+      fail(s, `init container ${c} failed`);
+    });
+    ctx.podLogs.end(ns, name, c);
+    event('Warning', 'BackOff', `init container ${c} exited with code 1`);
+  };
+
   // init: data
   let records = 0;
   let fileName = 'dataset';
@@ -123,12 +133,7 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
       }
       if (got.status !== 200 || !got.body) {
         log(c, [`Failed to download ${url}, HTTP status code: ${got.status || '000'}, retrying (3/3)...`, `Failed to download ${url} after 3 attempts`]);
-        update((s) => {
-          terminateContainer(s, c, 1);
-          fail(s, `init container ${c} failed`);
-        });
-        ctx.podLogs.end(ns, name, c);
-        event('Warning', 'BackOff', `init container ${c} exited with code 1`);
+        initContainerFailed(c);
         return;
       }
       records = countRecords(fileName, got.body);
@@ -151,12 +156,7 @@ export async function runTuningPod(ctx: SandboxContext, pod: KObject, signal: Ab
     const pulled = await pullDataImage(ctx, t.input.image);
     if (pulled && 'error' in pulled) {
       log(c, [`+ skopeo copy --dest-decompress docker://${t.input.image} dir:/tmp/layout`, pulled.error]);
-      update((s) => {
-        terminateContainer(s, c, 1);
-        fail(s, `init container ${c} failed`);
-      });
-      ctx.podLogs.end(ns, name, c);
-      event('Warning', 'BackOff', `init container ${c} exited with code 1`);
+      initContainerFailed(c);
       return;
     }
     fileName = pulled ? pulled.fileName : 'train.jsonl';

@@ -68,11 +68,6 @@ export function byKey(key: string): ResourceDef | undefined {
   return RESOURCES.find((r) => r.key === key);
 }
 
-export function byKind(apiVersion: string, kind: string): ResourceDef | undefined {
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  return RESOURCES.find((r) => r.group === group && r.kind === kind && r.versions.includes(version));
-}
-
 export function apiVersionOf(r: ResourceDef, version = r.versions[0]): string {
   return r.group ? `${r.group}/${version}` : version;
 }

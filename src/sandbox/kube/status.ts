@@ -38,10 +38,6 @@ export function status(code: number, reason: string, message: string, details?: 
   return s;
 }
 
-export function successStatus(details?: StatusDetails): Record<string, unknown> {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
-}
-
 export const notFound = (plural: string, name: string, group = '') =>
   new ApiError(404, 'NotFound', `${plural}${group ? '.' + group : ''} "${name}" not found`, { name, group: group || undefined, kind: plural });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fit, inferenceFit, trainingEstimate } from '../../../src/core/fit.js';
 import { checkDatasetUrl, checkImageRef, didYouMean, toDnsLabel } from '../../../src/core/names.js';
 import { getPreset, getSku, loadPresets, loadSkus, type Preset } from '../../../src/core/presets.js';
-import { objectsToJSON, objectsToYAML, renderTuning, tuneInputFromFlags, type KObject } from '../../../src/core/render/index.js';
+import { objectsToJSON, objectsToYAML, renderTuning, tuneInputFromFlags, type KubeObject } from '../../../src/core/render/index.js';
 import { schemaProblems, WORKSPACE_SCHEMA } from '../../../src/core/schema.js';
 import { workspaceAdmissionProblems, tuningConfigMapProblems } from '../../../src/core/validate.js';
 import { ctxFor } from './render-helpers.js';
@@ -90,9 +90,9 @@ describe('names', () => {
 });
 
 describe('schema and admission', () => {
-  const ws = (): KObject => ({ apiVersion: 'kaito.sh/v1beta1', kind: 'Workspace', metadata: { name: 'w' }, resource: { instanceType: 'Standard_NC24ads_A100_v4', labelSelector: { matchLabels: { app: 'w' } } }, tuning: { preset: { name: 'phi-4' }, method: 'qlora', input: { urls: ['https://e.com/x'] }, output: { image: 'r/x:1', imagePushSecret: 's' } } });
+  const ws = (): KubeObject => ({ apiVersion: 'kaito.sh/v1beta1', kind: 'Workspace', metadata: { name: 'w' }, resource: { instanceType: 'Standard_NC24ads_A100_v4', labelSelector: { matchLabels: { app: 'w' } } }, tuning: { preset: { name: 'phi-4' }, method: 'qlora', input: { urls: ['https://e.com/x'] }, output: { image: 'r/x:1', imagePushSecret: 's' } } });
   it('flags fields the API server would prune and wrong types', () => {
-    const w = ws() as KObject & { tuning: Record<string, unknown> };
+    const w = ws() as KubeObject & { tuning: Record<string, unknown> };
     w.tuning.output = { volume: {} };
     (w as Record<string, unknown>).spec = {};
     (w.resource as Record<string, unknown>).count = '1';
@@ -105,7 +105,7 @@ describe('schema and admission', () => {
     const check = (mut: (w: Record<string, any>) => void, mode?: 'nap' | 'byo') => {
       const w = ws() as Record<string, any>;
       mut(w);
-      return workspaceAdmissionProblems(w as KObject, { nodeProvisioning: mode }).join('\n');
+      return workspaceAdmissionProblems(w as KubeObject, { nodeProvisioning: mode }).join('\n');
     };
     expect(check(() => {})).toBe('');
     expect(check((w) => (w.metadata.name = 'Bad'))).toMatch(/metadata.name/);
@@ -133,7 +133,7 @@ describe('schema and admission', () => {
     expect(check((w) => { delete w.tuning; w.inference = { preset: { name: 'p' }, template: {} }; })).toMatch(/exactly one of preset and template/);
   });
   it('checks tuning ConfigMaps', () => {
-    const cm = (text: string): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'training_config.yaml': text } });
+    const cm = (text: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'training_config.yaml': text } });
     expect(tuningConfigMapProblems(cm('training_config:\n  QuantizationConfig: {load_in_4bit: true}\n'), 'qlora')).toEqual([]);
     expect(tuningConfigMapProblems(cm('training_config:\n  TrainingArguments: {output_dir: /tmp/x}\n'), 'lora').join()).toMatch(/under \/mnt/);
   });
@@ -150,6 +150,6 @@ describe('determinism and serialisation', () => {
   it('-o json is a v1 List', () => {
     const j = JSON.parse(objectsToJSON(renderTuning(tuneInputFromFlags(flags, {}, ctxFor({})).input)));
     expect(j.kind).toBe('List');
-    expect(j.items.map((o: KObject) => o.kind)).toEqual(['ConfigMap', 'Workspace']);
+    expect(j.items.map((o: KubeObject) => o.kind)).toEqual(['ConfigMap', 'Workspace']);
   });
 });

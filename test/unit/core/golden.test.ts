@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { renderedProblems } from '../../../src/core/render/index.js';
-import type { KObject } from '../../../src/core/render/types.js';
+import type { KubeObject } from '../../../src/core/render/types.js';
 import { goldenCases } from './golden-cases.js';
 import { renderCase } from './render-helpers.js';
 
@@ -25,7 +25,7 @@ describe('golden manifests', () => {
       expect(existsSync(file), `missing ${file}: run with UPDATE_GOLDEN=1`).toBe(true);
       expect(yaml).toBe(readFileSync(file, 'utf8'));
       // every golden document is also schema-clean and admissible
-      const docs = YAML.parseAllDocuments(yaml).map((d) => d.toJS() as KObject);
+      const docs = YAML.parseAllDocuments(yaml).map((d) => d.toJS() as KubeObject);
       expect(renderedProblems(docs, c.mode ?? 'nap')).toEqual([]);
     });
   }

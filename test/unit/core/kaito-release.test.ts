@@ -5,7 +5,9 @@ import { UsageError } from '../../../src/errors.js';
 import { modelAccessSecretProblem, parseKaitoRelease, releaseForVersion, releaseSkuProblem, versionProblems } from '../../../src/core/kaito-release.js';
 import { datasetFileNameProblem, isReservedLabelKey } from '../../../src/core/names.js';
 import { KAITO_RELEASES, getPreset, loadPresets, presetAt } from '../../../src/core/presets.js';
-import { deployInputFromFlags, tuneInputFromFlags, type DeployFlags, type TuneFlags } from '../../../src/core/render/index.js';
+import type { DeployFlags, TuneFlags } from '../../../src/core/render/index.js';
+// core reports FlagProblems; the command turns them into the usage error a user sees (exit 2)
+import { deployInput as deployInputFromFlags, tuneInput as tuneInputFromFlags } from '../../../src/commands/shared/flag-input.js';
 import { outputDirProblem } from '../../../src/core/training-config.js';
 import { workspaceAdmissionProblems } from '../../../src/core/validate.js';
 import { datasetsDir } from '../../../src/paths.js';

@@ -2,7 +2,9 @@
 // and all problems of one invocation are reported together.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { deployInputFromFlags, tuneInputFromFlags, type DeployFlags, type TuneFlags } from '../../../src/core/render/index.js';
+import type { DeployFlags, TuneFlags } from '../../../src/core/render/index.js';
+// core reports FlagProblems; the command turns them into the usage error a user sees (exit 2)
+import { deployInput as deployInputFromFlags, tuneInput as tuneInputFromFlags } from '../../../src/commands/shared/flag-input.js';
 import { ctxFor } from './render-helpers.js';
 
 const tuneOk: TuneFlags = { preset: 'phi-3-mini-128k-instruct', dataset: ['https://example.com/d.parquet'], outputImage: 'myacr.azurecr.io/out:1', pushSecret: 'push' };

@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error plain .mjs build script without type declarations
 import { catalogSnapshot, SNAPSHOT_DIRS } from '../../../scripts/catalog-snapshot.mjs';
 import { packageRoot } from '../../../src/paths.js';
-import { setSnapshotPath, snapshotDoc } from '../../../src/core/snapshot.js';
+import { setSnapshotPath } from '../../../src/catalog/files.js';
+import { snapshotDoc } from '../../../src/core/snapshot.js';
 
 type Snap = { format: 1; files: Record<string, { text: string; doc: unknown }> };
 const root = packageRoot();
@@ -52,7 +53,8 @@ describe('catalog snapshot', () => {
     const load = async () => {
       const { vi } = await import('vitest');
       vi.resetModules();
-      const snapMod = await import('../../../src/core/snapshot.js');
+      // the fresh core modules get the file catalog installed again by a fresh src/catalog/files.js
+      const snapMod = await import('../../../src/catalog/files.js');
       return { snapMod, presets: await import('../../../src/core/presets.js'), templates: await import('../../../src/core/templates.js') };
     };
     const file = join(dir, 'catalog2.json');

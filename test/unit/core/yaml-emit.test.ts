@@ -4,7 +4,7 @@
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { canonical, deployInputFromFlags, renderInference, renderTuning, tuneInputFromFlags } from '../../../src/core/render/index.js';
-import type { KObject } from '../../../src/core/render/types.js';
+import type { KubeObject } from '../../../src/core/render/types.js';
 import { emitYAML } from '../../../src/core/yaml-emit.js';
 import { goldenCases } from './golden-cases.js';
 import { ctxFor } from './render-helpers.js';
@@ -21,7 +21,7 @@ describe('yaml-emit', () => {
   it('writes every golden render itself, byte for byte as the library', () => {
     let docs = 0;
     for (const c of goldenCases()) {
-      let objects: KObject[];
+      let objects: KubeObject[];
       if (c.kind === 'tune') {
         const { input } = tuneInputFromFlags(c.flags, {}, ctxFor(c));
         objects = renderTuning(input);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopback } from '../../../src/commands/proxy/run.js';
+import { isLoopback } from '../../../src/commands/proxy/proxy.js';
 import { paramsFromFlags } from '../../../src/inference/params.js';
 import { normalizeEndpoint } from '../../../src/inference/transport.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createContext } from '../../../src/cli/context.js';
 import type { GlobalOptions } from '../../../src/cli/globals.js';
-import { run, type InitOptions } from '../../../src/commands/init/run.js';
+import { run, type InitOptions } from '../../../src/commands/init/init.js';
 import type { InitSources } from '../../../src/commands/init/sources.js';
 import { createIOStreams } from '../../../src/ui/iostreams.js';
 import { createScriptedPrompter, type ScriptedAnswer, type ScriptedPrompter } from '../../../src/ui/prompts.js';

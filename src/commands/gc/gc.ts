@@ -4,18 +4,19 @@
 //   region, priceSource, unavailable, skipped: [...], deleted}. $/h: Linux pay-as-you-go (src/commands/shared/estimate.ts vmPrice).
 import type { CommandContext } from '../../cli/context.js';
 import { CLI_MANAGED, costOrphans, findOrphans, type GcCost, type GcPrice, stringsIn, type GcObject, type GcPool, type Orphan } from '../../core/gc.js';
-import { kubeFromContext, resourcePath, type KubeClient, type KubeList } from '../../kube/index.js';
+import { resourcePath, type KubeClient, type KubeList } from '../../kube/index.js';
 import { discoverKaitoApi } from '../../kube/kaito.js';
 import { KubeApiError } from '../../kube/errors.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { formatUsd } from '../../core/estimate/index.js';
+import { OUTPUT } from './def.js';
 
 const NODECLAIMS = '/apis/karpenter.sh/v1/nodeclaims';
 const NODEPOOLS = '/apis/karpenter.sh/v1/nodepools';
 
 export async function run(ctx: CommandContext, opts: { allNamespaces?: boolean }): Promise<number> {
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml'], 'table');
-  const kube = kubeFromContext(ctx);
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.gc, 'table');
+  const kube = await ctx.kube();
   const api = await discoverKaitoApi(kube, ctx.signal);
   const skipped: string[] = [];
   const ns = opts.allNamespaces ? undefined : kube.namespace;
@@ -47,8 +48,7 @@ export async function run(ctx: CommandContext, opts: { allNamespaces?: boolean }
     if (ctx.globals.yes) doDelete = true;
     else if (ctx.io.canPrompt && format === 'table') {
       printTable(ctx, items, cost);
-      const { createTerminalPrompter } = await import('../../ui/prompts.js');
-      doDelete = await createTerminalPrompter(ctx.io, ctx.signal).confirm({ message: `Delete these ${items.length} object(s)?`, default: false });
+      doDelete = await ctx.prompter().confirm({ message: `Delete these ${items.length} object(s)?`, default: false });
     }
   }
   const deleted = new Set<Orphan>();
@@ -119,8 +119,7 @@ async function remove(ctx: CommandContext, kube: KubeClient, o: Orphan): Promise
   const what = `${o.kind.toLowerCase()}/${o.name}`;
   try {
     if (o.kind === 'AgentPool') {
-      const { deletePool } = await import('../../azure/nodepools.js');
-      await deletePool(ctx, o.name, { wait: false });
+      await (await ctx.nodePools()).delete(o.name, { wait: false, signal: ctx.signal });
     } else if (o.kind === 'NodePool') {
       await kube.request('DELETE', `${NODEPOOLS}/${encodeURIComponent(o.name)}`, { signal: ctx.signal, retry: true }).catch((e) => {
         if (!(e instanceof KubeApiError && e.code === 404)) throw e;
@@ -142,8 +141,7 @@ async function readAgentPools(ctx: CommandContext, skipped: string[]): Promise<G
     return undefined;
   }
   try {
-    const { NodePools } = await import('../../azure/nodepools.js');
-    const pools = await (await NodePools.open(ctx)).list(ctx.signal);
+    const pools = await (await ctx.nodePools()).list(ctx.signal);
     return pools.map((p) => ({ name: p.name, vmSize: p.vmSize, gpus: p.gpus, count: p.count, createdByKaito: p.createdByKaito, kaitoWorkspace: p.kaitoWorkspace, nodeLabels: p.nodeLabels }));
   } catch (e) {
     skipped.push(`AKS agent pools: ${(e as Error).message.split('\n')[0]}`);

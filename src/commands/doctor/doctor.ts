@@ -18,6 +18,7 @@ import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import type { CheckGroup, CheckReport } from './check.js';
 import { azureChecks, type AzureCheckOptions } from './checks-azure.js';
 import { kubeChecks } from './checks-kube.js';
+import { OUTPUT } from './def.js';
 
 /** Check groups, in order. Add a group here to extend doctor. */
 export function checkGroups(opts: AzureCheckOptions & { images?: boolean; imageTimeout?: string } = {}): CheckGroup<any>[] {
@@ -25,7 +26,7 @@ export function checkGroups(opts: AzureCheckOptions & { images?: boolean; imageT
 }
 
 export async function run(ctx: CommandContext, opts: AzureCheckOptions & { images?: boolean; imageTimeout?: string } = {}): Promise<number> {
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'json', 'yaml'], 'table');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.doctor, 'table');
   if (opts.imageTimeout !== undefined && !opts.images) throw new UsageError('--image-timeout only applies with --images', 'add --images, or drop --image-timeout');
   const reports: CheckReport[] = [];
   const human = format === 'table';

@@ -3,8 +3,9 @@
 // -o name workspace.kaito.sh/NAME. --watch reprints whenever the workspace or its pods change.
 import type { CommandContext } from '../../cli/context.js';
 import { describeResult, formatProgress, overfittingWarning, progressFromLog, type TrainingProgress } from '../../core/trainlog/index.js';
-import { kubeFromContext, resourcePath, type KubeClient, type KubeList, type KubeObject } from '../../kube/index.js';
-import { resolveWorkspace, type ResolvedWorkspace } from '../../kube/resolve.js';
+import { resourcePath, type KubeClient, type KubeList, type KubeObject } from '../../kube/index.js';
+import { workspaceFor } from '../shared/workspace.js';
+import type { ResolvedWorkspace } from '../../kube/resolve.js';
 import { summarize, type WorkspaceSummary } from '../../kube/summary.js';
 import { mainContainerOf } from '../../kube/verdict.js';
 import { watchCollection } from '../../kube/watch.js';
@@ -14,20 +15,19 @@ import { OperationError } from '../../errors.js';
 import { parseOutputFormat, printResult, toJSON, type OutputFormat } from '../../ui/printer.js';
 import { workspaceNotFound } from '../../kube/workspace.js';
 import { costLines, tuningCost, type StatusCost } from './cost.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, opts: { watch?: boolean }, args: unknown[]): Promise<number> {
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'wide', 'json', 'yaml', 'name'], 'table');
-  const kube = kubeFromContext(ctx);
-  const ws = await resolveWorkspace(ctx, kube, args[0] as string | undefined);
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.status, 'table');
+  const kube = await ctx.kube();
+  const ws = await workspaceFor(ctx, kube, args[0] as string | undefined);
   const show = async () => {
-    const s = await collect(kube, ws, ctx.signal);
+    const { summary: s, progress } = await collectWithProgress(kube, ws, ctx.signal);
     // issue 14: elapsed cost, projection and actual vs estimate of a tuning workspace (one-shot status only)
     let cost: StatusCost | undefined;
     if (s.type === 'tuning' && format !== 'name') cost = await tuningCost(ctx, kube, s);
     const shown = cost ? ({ ...s, cost } as WorkspaceSummary) : s;
-    const parsed = progressOf.get(s);
-    if (parsed) progressOf.set(shown, parsed); // the overfitting warning reads the parsed log of what is shown
-    print(ctx, format, shown, cost);
+    print(ctx, format, shown, progress, cost);
   };
   if (!opts.watch) {
     await show();
@@ -38,13 +38,14 @@ export async function run(ctx: CommandContext, opts: { watch?: boolean }, args: 
   let last = '';
   const onChange = () => {
     pending = pending.then(async () => {
-      const s = await collect(kube, ws, ctx.signal).catch(() => undefined);
-      if (!s) return;
+      const c = await collectWithProgress(kube, ws, ctx.signal).catch(() => undefined);
+      if (!c) return;
+      const s = c.summary;
       const key = JSON.stringify({ ...s, age: '' });
       if (key === last) return;
       last = key;
       if (format === 'json') ctx.io.print(JSON.stringify(s) + '\n');
-      else print(ctx, format, s);
+      else print(ctx, format, s, c.progress);
     });
   };
   await Promise.race([
@@ -55,6 +56,11 @@ export async function run(ctx: CommandContext, opts: { watch?: boolean }, args: 
 }
 
 export async function collect(kube: KubeClient, ws: ResolvedWorkspace, signal: AbortSignal): Promise<WorkspaceSummary> {
+  return (await collectWithProgress(kube, ws, signal)).summary;
+}
+
+/** The summary and the parsed trainer log behind it (for the result line and the overfitting warning). */
+async function collectWithProgress(kube: KubeClient, ws: ResolvedWorkspace, signal: AbortSignal): Promise<{ summary: WorkspaceSummary; progress?: TrainingProgress }> {
   // one round trip for the workspace and everything named after it (issue 16: requests in parallel); the
   // Job or the Service that does not apply to its kind is dropped unread
   const objectsOf = Promise.all([
@@ -88,17 +94,13 @@ export async function collect(kube: KubeClient, ws: ResolvedWorkspace, signal: A
   const summary = summarize(obj, { pods, job, service, server: kube.server, progress });
   const gpus = await gpusOf;
   if (gpus) summary.gpus = gpus;
-  if (progress) progressOf.set(summary, progress);
-  return summary;
+  return { summary, progress };
 }
 
-/** The parsed trainer log behind a summary (for the result line and the overfitting warning). */
-const progressOf = new WeakMap<WorkspaceSummary, TrainingProgress>();
-
-function print(ctx: CommandContext, format: OutputFormat, s: WorkspaceSummary, cost?: StatusCost): void {
+function print(ctx: CommandContext, format: OutputFormat, s: WorkspaceSummary, progress?: TrainingProgress, cost?: StatusCost): void {
   if (format === 'table' || format === 'wide') {
     ctx.io.print(describe(s, format === 'wide') + (cost ? costLines(cost).map((l, i) => `${(i === 0 ? 'Cost:' : '').padEnd(14)}${l}\n`).join('') : ''));
-    const p = progressOf.get(s);
+    const p = progress;
     const warning = p && s.progress?.evalLoss !== undefined ? overfittingWarning(p) : undefined;
     if (warning) ctx.io.warn(warning);
     for (const w of s.gpus ? sampleWarnings(s.gpus) : []) ctx.io.warn(w);

@@ -13,17 +13,19 @@ import { renderOnlyContext } from '../shared/render-context.js';
 import { byoNodeProblem, nodesMatching } from '../../kube/gpu-nodes.js';
 import { kaitoVersionAtLeast } from '../../kube/kaito.js';
 import { applyAndReport, clusterFacts, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
-import { deployInputFromFlags, renderInference, type DeployFlags, type DeployInput, type FlagContext } from '../../core/render/index.js';
+import { renderInference, type DeployFlags, type DeployInput, type FlagContext } from '../../core/render/index.js';
+import { deployInput } from '../shared/flag-input.js';
 import { withMaxLoraRank } from '../../core/render/inference.js';
 import { UsageError } from '../../errors.js';
-import { kubeFromContext, type KubeClient, type KubeObject } from '../../kube/index.js';
+import { type KubeClient, type KubeObject } from '../../kube/index.js';
 import { readSecretFromStdin } from '../../kube/secrets.js';
-import { waitWithProgress } from '../../kube/wait-display.js';
+import { waitWithProgress } from '../shared/wait-display.js';
 import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
 import { discoverKaitoApi, exists } from '../../kube/workspace.js';
 import { parseOutputFormat } from '../../ui/printer.js';
 import { registerSecret } from '../../ui/redact.js';
 import { resolveFromTuning } from './from-tuning.js';
+import { OUTPUT } from './def.js';
 
 interface Opts extends DeployFlags {
   dryRun?: 'client' | 'server';
@@ -33,7 +35,7 @@ interface Opts extends DeployFlags {
 
 export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const project = ctx.project().config;
-  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
+  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, OUTPUT.deploy, 'yaml');
   const timeoutMs = parseDurationFlag('--timeout', opts.timeout);
   if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run', 'drop one of them');
   const readFile = (p: string) => readFileSync(p, 'utf8');
@@ -42,18 +44,18 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   if (opts.dryRun === 'client') {
     let fromTuning: (FlagContext['fromTuning'] & { loraRank?: number }) | undefined;
     if (opts.fromTuning !== undefined) {
-      const kube = kubeFromContext(ctx);
+      const kube = await ctx.kube();
       const api = await discoverKaitoApi(kube, ctx.signal);
       fromTuning = await resolveFromTuning(kube, opts.fromTuning, api.apiVersion, ctx.signal);
     }
-    const { input, warnings } = deployInputFromFlags(opts, project.deploy, renderOnlyContext(ctx, { fromTuning }));
+    const { input, warnings } = deployInput(opts, project.deploy, renderOnlyContext(ctx, { fromTuning }));
     for (const w of warnings) ctx.io.warn(w);
     input.inferenceConfig = withMaxLoraRank(input.inferenceConfig, fromTuning?.loraRank); // compat R20a
     printManifests(ctx, format, renderInference(input), input.name);
     return 0;
   }
 
-  const kube = kubeFromContext(ctx);
+  const kube = await ctx.kube();
   const ns = kube.namespace;
   // 1. what the cluster runs, and what --from-tuning / --nodepool refer to
   const { api, mode, vmSize, release, version, problems: clusterProblems } = await clusterFacts(ctx, kube, opts, project.deploy);
@@ -72,9 +74,9 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   problems.push(...clusterProblems);
 
   // 2. flags -> input, the same path as render
-  let parsed: ReturnType<typeof deployInputFromFlags> | undefined;
+  let parsed: ReturnType<typeof deployInput> | undefined;
   try {
-    parsed = deployInputFromFlags(opts, project.deploy, {
+    parsed = deployInput(opts, project.deploy, {
       namespace: ns,
       detectedNodeProvisioning: mode,
       nodepoolVmSize: vmSize,

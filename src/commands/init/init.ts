@@ -9,12 +9,13 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { evalSplitProblem } from '../../core/training-config.js';
 import { isTruthyEnv } from '../../ui/iostreams.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
-import { createTerminalPrompter, type Prompter } from '../../ui/prompts.js';
+import type { Prompter } from '../../ui/prompts.js';
 import type { AnswerKey, InitAnswers } from './answers.js';
 import { liveSources } from './live-sources.js';
 import { nextSteps } from './next-steps.js';
 import type { InitSources } from './sources.js';
 import { runWizard, type WizardResult } from './wizard.js';
+import { OUTPUT } from './def.js';
 
 /** The flags of `kaito init` (def.ts): one per answer that is not a global flag, and how to run. */
 export type InitOptions = Pick<InitAnswers, 'preset' | 'method' | 'dataset' | 'datasetImage' | 'datasetPvc' | 'outputImage' | 'pushSecret' | 'outputPvc' | 'instanceType' | 'nodepool' | 'workspace'> & {
@@ -35,7 +36,7 @@ export interface InitDeps {
 
 export async function run(ctx: CommandContext, opts: InitOptions, _args: unknown[] = [], deps: InitDeps = {}): Promise<number> {
   const { io, globals: g } = ctx;
-  const format = parseOutputFormat(g.output, ['yaml', 'json'], 'text');
+  const format = parseOutputFormat(g.output, OUTPUT.init, 'text');
   const cwd = deps.cwd ?? process.cwd();
   const path = projectConfigPath(g.config ?? io.env.KAITO_CONFIG, cwd);
   const shown = relative(cwd, path) || path;
@@ -44,7 +45,7 @@ export async function run(ctx: CommandContext, opts: InitOptions, _args: unknown
     const why = evalSplitProblem(opts.evalSplit);
     if (why) throw new UsageError(`--eval-split ${why} (got "${opts.evalSplit}")`, 'pass e.g. --eval-split 0.1, or drop it; nothing was written');
   }
-  const prompter = deps.prompter ?? (io.canPrompt ? createTerminalPrompter(io, ctx.signal) : undefined);
+  const prompter = deps.prompter ?? (io.canPrompt ? ctx.prompter() : undefined);
 
   // 1. An existing file: ask before overwriting it (before the questions, not after them)
   let existing: ProjectConfig = {};
@@ -100,6 +101,9 @@ export async function run(ctx: CommandContext, opts: InitOptions, _args: unknown
       debug: (m) => ctx.debug(m),
       warn: (m) => io.warn(m),
       info: (m) => io.info(io.color.dim(m)),
+      kube: (target) => ctx.kube(target),
+      // one try per request: the wizard's lists must not hang on a throttled subscription
+      arm: () => ctx.arm(opts.auth, { armEndpoint: flags.armEndpoint ?? defaults.armEndpoint, maxRetries: 1 }),
     });
 
   const result = await runWizard({

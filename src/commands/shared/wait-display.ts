@@ -1,18 +1,18 @@
 // What a waiting user sees: on a TTY one live ora line with the phase (and, while training, step x/y
 // and loss from the trainer's log); off a TTY one plain stderr line per phase change.
 // Used by `kaito wait`, `kaito tune --wait` and `kaito deploy --wait`.
-import type { CommandContext } from '../cli/context.js';
-import { formatDuration } from '../core/duration.js';
-import { applyEvent, describeTraining, emptyProgress, LineSplitter, parseTrainerLine, type TrainingProgress } from '../core/trainlog/index.js';
-import type { KubeClient } from './client.js';
-import { streamLogs } from './logs.js';
-import { mainContainerOf, waitForWorkspace, type Phase, type WaitOptions, type WaitResult } from './wait.js';
+import type { CommandContext } from '../../cli/context.js';
+import { formatDuration } from '../../core/duration.js';
+import { applyEvent, describeTraining, emptyProgress, LineSplitter, parseTrainerLine, type TrainingProgress } from '../../core/trainlog/index.js';
+import type { KubeClient } from '../../kube/client.js';
+import { streamLogs } from '../../kube/logs.js';
+import { mainContainerOf, waitForWorkspace, type Phase, type WaitOptions, type WaitResult } from '../../kube/wait.js';
 
 interface Spinner { text: string; start(): Spinner; stop(): Spinner; succeed(t?: string): Spinner; fail(t?: string): Spinner }
 
 export async function waitWithProgress(ctx: CommandContext, kube: KubeClient, o: Omit<WaitOptions, 'onPhase' | 'signal'>): Promise<WaitResult> {
   const ns = o.namespace ?? kube.namespace;
-  const started = Date.now();
+  const started = ctx.now();
   let spinner: Spinner | undefined;
   if (ctx.io.canAnimate) {
     const { default: ora } = await import('ora');
@@ -25,7 +25,7 @@ export async function waitWithProgress(ctx: CommandContext, kube: KubeClient, o:
   let followedPod: string | undefined;
   const render = () => {
     const what = phase === 'training' ? describeTraining(progress) : phase ?? 'waiting';
-    return `${o.name}: ${what}${detail && phase !== 'training' ? ` (${detail})` : ''} [${formatDuration(Date.now() - started)}]`;
+    return `${o.name}: ${what}${detail && phase !== 'training' ? ` (${detail})` : ''} [${formatDuration(ctx.now() - started)}]`;
   };
   // the elapsed time ticks even while nothing changes (a local timer: no requests)
   const ticker = spinner ? setInterval(() => {

@@ -1,9 +1,10 @@
 import type { CommandContext } from '../../cli/context.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { VERSION } from '../../version.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
-  const format = parseOutputFormat(ctx.globals.output, ['text', 'json', 'yaml'], 'text');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.version, 'text');
   const doc = { version: VERSION, node: process.versions.node, platform: `${process.platform}/${process.arch}` };
   printResult(ctx.io, format, { document: doc, text: () => `kaito ${VERSION} (node ${doc.node}, ${doc.platform})\n` });
 }

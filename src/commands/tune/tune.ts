@@ -10,11 +10,12 @@ import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
 import { renderOnlyContext } from '../shared/render-context.js';
 import { applyAndReport, clusterFacts, parseDurationFlag, printManifests, printSubmitResult, throwIfProblems, withClusterProblems } from '../shared/submit.js';
-import { renderTuning, tuneInputFromFlags, type TuneFlags, type TuneInput } from '../../core/render/index.js';
+import { renderTuning, type TuneFlags, type TuneInput } from '../../core/render/index.js';
+import { tuneInput } from '../shared/flag-input.js';
 import { UsageError } from '../../errors.js';
-import { kubeFromContext, type KubeClient, type KubeObject } from '../../kube/index.js';
+import { type KubeClient, type KubeObject } from '../../kube/index.js';
 import { dockerConfigSecret, readSecretFromStdin } from '../../kube/secrets.js';
-import { waitWithProgress } from '../../kube/wait-display.js';
+import { waitWithProgress } from '../shared/wait-display.js';
 import { DEFAULT_TIMEOUT_MS, type WaitResult } from '../../kube/wait.js';
 import { exists, getWorkspace } from '../../kube/workspace.js';
 import { WORKSPACE_LABEL, tuningConfigMapPrefix } from '../../core/render/types.js';
@@ -23,6 +24,7 @@ import { afterOptions, afterSuccess } from './after.js';
 import { checkRegionFlag, clusterRegion, enforceMaxCost, needsConfirmation, parseMaxCost, saveTuneEstimate, tuningEstimate } from '../shared/estimate.js';
 import { formatUsd } from '../../core/estimate/index.js';
 import type { DatasetReport } from '../../core/dataset/types.js';
+import { OUTPUT } from './def.js';
 
 interface Opts extends TuneFlags {
   dryRun?: 'client' | 'server';
@@ -41,7 +43,7 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
   const { planLocalDataset, addDataPullSecret } = await import('../shared/local-dataset.js');
   const local = await planLocalDataset(ctx, flags, project.tune);
   const opts: Opts = local.opts;
-  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['yaml', 'json', 'name'], 'yaml');
+  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, OUTPUT.tune, 'yaml');
   const timeoutMs = parseDurationFlag('--timeout', opts.timeout);
   if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run', 'drop one of them');
   const after = afterOptions(opts, project.tune, process.cwd());
@@ -50,7 +52,7 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
 
   // --dry-run=client is `kaito render tune`: no cluster needed
   if (opts.dryRun === 'client') {
-    const { input, warnings } = tuneInputFromFlags(opts, project.tune, renderOnlyContext(ctx));
+    const { input, warnings } = tuneInput(opts, project.tune, renderOnlyContext(ctx));
     addDataPullSecret(input, local.plan);
     if (local.plan) ctx.io.info(`note: --dry-run=client: ${local.plan.path} would be pushed as ${local.plan.image}; nothing was pushed`);
     for (const w of warnings) ctx.io.warn(w);
@@ -61,15 +63,15 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
     return 0;
   }
 
-  const kube = kubeFromContext(ctx);
+  const kube = await ctx.kube();
   const ns = kube.namespace;
   // 1. what the cluster runs
   const { api, mode, vmSize, release, problems } = await clusterFacts(ctx, kube, { ...opts, command: 'tune' }, project.tune);
 
   // 2. flags -> input (same path as render), with the cluster's facts
-  let parsed: ReturnType<typeof tuneInputFromFlags>;
+  let parsed: ReturnType<typeof tuneInput>;
   try {
-    parsed = tuneInputFromFlags(opts, project.tune, {
+    parsed = tuneInput(opts, project.tune, {
       namespace: ns,
       detectedNodeProvisioning: mode,
       nodepoolVmSize: vmSize,
@@ -108,8 +110,7 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
   for (const l of est.lines) ctx.io.info(l);
   enforceMaxCost(est, maxCost);
   if (!dry0(opts) && needsConfirmation(ctx, est)) {
-    const { createTerminalPrompter } = await import('../../ui/prompts.js');
-    const ok = await createTerminalPrompter(ctx.io, ctx.signal).confirm({ message: `Start tuning (up to ${formatUsd(est.json.usd!.high)})?`, default: false });
+    const ok = await ctx.prompter().confirm({ message: `Start tuning (up to ${formatUsd(est.json.usd!.high)})?`, default: false });
     if (!ok) throw new UsageError('tuning not started: the estimate was declined (nothing was created)', 'pass -y to skip the question, or --max-cost USD to set a limit instead');
   }
 

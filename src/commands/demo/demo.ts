@@ -19,6 +19,7 @@ import { Narrator } from './narrator.js';
 import { askThroughProxy } from './openai-request.js';
 import * as plan from './plan.js';
 import { stepFailed, summaryDocument, summaryTable, type StepRecord } from './summary.js';
+import { OUTPUT } from './def.js';
 
 interface Opts {
   speed?: string;
@@ -39,7 +40,7 @@ class StepFailed extends Error {
 }
 
 export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
-  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['json', 'yaml'], 'json');
+  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, OUTPUT.demo, 'json');
   const { speed, faults } = await parseOptions(opts);
   const script = runningScript();
   const { startSandbox } = await import('../../sandbox/index.js');

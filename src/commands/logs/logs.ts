@@ -8,9 +8,10 @@ import { parseDuration } from '../../core/duration.js';
 import { applyEvent, emptyProgress, formatProgress, LineSplitter, parseTrainerLine, type TrainingProgress } from '../../core/trainlog/index.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { watchCollection } from '../../kube/watch.js';
-import { kubeFromContext, resourcePath, type KubeList, type KubeObject } from '../../kube/index.js';
+import { resourcePath, type KubeClient, type KubeList, type KubeObject } from '../../kube/index.js';
 import { streamLogs } from '../../kube/logs.js';
-import { resolveWorkspace, type ResolvedWorkspace } from '../../kube/resolve.js';
+import { workspaceFor } from '../shared/workspace.js';
+import type { ResolvedWorkspace } from '../../kube/resolve.js';
 import { getWorkspace, workspaceNotFound } from '../../kube/workspace.js';
 import { mainContainerOf } from '../../kube/verdict.js';
 import { formatGpus, GpuWatch } from '../../core/gpu-metrics.js';
@@ -37,8 +38,8 @@ export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Pro
   }
   if (problems.length) throw new UsageError(problems.length === 1 ? problems[0] : 'bad flags:', 'fix the flags and run again', problems.length === 1 ? [] : problems);
 
-  const kube = kubeFromContext(ctx);
-  const ws = await resolveWorkspace(ctx, kube, args[0] as string | undefined, 'tuning');
+  const kube = await ctx.kube();
+  const ws = await workspaceFor(ctx, kube, args[0] as string | undefined, 'tuning');
   const pod = await pickPod(ctx, kube, ws, Boolean(opts.follow));
   const containers = ((pod.spec as { containers?: Array<{ name: string }>; initContainers?: Array<{ name: string }> })?.containers ?? []).map((c) => c.name);
   const inits = ((pod.spec as { initContainers?: Array<{ name: string }> })?.initContainers ?? []).map((c) => c.name);
@@ -125,7 +126,7 @@ export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Pro
   return 0;
 }
 
-async function pickPod(ctx: CommandContext, kube: ReturnType<typeof kubeFromContext>, w: ResolvedWorkspace, follow: boolean): Promise<KubeObject> {
+async function pickPod(ctx: CommandContext, kube: KubeClient, w: ResolvedWorkspace, follow: boolean): Promise<KubeObject> {
   const ns = w.namespace;
   const ws = w.name;
   let pods: KubeObject[];

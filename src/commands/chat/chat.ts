@@ -4,12 +4,14 @@ import type { CommandContext } from '../../cli/context.js';
 import { OperationError, UsageError } from '../../errors.js';
 import { ChatClient } from '../../inference/client.js';
 import { connect, type Via } from '../../inference/connect.js';
+import { connectDeps } from '../shared/inference.js';
 import { chooseModel } from '../../inference/models.js';
 import { paramsFromFlags } from '../../inference/params.js';
 import { runRepl } from '../../inference/repl.js';
 import { ChatSession } from '../../inference/session.js';
 import type { ModelInfo } from '../../inference/types.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
+import { OUTPUT } from './def.js';
 
 export interface ChatFlags {
   workspace?: string;
@@ -24,7 +26,7 @@ export interface ChatFlags {
 }
 
 export async function run(ctx: CommandContext, flags: ChatFlags, args: unknown[]): Promise<number> {
-  const format = parseOutputFormat(ctx.globals.output, ['text', 'json'], 'text');
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.chat, 'text');
   const params = paramsFromFlags(flags);
   const words = (args[0] as string[] | undefined) ?? [];
   let prompt: string | undefined = words.length > 0 ? words.join(' ') : undefined;
@@ -36,7 +38,7 @@ export async function run(ctx: CommandContext, flags: ChatFlags, args: unknown[]
     if (prompt === '') throw new UsageError('no PROMPT: stdin was empty', 'pass the question as an argument or pipe it on stdin');
   }
 
-  const conn = await connect(ctx, { workspace: flags.workspace, endpoint: flags.endpoint, via: flags.via });
+  const conn = await connect(connectDeps(ctx), { workspace: flags.workspace, endpoint: flags.endpoint, via: flags.via });
   try {
     const client = new ChatClient(conn.transport, {
       onRetry: (r) => ctx.debug(`inference server busy (${r.status}); retry ${r.attempt} in ${r.delayMs} ms`),

@@ -40,8 +40,8 @@ export async function run(ctx: CommandContext, opts: LintFlags, args: unknown[])
 
   // --context/--kubeconfig: take the release (and mode) from the cluster's Kaito controller
   if ((ctx.globals.context !== undefined || ctx.globals.kubeconfig !== undefined) && (!release || !mode)) {
-    const [{ kubeFromContext }, { resolveProvisioningMode }] = await Promise.all([import('../../kube/index.js'), import('../../kube/kaito.js')]);
-    const kube = kubeFromContext(ctx);
+    const { resolveProvisioningMode } = await import('../../kube/kaito.js');
+    const kube = await ctx.kube();
     const found = await resolveProvisioningMode(kube, undefined, ctx.signal);
     if (!release) {
       release = releaseForVersion(found.controller?.version);

@@ -6,18 +6,19 @@ import type { CommandContext } from '../../cli/context.js';
 import { parseDurationFlag } from '../shared/submit.js';
 import { checkWorkspaceName } from '../../kube/resolve.js';
 import { UsageError } from '../../errors.js';
-import { kubeFromContext, resourcePath, type KubeClient, type KubeObject } from '../../kube/index.js';
+import { resourcePath, type KubeClient, type KubeObject } from '../../kube/index.js';
 import { discoverKaitoApi } from '../../kube/kaito.js';
-import { waitWithProgress } from '../../kube/wait-display.js';
+import { waitWithProgress } from '../shared/wait-display.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { workspaceNotFound } from '../../kube/workspace.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, opts: { wait?: boolean; timeout?: string; withNodepool?: boolean }, args: unknown[]): Promise<number> {
   const name = args[0] as string;
   checkWorkspaceName(name);
-  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, ['json', 'yaml', 'name'], 'json');
+  const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, OUTPUT.delete, 'json');
   const timeoutMs = parseDurationFlag('--timeout', opts.timeout, '10m') ?? 10 * 60_000;
-  const kube = kubeFromContext(ctx);
+  const kube = await ctx.kube();
   const api = await discoverKaitoApi(kube, ctx.signal);
   const path = resourcePath('Workspace', kube.namespace, name, api.apiVersion);
   let ws: KubeObject | undefined;
@@ -40,9 +41,8 @@ export async function run(ctx: CommandContext, opts: { wait?: boolean; timeout?:
   ctx.io.info(`${ctx.io.color.green('✓')} workspace/${name} deleted${waitForIt ? '' : ' (Kaito removes its nodes and pods in the background; add --wait to wait)'}`);
   if (waitForIt) await waitWithProgress(ctx, kube, { name, namespace: kube.namespace, for: { kind: 'deleted' }, timeoutMs, apiVersion: api.apiVersion });
   if (pool) {
-    const { deletePool } = await import('../../azure/nodepools.js');
     ctx.io.info(`deleting AKS node pool ${pool} (created by kaito for ${name})...`);
-    await deletePool(ctx, pool, { wait: true });
+    await (await ctx.nodePools()).delete(pool, { wait: true, signal: ctx.signal });
     ctx.io.info(`${ctx.io.color.green('✓')} nodepool/${pool} deleted`);
   }
   if (format) printResult(ctx.io, format, { document: { workspace: name, namespace: kube.namespace, deleted: true, waited: waitForIt, ...(pool ? { nodepool: { name: pool, deleted: true } } : {}) }, rows: [name], name: (n) => `workspace.kaito.sh/${n}` });
@@ -59,11 +59,10 @@ async function checkPool(ctx: CommandContext, kube: KubeClient, ws: KubeObject):
   const t = ctx.target();
   if (!t.subscription || !t.resourceGroup || !t.cluster)
     throw new UsageError(`--with-nodepool needs the AKS cluster of pool ${pool}`, 'pass --subscription, --resource-group and --cluster (or set them in kaito.yaml); nothing was deleted');
-  const { getPool } = await import('../../azure/nodepools.js');
-  const info = await getPool(ctx, pool);
+  const info = await (await ctx.nodePools()).get(pool, ctx.signal);
   if (!info) throw new UsageError(`node pool ${pool} does not exist in cluster ${t.cluster}`, 'drop --with-nodepool (nothing was deleted)');
   if (!info.createdByKaito) throw new UsageError(`node pool ${pool} was not created by kaito, so it is not deleted with the workspace`, `drop --with-nodepool, and delete the pool yourself if you mean to (\`kaito nodepool delete ${pool}\`); nothing was deleted`);
-  const users = (await workspacesByPool(ctx)).byPool.get(pool) ?? [];
+  const users = (await workspacesByPool(kube, ctx.signal)).byPool.get(pool) ?? [];
   const others = users.filter((u) => u !== `${ws.metadata.namespace ?? kube.namespace}/${name}`);
   if (others.length) throw new UsageError(`node pool ${pool} is also used by ${others.join(', ')}`, 'delete those first, or drop --with-nodepool (nothing was deleted)');
   return pool;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
 import { connect, type Via } from '../../inference/connect.js';
+import { connectDeps } from '../shared/inference.js';
 import { startProxy } from '../../inference/proxy-server.js';
 import { redact, registerSecret } from '../../ui/redact.js';
 
@@ -53,7 +54,7 @@ export async function run(ctx: CommandContext, flags: ProxyFlags & { workspace?:
   if (problems.length > 1) throw new UsageError(`${problems.length} invalid flags`, 'fix them and run again', problems);
   const apiKey = flags.apiKey !== undefined ? await readApiKey(ctx, flags.apiKey) : undefined;
 
-  const conn = await connect(ctx, { workspace: (args[0] as string | undefined) ?? flags.workspace, endpoint: flags.endpoint, via: flags.via });
+  const conn = await connect(connectDeps(ctx), { workspace: (args[0] as string | undefined) ?? flags.workspace, endpoint: flags.endpoint, via: flags.via });
   let proxy;
   try {
     proxy = await startProxy({

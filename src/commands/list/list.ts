@@ -3,14 +3,15 @@
 // --watch prints a row per change (like kubectl get -w).
 import type { CommandContext } from '../../cli/context.js';
 import { discoverKaitoApi } from '../../kube/kaito.js';
-import { kubeFromContext, resourcePath, type KubeList } from '../../kube/index.js';
+import { resourcePath, type KubeList } from '../../kube/index.js';
 import { conditionCell, summarize, type WorkspaceSummary } from '../../kube/summary.js';
 import { watchCollection } from '../../kube/watch.js';
 import { formatTable, parseOutputFormat, printResult, type Column } from '../../ui/printer.js';
+import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, opts: { allNamespaces?: boolean; watch?: boolean }): Promise<number> {
-  const format = parseOutputFormat(ctx.globals.output, ['table', 'wide', 'json', 'yaml', 'name'], 'table');
-  const kube = kubeFromContext(ctx);
+  const format = parseOutputFormat(ctx.globals.output, OUTPUT.list, 'table');
+  const kube = await ctx.kube();
   const api = await discoverKaitoApi(kube, ctx.signal);
   const path = resourcePath('Workspace', opts.allNamespaces ? undefined : kube.namespace, undefined, api.apiVersion);
   const columns: Column<WorkspaceSummary>[] = [
