@@ -1,6 +1,8 @@
 // Builds the root command and is the one place where errors become exit codes.
 import { Command, CommanderError, Help, type Option } from 'commander';
+import type { Readable, Writable } from 'node:stream';
 import { createHarness, type Harness } from './cli/harness.js';
+import type { TtyFacts } from './ui/iostreams.js';
 import { addGlobalOptions } from './cli/globals.js';
 import { ExitCode, InterruptedError, isKaitoError, UsageError } from './errors.js';
 import { redact } from './ui/redact.js';
@@ -53,10 +55,19 @@ export function buildProgram(h: Harness = createHarness(new AbortController().si
   return program;
 }
 
+/** What a run sees of the process: everything defaults to the real one (bin/kaito.js passes nothing). */
 export interface RunOptions {
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
+  /** default process.stdin */
+  stdin?: Readable;
   env?: NodeJS.ProcessEnv;
+  /** where relative paths and kaito.yaml are looked up (default process.cwd()) */
+  cwd?: string;
+  /** TTY facts of the injected streams (default: what the streams say; plain streams are not TTYs) */
+  tty?: TtyFacts;
+  /** aborting it is a Ctrl-C (in-process callers: stop a `sandbox start`, interrupt a wait) */
+  signal?: AbortSignal;
 }
 
 export async function run(argv: string[], opts: RunOptions = {}): Promise<number> {
@@ -71,8 +82,11 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  const onAbort = () => ac.abort(new InterruptedError());
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
   const debug = argv.includes('--debug');
-  const h = createHarness(ac.signal, opts.env);
+  const h = createHarness(ac.signal, opts.env, { stdin: opts.stdin, stdout: opts.stdout as Writable | undefined, stderr: opts.stderr as Writable | undefined, cwd: opts.cwd, tty: opts.tty });
   const program = buildProgram(h);
   program.configureOutput({
     writeOut: (s) => (opts.stdout ?? process.stdout).write(s),
@@ -91,6 +105,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    opts.signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -8,7 +8,7 @@ import { shellQuote } from './start.js';
 import { alive, readState, stateDirOf } from './state.js';
 
 export async function run(ctx: CommandContext, opts: { stateDir?: string }): Promise<number> {
-  const dir = stateDirOf(opts.stateDir);
+  const dir = stateDirOf(opts.stateDir, ctx.io.env, ctx.io.cwd);
   let text: string;
   try {
     text = readFileSync(join(dir, 'env'), 'utf8');
