@@ -2,7 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // test/: unit and spawned-binary e2e tests; src/**: each command's in-process tests, next to its code
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    // the CA the in-process sandboxes sign with, trusted by the workers from their start
+    globalSetup: ['./test/support/inproc-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

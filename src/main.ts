@@ -88,11 +88,17 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
   const debug = argv.includes('--debug');
   const h = createHarness(ac.signal, opts.env, { stdin: opts.stdin, stdout: opts.stdout as Writable | undefined, stderr: opts.stderr as Writable | undefined, cwd: opts.cwd, tty: opts.tty });
   const program = buildProgram(h);
-  program.configureOutput({
-    writeOut: (s) => (opts.stdout ?? process.stdout).write(s),
-    writeErr: (s) => stderr().write(s),
-    outputError: (s, write) => write(s.replace(/^error: /, 'error: ')),
-  });
+  const output = {
+    writeOut: (s: string) => (opts.stdout ?? process.stdout).write(s),
+    writeErr: (s: string) => stderr().write(s),
+    outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, 'error: ')),
+  };
+  // subcommands copied the root's settings when they were made: their help and errors go to the run's streams too
+  const configure = (cmd: Command) => {
+    cmd.configureOutput(output);
+    cmd.commands.forEach(configure);
+  };
+  configure(program);
   try {
     if (argv.length <= 2) {
       program.outputHelp({ error: true });
