@@ -133,3 +133,21 @@ export function sandboxRun(sb: TestSandbox, args: string[], opts: Omit<InProcOpt
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return kaitoInProcess(args, { ...opts, env });
 }
+
+/** A sample dataset the sandbox serves, by URL. */
+export const sandboxDataset = (sb: TestSandbox, file = 'kaito-ops-messages.parquet') => `https://datasets.kaito-sandbox.test:${sb.port}/${file}`;
+/** An image reference in the sandbox's registry. */
+export const sandboxImage = (sb: TestSandbox, repo: string) => `registry.kaito-sandbox.test:${sb.port}/${repo}`;
+
+/** An object as the sandbox's API server holds it (read straight from its store, not through kaito). */
+export function clusterObject(sb: TestSandbox, resource: string, name: string, namespace: string | undefined = 'default'): Record<string, any> | undefined {
+  return sb.ctx.store.get(resource, namespace, name) as Record<string, any> | undefined;
+}
+/** store resource keys the tests read */
+export const RES = { workspaces: 'kaito.sh/workspaces', secrets: '/secrets', configmaps: '/configmaps', nodeclaims: 'karpenter.sh/nodeclaims', pods: '/pods' } as const;
+
+/** `kaito tune` arguments for a small QLoRA run on an A10 that pushes to the sandbox registry. */
+export function tuneArgs(sb: TestSandbox, name: string, extra: string[] = []): string[] {
+  return ['tune', '--preset', 'phi-3-mini-128k-instruct', '--name', name, '--dataset', sandboxDataset(sb), '--output-image', sandboxImage(sb, `adapters/${name}:1`),
+    '--registry-username', 'u', '--registry-password-stdin', '--instance-type', 'Standard_NV36ads_A10_v5', ...extra];
+}
