@@ -151,3 +151,15 @@ export function tuneArgs(sb: TestSandbox, name: string, extra: string[] = []): s
   return ['tune', '--preset', 'phi-3-mini-128k-instruct', '--name', name, '--dataset', sandboxDataset(sb), '--output-image', sandboxImage(sb, `adapters/${name}:1`),
     '--registry-username', 'u', '--registry-password-stdin', '--instance-type', 'Standard_NV36ads_A10_v5', ...extra];
 }
+
+/** Submits a tuning Workspace through `kaito tune` (no dataset check) and throws unless it was created. */
+export async function submitTuning(sb: TestSandbox, name: string, extra: string[] = []): Promise<void> {
+  const r = await sandboxRun(sb, [...tuneArgs(sb, name), '--skip-dataset-check', ...extra], { input: 'pw\n' });
+  if (r.code !== 0) throw new Error(`kaito tune ${name} exited ${r.code}: ${r.stderr}`);
+}
+
+/** Deploys phi-4-mini-instruct through `kaito deploy --wait` and throws unless inference became ready. */
+export async function deployInference(sb: TestSandbox, name: string, extra: string[] = []): Promise<void> {
+  const r = await sandboxRun(sb, ['deploy', '--preset', 'phi-4-mini-instruct', '--name', name, '--instance-type', 'Standard_NC24ads_A100_v4', '--wait', '--timeout', '10m', ...extra]);
+  if (r.code !== 0) throw new Error(`kaito deploy ${name} exited ${r.code}: ${r.stderr}`);
+}
