@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { run } from '../../src/main.js';
 import type { SandboxOptions } from '../../src/sandbox/index.js';
 import type { TtyFacts } from '../../src/ui/iostreams.js';
@@ -18,7 +19,7 @@ export interface Terminal {
   stdout(): string;
   /** types into stdin */
   type(text: string): void;
-  /** resolves when stderr (or stdout with on: 'stdout') matches; rejects after timeoutMs (default 20 s) */
+  /** resolves when stderr (or stdout with on: 'stdout'), without terminal escapes, matches; rejects after timeoutMs (default 20 s) */
   waitFor(pattern: RegExp | string, o?: { on?: 'stdout' | 'stderr'; timeoutMs?: number }): Promise<void>;
 }
 
@@ -35,6 +36,15 @@ export interface InProcOptions {
   signal?: AbortSignal;
   /** drives an interactive command (stdin stays open until it returns) */
   interact?: (t: Terminal) => Promise<void>;
+}
+
+/** Like process.stdout/stderr, which Readable.pipe() never ends: prompt libraries pipe into them and end their side. */
+function terminalLike(s: PassThrough): PassThrough {
+  s.end = ((chunk?: unknown) => {
+    if (chunk !== undefined && typeof chunk !== 'function') s.write(chunk as string);
+    return s;
+  }) as PassThrough['end'];
+  return s;
 }
 
 /** A fresh temporary directory (HOME, project folder). */
@@ -56,9 +66,14 @@ const AZURE_KEY = /^AZURE_/;
 export async function kaitoInProcess(args: string[], opts: InProcOptions = {}): Promise<InProcResult> {
   const env = opts.env ?? inProcEnv();
   const cwd = opts.cwd ?? tempDir('kaito-cwd-');
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  const stdout = terminalLike(new PassThrough());
+  const stderr = terminalLike(new PassThrough());
   const stdin = new PassThrough();
+  // the run ends when the caller's signal fires, or when `interact` fails
+  const ac = new AbortController();
+  const onAbort = () => ac.abort();
+  if (opts.signal?.aborted) ac.abort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
@@ -78,7 +93,7 @@ export async function kaitoInProcess(args: string[], opts: InProcOptions = {}): 
   // fs calls on relative paths follow the process's directory: the run's cwd stands in for it (forks pool)
   process.chdir(cwd);
   try {
-    const running = run(['node', 'kaito', ...args], { stdout, stderr, stdin, env, cwd, tty: opts.tty, signal: opts.signal });
+    const running = run(['node', 'kaito', ...args], { stdout, stderr, stdin, env, cwd, tty: opts.tty, signal: ac.signal });
     if (opts.interact) {
       const terminal: Terminal = {
         stderr: () => err,
@@ -86,7 +101,8 @@ export async function kaitoInProcess(args: string[], opts: InProcOptions = {}): 
         type: (text) => void stdin.write(text),
         waitFor: (pattern, o = {}) =>
           new Promise<void>((resolve, reject) => {
-            const seen = () => (o.on === 'stdout' ? out : err);
+            // what a terminal shows: colours and cursor moves stripped
+            const seen = () => stripVTControlCharacters(o.on === 'stdout' ? out : err);
             const hit = () => (typeof pattern === 'string' ? seen().includes(pattern) : pattern.test(seen()));
             if (hit()) return resolve();
             const timer = setTimeout(() => {
@@ -103,7 +119,14 @@ export async function kaitoInProcess(args: string[], opts: InProcOptions = {}): 
           }),
       };
       const settled = running.then(() => undefined);
-      await Promise.race([opts.interact(terminal), settled]);
+      try {
+        await Promise.race([opts.interact(terminal), settled]);
+      } catch (e) {
+        ac.abort();
+        stdin.end();
+        await running.catch(() => undefined);
+        throw e;
+      }
       stdin.end();
     }
     const code = await running;
@@ -111,6 +134,7 @@ export async function kaitoInProcess(args: string[], opts: InProcOptions = {}): 
     await new Promise((r) => setImmediate(r));
     return { code, stdout: out, stderr: err };
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
     process.chdir(savedCwd);
     for (const [k, v] of Object.entries(savedAzure)) {
       if (v === undefined) delete process.env[k];
