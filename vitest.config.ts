@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     // the CA the in-process sandboxes sign with, trusted by the workers from their start
     globalSetup: ['./test/support/inproc-setup.ts'],
+    // stops the in-process sandboxes a file started, when the file ends
+    setupFiles: ['./test/support/inproc-file-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

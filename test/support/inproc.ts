@@ -1,7 +1,7 @@
 // Runs a kaito command in this vitest worker, no child process: run() from src/main.ts with its own stdout,
 // stderr, stdin, env (an isolated HOME unless one is given), cwd and TTY facts. What only a real process shows
 // (signals, closed pipes, packaging, a real terminal) stays with the spawned-binary tests (test/support/cli.ts).
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -9,7 +9,10 @@ import { stripVTControlCharacters } from 'node:util';
 import { run } from '../../src/main.js';
 import type { SandboxOptions } from '../../src/sandbox/index.js';
 import type { TtyFacts } from '../../src/ui/iostreams.js';
-import { startTestSandbox, type TestSandbox } from './sandbox.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { baseEnv } from './cli.js';
+import { onFileEnd } from './inproc-cleanup.js';
+import type { TestSandbox } from './sandbox.js';
 
 export interface InProcResult { code: number; stdout: string; stderr: string }
 
@@ -143,12 +146,24 @@ export async function kaitoInProcess(args: string[], opts: InProcOptions = {}): 
   }
 }
 
-/** The in-process sandbox (test/support/sandbox.ts) signed by the CA this worker trusts (test/support/inproc-setup.ts). */
+/**
+ * The in-process sandbox, as test/support/sandbox.ts starts it (port 0, a fresh state dir and HOME), but signed by
+ * the CA this worker trusts (test/support/inproc-setup.ts), emulated time x3000 unless told, and stopped when the
+ * test file ends (test/support/inproc-file-setup.ts, which also works when workers are reused across files).
+ */
 export async function startInProcSandbox(opts: SandboxOptions = {}): Promise<TestSandbox> {
   const dir = process.env.KAITO_TEST_CA_DIR;
   if (!dir) throw new Error('KAITO_TEST_CA_DIR is not set: run the in-process tests through vitest.config.ts or vitest.fast.config.ts (globalSetup test/support/inproc-setup.ts)');
   const ca = { certPem: readFileSync(join(dir, 'ca.crt'), 'utf8'), keyPem: readFileSync(join(dir, 'ca.key'), 'utf8') };
-  return startTestSandbox({ ...opts, ca });
+  const root = tempDir('kaito-sbx-');
+  const home = join(root, 'home');
+  mkdirSync(home);
+  const sb = await startSandbox({ port: 0, speed: 3000, stateDir: join(root, 'state'), ...opts, ca });
+  onFileEnd(async () => {
+    await sb.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+  return Object.assign(sb, { cliEnv: baseEnv({ ...sb.env, HOME: home, NO_COLOR: '1' }), home });
 }
 
 /** kaitoInProcess with the sandbox's env (its HOME, KUBECONFIG, Azure settings) plus `extra`. */
