@@ -1,7 +1,9 @@
 // Builds the root command and is the one place where errors become exit codes.
 import { Command, CommanderError, Help, type Option } from 'commander';
+import type { Readable, Writable } from 'node:stream';
 import { createHarness, type Harness } from './cli/harness.js';
 import type { Factory } from './cli/factory.js';
+import type { TtyFacts } from './ui/iostreams.js';
 import { addGlobalOptions } from './cli/globals.js';
 import { ExitCode, InterruptedError, isKaitoError, UsageError } from './errors.js';
 import { redact } from './ui/redact.js';
@@ -56,12 +58,21 @@ export function buildProgram(h: Harness = createHarness(new AbortController().si
   return program;
 }
 
+/** What a run sees of the process: everything defaults to the real one (bin/kaito.js passes nothing). */
 export interface RunOptions {
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
+  /** default process.stdin */
+  stdin?: Readable;
   env?: NodeJS.ProcessEnv;
   /** replaces parts of the commands' factory (src/cli/factory.ts): fake clients, a fixed clock, scripted prompts */
   factory?: Partial<Factory>;
+  /** where relative paths and kaito.yaml are looked up (default process.cwd()) */
+  cwd?: string;
+  /** TTY facts of the injected streams (default: what the streams say; plain streams are not TTYs) */
+  tty?: TtyFacts;
+  /** aborting it is a Ctrl-C (in-process callers: stop a `sandbox start`, interrupt a wait) */
+  signal?: AbortSignal;
 }
 
 export async function run(argv: string[], opts: RunOptions = {}): Promise<number> {
@@ -76,14 +87,23 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  const onAbort = () => ac.abort(new InterruptedError());
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
   const debug = argv.includes('--debug');
-  const h = createHarness(ac.signal, opts.env, opts.factory);
+  const h = createHarness(ac.signal, opts.env, { stdin: opts.stdin, stdout: opts.stdout as Writable | undefined, stderr: opts.stderr as Writable | undefined, cwd: opts.cwd, tty: opts.tty }, opts.factory);
   const program = buildProgram(h);
-  program.configureOutput({
-    writeOut: (s) => (opts.stdout ?? process.stdout).write(s),
-    writeErr: (s) => stderr().write(s),
-    outputError: (s, write) => write(s.replace(/^error: /, 'error: ')),
-  });
+  const output = {
+    writeOut: (s: string) => (opts.stdout ?? process.stdout).write(s),
+    writeErr: (s: string) => stderr().write(s),
+    outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, 'error: ')),
+  };
+  // subcommands copied the root's settings when they were made: their help and errors go to the run's streams too
+  const configure = (cmd: Command) => {
+    cmd.configureOutput(output);
+    cmd.commands.forEach(configure);
+  };
+  configure(program);
   try {
     if (argv.length <= 2) {
       program.outputHelp({ error: true });
@@ -96,6 +116,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    opts.signal?.removeEventListener('abort', onAbort);
   }
 }
 

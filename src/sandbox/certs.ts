@@ -23,11 +23,31 @@ function pem(label: string, der: ArrayBuffer): string {
   return `-----BEGIN ${label}-----\n${b64.replace(/\n$/, '')}\n-----END ${label}-----\n`;
 }
 
-export async function createPki(hostNames: string[]): Promise<SandboxPki> {
+/** A CA to sign a sandbox's certificates with, instead of a fresh one: in-process tests start their workers
+ *  trusting one CA (NODE_EXTRA_CA_CERTS is read only when a process starts) and give it to every sandbox. */
+export interface SandboxCa {
+  certPem: string;
+  /** PKCS#8 PEM */
+  keyPem: string;
+}
+
+/** A fresh CA (ECDSA P-256, one year) as PEM, for SandboxOptions.ca. */
+export async function createCa(): Promise<SandboxCa> {
+  x509.cryptoProvider.set(webcrypto as never);
+  const { ca, caKeys } = await newCa(new Date(Date.now() - 60 * 60 * 1000), new Date(Date.now() + 365 * 24 * 60 * 60 * 1000));
+  return { certPem: ca.toString('pem') + '\n', keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', caKeys.privateKey)) };
+}
+
+async function loadCa(given: SandboxCa): Promise<{ ca: x509.X509Certificate; caKeys: webcrypto.CryptoKeyPair }> {
+  const ca = new x509.X509Certificate(given.certPem);
+  const der = Buffer.from(given.keyPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', der, ALG, true, ['sign']);
+  const publicKey = (await ca.publicKey.export(ALG, ['verify'], webcrypto as never)) as unknown as webcrypto.CryptoKey;
+  return { ca, caKeys: { privateKey, publicKey } };
+}
+
+async function newCa(notBefore: Date, notAfter: Date): Promise<{ ca: x509.X509Certificate; caKeys: webcrypto.CryptoKeyPair }> {
   const crypto = webcrypto;
-  x509.cryptoProvider.set(crypto as never);
-  const notBefore = new Date(Date.now() - 60 * 60 * 1000); // tolerate small clock skew
-  const notAfter = new Date(Date.now() + 365 * 24 * 60 * 60 * 1000);
   const caKeys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     name: 'CN=kaito-sandbox-ca',
@@ -41,6 +61,15 @@ export async function createPki(hostNames: string[]): Promise<SandboxPki> {
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
+  return { ca, caKeys };
+}
+
+export async function createPki(hostNames: string[], given?: SandboxCa): Promise<SandboxPki> {
+  const crypto = webcrypto;
+  x509.cryptoProvider.set(crypto as never);
+  const notBefore = new Date(Date.now() - 60 * 60 * 1000); // tolerate small clock skew
+  const notAfter = new Date(Date.now() + 365 * 24 * 60 * 60 * 1000);
+  const { ca, caKeys } = given ? await loadCa(given) : await newCa(notBefore, notAfter);
   const keys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
     subject: 'CN=kaito-sandbox',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { registerSecret } from '../ui/redact.js';
 import { armEnv, createArmEmulator } from './arm/index.js';
-import { createPki, type SandboxPki } from './certs.js';
+import { createPki, type SandboxCa, type SandboxPki } from './certs.js';
 import { createClock, parseFaults, resolveNodeProvisioner, type KaitoVersion, type NodeProvisioner, type NodeProvisioning, type SandboxContext } from './context.js';
 import { createKaitoController } from './controller/index.js';
 import { createInferenceEmulator } from './inference/index.js';
@@ -38,6 +38,8 @@ export interface SandboxOptions {
   /** --fault specs */
   faults?: string[];
   log?: (line: string) => void;
+  /** sign with this CA instead of a fresh one (in-process tests, whose process trusts it from the start) */
+  ca?: SandboxCa;
 }
 
 export interface Sandbox {
@@ -121,7 +123,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const speed = opts.speed ?? 60;
   const kaitoVersion = opts.kaitoVersion ?? '0.12';
   const nodeProvisioner = resolveNodeProvisioner(kaitoVersion, opts.nodeProvisioner, opts.nodeProvisioning);
-  const pki = await createPki(['localhost', DATASET_HOST, REGISTRY_HOST]);
+  const pki = await createPki(['localhost', DATASET_HOST, REGISTRY_HOST], opts.ca);
   const ctx: SandboxContext = {
     store: new ObjectStore(),
     podLogs: new PodLogs(),

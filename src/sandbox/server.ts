@@ -90,6 +90,12 @@ export function startServer(pki: SandboxPki, routes: Routes, port = 0, faults: P
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     routes.kube.upgrade(req, socket, head, new URL(req.url ?? '/', 'https://127.0.0.1'));
   });
+  // TCP connections too: one still in its TLS handshake (or whose client went quiet) would hold close() until a timeout
+  const raw = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    raw.add(s);
+    s.on('close', () => raw.delete(s));
+  });
   server.on('secureConnection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -112,6 +118,7 @@ export function startServer(pki: SandboxPki, routes: Routes, port = 0, faults: P
           new Promise<void>((done) => {
             server.close(() => done());
             for (const s of sockets) s.destroy();
+            for (const s of raw) s.destroy();
             server.closeAllConnections?.();
           }),
       });

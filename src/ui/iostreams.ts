@@ -18,6 +18,8 @@ export interface IOStreams {
   /** true when a spinner/live line may be drawn on stderr (TTY with a width, not CI). */
   readonly canAnimate: boolean;
   readonly env: NodeJS.ProcessEnv;
+  /** the directory relative paths (kaito.yaml, -f, --logs-dir) are resolved against: process.cwd() unless run() was given one */
+  readonly cwd: string;
   /** Writes a human line to stderr. */
   info(line: string): void;
   warn(line: string): void;
@@ -32,6 +34,18 @@ export interface IOStreamsOptions {
   env?: NodeJS.ProcessEnv;
   noColor?: boolean;
   noInput?: boolean;
+  /** default process.cwd() */
+  cwd?: string;
+  /** TTY facts for injected streams (in-process tests): set on the streams themselves, so every reader sees them */
+  tty?: TtyFacts;
+}
+
+export interface TtyFacts {
+  stdin?: boolean;
+  stdout?: boolean;
+  stderr?: boolean;
+  /** terminal width of stdout and stderr when they are TTYs */
+  columns?: number;
 }
 
 export function createIOStreams(opts: IOStreamsOptions = {}): IOStreams {
@@ -43,6 +57,7 @@ export function createIOStreams(opts: IOStreamsOptions = {}): IOStreams {
   // unhandled EPIPE with a stack trace; only the process's own streams (tests inject theirs)
   if (!opts.stdout) quietOnClosedPipe(stdout as NodeJS.WriteStream);
   if (!opts.stderr) quietOnClosedPipe(stderr as NodeJS.WriteStream);
+  if (opts.tty) applyTtyFacts(opts.tty, { stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr });
   const stdinIsTTY = Boolean(stdin.isTTY);
   const stdoutIsTTY = Boolean(stdout.isTTY);
   const stderrIsTTY = Boolean(stderr.isTTY);
@@ -64,10 +79,23 @@ export function createIOStreams(opts: IOStreamsOptions = {}): IOStreams {
     canPrompt,
     canAnimate,
     env,
+    cwd: opts.cwd ?? process.cwd(),
     info: (line) => void stderr.write(line + '\n'),
     warn: (line) => void stderr.write(color.yellow('warning: ') + line + '\n'),
     print: (text) => void stdout.write(text),
   };
+}
+
+// only streams the caller injected: the process's own streams keep what the terminal says
+function applyTtyFacts(tty: TtyFacts, s: { stdin?: IOStreams['in']; stdout?: IOStreams['out']; stderr?: IOStreams['err'] }): void {
+  const set = (stream: { isTTY?: boolean; columns?: number } | undefined, isTTY: boolean | undefined, withColumns: boolean) => {
+    if (!stream || isTTY === undefined) return;
+    stream.isTTY = isTTY;
+    if (withColumns && isTTY && tty.columns !== undefined) stream.columns = tty.columns;
+  };
+  set(s.stdin, tty.stdin, false);
+  set(s.stdout, tty.stdout, true);
+  set(s.stderr, tty.stderr, true);
 }
 
 const guarded = new WeakSet<object>();

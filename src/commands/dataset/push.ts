@@ -59,7 +59,7 @@ export async function validateFiles(ctx: CommandContext, paths: string[], format
   const out: PushedFile[] = [];
   const problems: string[] = [];
   for (const p of paths) {
-    const report = await validateDataset(p, { format, signal: ctx.signal });
+    const report = await validateDataset(p, { format, signal: ctx.signal, env: ctx.io.env });
     if (!report.valid) {
       const first = report.problems.find((x) => x.severity === 'error');
       problems.push(`${p}: ${first ? first.message : 'not a trainable dataset'}${report.errors > 1 ? ` (and ${report.errors - 1} more errors)` : ''}`);

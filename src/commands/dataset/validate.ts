@@ -19,7 +19,7 @@ export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Pro
   const progress = ctx.io.canAnimate ? progressLine(ctx) : undefined;
   let report: DatasetReport;
   try {
-    report = await validateDataset(source, { format: opts.format ?? 'auto', preset: opts.preset, signal: ctx.signal, onProgress: progress?.update });
+    report = await validateDataset(source, { format: opts.format ?? 'auto', preset: opts.preset, signal: ctx.signal, env: ctx.io.env, onProgress: progress?.update });
   } finally {
     progress?.clear();
   }

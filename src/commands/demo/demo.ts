@@ -156,8 +156,8 @@ class StepRunner {
     private readonly timeoutMs: number,
   ) {
     // built from scratch: nothing of the user's cluster or Azure login may reach the children
-    this.env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...sb.env };
-    if (process.env.NO_COLOR !== undefined || !ctx.io.colorEnabled) this.env.NO_COLOR = '1';
+    this.env = { PATH: ctx.io.env.PATH ?? '/usr/bin:/bin', HOME: home, ...sb.env };
+    if (ctx.io.env.NO_COLOR !== undefined || !ctx.io.colorEnabled) this.env.NO_COLOR = '1';
   }
 
   async lifecycle(dataset: string, image: string): Promise<void> {

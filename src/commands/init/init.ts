@@ -37,7 +37,7 @@ export interface InitDeps {
 export async function run(ctx: CommandContext, opts: InitOptions, _args: unknown[] = [], deps: InitDeps = {}): Promise<number> {
   const { io, globals: g } = ctx;
   const format = parseOutputFormat(g.output, OUTPUT.init, 'text');
-  const cwd = deps.cwd ?? process.cwd();
+  const cwd = deps.cwd ?? io.cwd;
   const path = projectConfigPath(g.config ?? io.env.KAITO_CONFIG, cwd);
   const shown = relative(cwd, path) || path;
   if (!existsSync(dirname(path))) throw new UsageError(`cannot write ${shown}: the folder ${dirname(path)} does not exist`, 'create it, or pass another --config');

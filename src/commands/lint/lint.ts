@@ -36,7 +36,7 @@ export async function run(ctx: CommandContext, opts: LintFlags, args: unknown[])
     if (opts.nodeProvisioning !== 'nap' && opts.nodeProvisioning !== 'byo') throw new UsageError(`--node-provisioning ${opts.nodeProvisioning}: must be nap or byo`, 'use --node-provisioning nap or --node-provisioning byo');
     mode = opts.nodeProvisioning;
   }
-  const files = readSources(paths);
+  const files = await readSources(paths, ctx.io.in);
 
   // --context/--kubeconfig: take the release (and mode) from the cluster's Kaito controller
   if ((ctx.globals.context !== undefined || ctx.globals.kubeconfig !== undefined) && (!release || !mode)) {
@@ -86,7 +86,7 @@ interface Source extends SourceFile {
   path?: string;
 }
 
-function readSources(paths: string[]): Source[] {
+async function readSources(paths: string[], stdin: NodeJS.ReadableStream): Promise<Source[]> {
   const out: Source[] = [];
   const seen = new Set<string>();
   const add = (file: string) => {
@@ -110,7 +110,7 @@ function readSources(paths: string[]): Source[] {
     if (p === '-') {
       if (seen.has('-')) continue;
       seen.add('-');
-      out.push({ file: '<stdin>', text: readFileSync(0, 'utf8') });
+      out.push({ file: '<stdin>', text: await readAll(stdin) });
       continue;
     }
     let st;
@@ -124,4 +124,11 @@ function readSources(paths: string[]): Source[] {
   }
   if (!out.length) throw new UsageError(`no *.yaml, *.yml or *.json files in ${paths.join(', ')}`, 'name files or directories that hold manifests');
   return out;
+}
+
+/** `-` reads the run's stdin to its end (the terminal's, or what a test gives run()). */
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -9,7 +9,7 @@ import { alive, readState, stateDirOf } from './state.js';
 import { OUTPUT } from './def.js';
 
 export async function run(ctx: CommandContext, opts: { stateDir?: string }): Promise<number> {
-  const dir = stateDirOf(opts.stateDir);
+  const dir = stateDirOf(opts.stateDir, ctx.io.env, ctx.io.cwd);
   let text: string;
   try {
     text = readFileSync(join(dir, 'env'), 'utf8');

@@ -2,6 +2,7 @@
 // cleanly and exits 0 — stopping on request is the normal way to end it, not an interruption.
 import type { CommandContext } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
+import { stateDirOf } from './state.js';
 
 interface Opts {
   port?: string;
@@ -37,7 +38,7 @@ export async function run(ctx: CommandContext, opts: Opts): Promise<number> {
   const debug = ctx.globals.debug;
   const sb = await startSandbox({
     port,
-    stateDir: opts.stateDir,
+    stateDir: opts.stateDir ?? stateDirOf(undefined, ctx.io.env),
     kaitoVersion: opts.kaitoVersion,
     nodeProvisioner: opts.nodeProvisioner,
     nodeProvisioning: opts.nodeProvisioning,

@@ -16,9 +16,9 @@ export interface SandboxState {
   faults: string[];
 }
 
-/** --state-dir, else ~/.kaito/sandbox (the same default as startSandbox, without importing it). */
-export function stateDirOf(flag: string | undefined): string {
-  return flag ? resolve(flag) : join(homedir(), '.kaito', 'sandbox');
+/** --state-dir, else ~/.kaito/sandbox (the same default as startSandbox, without importing it); HOME from the run's env. */
+export function stateDirOf(flag: string | undefined, env: NodeJS.ProcessEnv = {}, cwd?: string): string {
+  return flag ? (cwd ? resolve(cwd, flag) : resolve(flag)) : join(env.HOME || homedir(), '.kaito', 'sandbox');
 }
 
 export function readState(dir: string): SandboxState | undefined {

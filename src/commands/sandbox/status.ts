@@ -23,7 +23,7 @@ function probe(url: string, ca: string | undefined, signal: AbortSignal): Promis
 }
 
 export async function run(ctx: CommandContext, opts: { stateDir?: string }): Promise<number> {
-  const dir = stateDirOf(opts.stateDir);
+  const dir = stateDirOf(opts.stateDir, ctx.io.env, ctx.io.cwd);
   const state = readState(dir);
   let ca: string | undefined;
   try {

@@ -46,7 +46,7 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
   const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, OUTPUT.tune, 'yaml');
   const timeoutMs = parseDurationFlag('--timeout', opts.timeout);
   if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run', 'drop one of them');
-  const after = afterOptions(opts, project.tune, process.cwd());
+  const after = afterOptions(opts, project.tune, ctx.io.cwd);
   const maxCost = parseMaxCost(opts.maxCost);
   const regionFlag = await checkRegionFlag(opts.region);
 
@@ -154,7 +154,7 @@ export async function run(ctx: CommandContext, flags: Opts): Promise<number> {
   let finished: Awaited<ReturnType<typeof afterSuccess>> = {};
   if (opts.wait) {
     waited = await waitWithProgress(ctx, kube, { name: input.name, namespace: ns, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS.tuning, apiVersion: input.apiVersion });
-    finished = await afterSuccess(ctx, kube, { name: input.name, apiVersion: input.apiVersion, deleteAfter: after.deleteAfter, logsDir: after.logsDir, cwd: process.cwd(), timeoutMs: 10 * 60_000 });
+    finished = await afterSuccess(ctx, kube, { name: input.name, apiVersion: input.apiVersion, deleteAfter: after.deleteAfter, logsDir: after.logsDir, cwd: ctx.io.cwd, timeoutMs: 10 * 60_000 });
   } else if (!format && !dry) ctx.io.info(`follow it with \`kaito wait ${input.name}\` or \`kaito logs ${input.name} -f --progress\``);
 
   printSubmitResult(ctx, format, { name: input.name, namespace: ns, apiVersion: input.apiVersion, workspace, applied, dry, waited }, {
