@@ -9,8 +9,8 @@ export default defineConfig({
     // core/ reads the package's presets and templates through the catalog source the first installs; the second
     // stops the in-process sandboxes a file started, when the file ends
     setupFiles: ['test/support/catalog-setup.ts', './test/support/inproc-file-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     maxWorkers: 2,
     reporters: process.env.CI ? ['default', './test/support/summary-reporter.ts'] : ['default'],

@@ -36,12 +36,10 @@ export async function run(ctx: CommandContext, opts: Opts, args: unknown[]): Pro
   const paths = all.slice(0, -1);
   const ref = parseImageArg(image);
   if (!ref.tag) throw new UsageError(`IMAGE ${image}: give a tag to push to (a digest is the result of a push, not its target)`, `e.g. ${ref.registry}/${ref.repository}:v1`);
-  const prepared = await prepareDataImage(ctx, paths, opts.format ?? 'auto');
-  const client = await registryClient(ctx, ref, opts).catch(async (e: unknown) => {
-    await prepared.built?.cleanup();
-    throw e;
-  });
+  // the login first: a bad --registry-password-stdin gets its one error before any file is read
+  const client = await registryClient(ctx, ref, opts);
   try {
+    const prepared = await prepareDataImage(ctx, paths, opts.format ?? 'auto');
     const result = await pushDataImage(ctx, client, ref, prepared);
     if (output === 'text') ctx.io.print(result.reference + '\n');
     else printResult(ctx.io, output, { document: result });
