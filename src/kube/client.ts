@@ -191,9 +191,31 @@ export class KubeClient {
 
   private send(url: URL, method: string, headers: Record<string, string>, agent: HttpAgent, auth: string | undefined, body: string | Buffer | NodeJS.ReadableStream | undefined, signal?: AbortSignal): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = (url.protocol === 'http:' ? httpRequest : httpsRequest)(url, { method, headers, agent, auth, signal });
-      req.once('response', resolve);
-      req.once('error', reject);
+      // The signal is handled here, not given to node: node keeps an abort listener on a signal it was given for as
+      // long as the signal lives, and aborting later destroys requests whose answers were read long ago; on Node 20
+      // that surfaced as an uncaught AbortError. Here the listener goes when the answer has been read (or failed).
+      const aborted = () => Object.assign(new Error('This operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+      if (signal?.aborted) return reject(aborted());
+      const req = (url.protocol === 'http:' ? httpRequest : httpsRequest)(url, { method, headers, agent, auth });
+      let res: IncomingMessage | undefined;
+      const onAbort = () => {
+        const e = aborted();
+        // whoever reads the answer sees the error through its listener or iterator; none must not crash the process
+        res?.on('error', () => {}).destroy(e);
+        req.destroy(e);
+      };
+      const detach = () => signal?.removeEventListener('abort', onAbort);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.once('response', (r: IncomingMessage) => {
+        res = r;
+        r.once('close', detach);
+        resolve(r);
+      });
+      // `on`: the request may report more than one error (the abort, then its socket); after the first they are no-ops
+      req.on('error', (e) => {
+        detach();
+        reject(e);
+      });
       if (body === undefined) req.end();
       else if (typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
       else {

@@ -87,6 +87,22 @@ function unchangedFor(desired: KubeObject, live: KubeObject): boolean {
   return isSubset({ labels: metadata.labels, annotations: metadata.annotations }, live.metadata) && isSubset(body, liveBody);
 }
 
+/**
+ * The apply changed nothing of the user's part although the resourceVersion moved: a controller wrote status (or
+ * its own bookkeeping) between our read and our apply. Same generation, labels, annotations and everything outside
+ * metadata and status.
+ */
+function sameUserPart(a: KubeObject, b: KubeObject): boolean {
+  const part = (x: KubeObject) => {
+    const { metadata, status: _s, ...body } = x;
+    void _s;
+    return { generation: metadata.generation, labels: metadata.labels ?? {}, annotations: metadata.annotations ?? {}, body };
+  };
+  const pa = part(a);
+  const pb = part(b);
+  return isSubset(pa, pb) && isSubset(pb, pa);
+}
+
 export async function applyWorkspaceObjects(kube: KubeClient, objects: KubeObject[], opts: ApplyOptions = {}): Promise<AppliedObject[]> {
   const ordered = [...objects].sort((a, b) => (ORDER[a.kind] ?? 9) - (ORDER[b.kind] ?? 9));
   // 1. read what is there, and refuse immutable changes before sending anything
@@ -134,7 +150,7 @@ export async function applyWorkspaceObjects(kube: KubeClient, objects: KubeObjec
     let action: ApplyAction;
     if (!live) action = 'created';
     else if (opts.dryRun) action = unchangedFor(o, live) ? 'unchanged' : 'configured';
-    else action = result.metadata.resourceVersion === live.metadata.resourceVersion ? 'unchanged' : 'configured';
+    else action = result.metadata.resourceVersion === live.metadata.resourceVersion || sameUserPart(result, live) ? 'unchanged' : 'configured';
     const applied: AppliedObject = { ...base, action, live: result };
     if (o.kind === 'Workspace' && live && action === 'configured') applied.note = tuningRestartNote(o, live);
     done.push(applied);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/kube/client.js';
 import { describeController } from '../../../src/kube/kaito.js';
 import { dockerConfigSecret, registryOf } from '../../../src/kube/secrets.js';
-import { immutableChanges, isSubset } from '../../../src/kube/workspace.js';
+import { applyWorkspaceObjects, immutableChanges, isSubset } from '../../../src/kube/workspace.js';
 import { redact } from '../../../src/ui/redact.js';
 
 const ws = (over: { instanceType?: string; method?: string; preset?: string; labels?: Record<string, string>; urls?: string[] } = {}): KubeObject => ({
@@ -30,6 +30,22 @@ describe('immutableChanges', () => {
     const live = ws();
     (live.resource as Record<string, unknown>).count = 1;
     expect(immutableChanges(ws(), live)).toEqual([]);
+  });
+});
+
+describe('applyWorkspaceObjects: unchanged or configured', () => {
+  // the controller writes status between our read and our apply: the resourceVersion moves, the user's part does not
+  const fake = (live: KubeObject, answer: KubeObject) =>
+    ({ namespace: 'default', getOptional: async () => live, apply: async () => answer, error: (e: unknown) => e }) as never;
+  const at = (o: KubeObject, rv: string, extra: Partial<KubeObject> = {}): KubeObject => ({ ...o, ...extra, metadata: { ...o.metadata, resourceVersion: rv, generation: 1, ...(extra.metadata ?? {}) } });
+  it('a status write in between is still unchanged; a label, a spec field or a new generation is configured', async () => {
+    const live = at(ws(), '5', { status: { state: 'Pending' } });
+    expect((await applyWorkspaceObjects(fake(live, at(ws(), '6', { status: { state: 'Running' } })), [ws()]))[0].action).toBe('unchanged');
+    expect((await applyWorkspaceObjects(fake(live, at(ws(), '5', { status: { state: 'Pending' } })), [ws()]))[0].action).toBe('unchanged');
+    const labelled = at(ws(), '6', { metadata: { name: 'w', labels: { team: 'x' } } });
+    expect((await applyWorkspaceObjects(fake(live, labelled), [ws()]))[0].action).toBe('configured');
+    const newInput = at(ws({ urls: ['https://x/b.parquet'] }), '6', { metadata: { name: 'w', generation: 2 } });
+    expect((await applyWorkspaceObjects(fake(live, newInput), [ws({ urls: ['https://x/b.parquet'] })]))[0].action).toBe('configured');
   });
 });
 
