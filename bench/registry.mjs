@@ -6,7 +6,7 @@
 // skopeo warm (its blob-info cache knows where the blob is: the same mount). Usage: npm run build && node bench/registry.mjs [--runs N] (default 3; medians reported).
 // Needs /usr/bin/docker-registry, skopeo and /usr/bin/time (scripts/test-packages.sh installs the first two).
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, createWriteStream, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,20 +29,22 @@ const record = (i) => {
 
 async function startRegistry() {
   writeFileSync(join(dir, 'config.yml'), `version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'registry')}\nhttp:\n  addr: 127.0.0.1:0\n  secret: bench\n`);
-  const proc = spawn('/usr/bin/docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // its log goes to a file: the timed runs below block this process (execFileSync), and a pipe nobody drains fills
+  // up and stalls the registry mid-request
+  const logFile = join(dir, 'registry.log');
+  const logFd = openSync(logFile, 'w');
+  const proc = spawn('/usr/bin/docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
   const host = await new Promise((resolve, reject) => {
-    let log = '';
-    const t = setTimeout(() => reject(new Error(`docker-registry did not start:\n${log}`)), 20_000);
-    const on = (d) => {
-      log += d;
+    const started = Date.now();
+    const poll = () => {
+      const log = readFileSync(logFile, 'utf8');
       const m = /listening on (127\.0\.0\.1:\d+)/.exec(log);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]);
-      }
+      if (m) return resolve(m[1]);
+      if (Date.now() - started > 20_000) return reject(new Error(`docker-registry did not start:\n${log}`));
+      setTimeout(poll, 50);
     };
-    proc.stderr.on('data', on);
-    proc.stdout.on('data', on);
+    poll();
   });
   return { host, stop: () => proc.kill('SIGTERM') };
 }
@@ -61,6 +63,11 @@ try {
   const w = createWriteStream(file);
   for (let i = 0; i < 250_000; i++) if (!w.write(JSON.stringify(record(i)) + '\n')) await new Promise((r) => w.once('drain', r));
   await new Promise((r) => w.end(r));
+  // the by-hand column's data/ folder: a hard link, made before kaito's first push (a new link changes the file's
+  // ctime, which is part of kaito's cache key)
+  const hand = join(dir, 'hand');
+  mkdirSync(join(hand, 'data'), { recursive: true });
+  linkSync(file, join(hand, 'data', 'train.jsonl'));
   const bytes = statSync(file).size;
   const env = { ...process.env, DOCKER_CONFIG: join(dir, 'docker'), CI: '1' };
   const warmCache = join(dir, 'warm-cache');
@@ -73,9 +80,36 @@ try {
   // skopeo remembers where it saw each blob (its blob-info cache, per registry host) and mounts it from there: that is
   // the warm column. Through "localhost:PORT" instead of "127.0.0.1:PORT" it knows no location and uploads.
   const uploadHost = reg.host.replace('127.0.0.1', 'localhost');
-  const cols = { kaitoCold: [], skopeoUpload: [], kaitoWarm: [], skopeoWarm: [] };
+  // by hand, what a user without kaito does for the same image: tar the data/ folder (deterministic entries), gzip -1,
+  // sha256 both, write the config, manifest and index of an OCI layout, then skopeo copy it (uploads: localhost:PORT)
+  const handScript = join(dir, 'by-hand.sh');
+  writeFileSync(handScript, [
+    'set -eu',
+    'cd "$1"; rm -rf layout; mkdir -p layout/blobs/sha256',
+    'tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - data | tee layer.tar | gzip -1 > layer.tar.gz',
+    'diff=$(sha256sum < layer.tar | cut -d" " -f1); lay=$(sha256sum < layer.tar.gz | cut -d" " -f1); lsize=$(stat -c %s layer.tar.gz)',
+    'mv layer.tar.gz layout/blobs/sha256/$lay; rm layer.tar',
+    'printf \'{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}\' "$diff" > cfg',
+    'cfg=$(sha256sum < cfg | cut -d" " -f1); csize=$(stat -c %s cfg); mv cfg layout/blobs/sha256/$cfg',
+    'printf \'{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":%s}]}\' "$cfg" "$csize" "$lay" "$lsize" > man',
+    'man=$(sha256sum < man | cut -d" " -f1); msize=$(stat -c %s man); mv man layout/blobs/sha256/$man',
+    'printf \'{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]}\' "$man" "$msize" > layout/index.json',
+    'echo \'{"imageLayoutVersion":"1.0.0"}\' > layout/oci-layout',
+    'skopeo --policy "$2" copy --dest-tls-verify=false oci:layout:latest "$3"',
+    '',
+  ].join('\n'));
+  // a copy of the cache from the first push per run: it knows the file, and only 127.0.0.1:PORT as where it went
+  const packedCache = (i) => {
+    const d = join(dir, `packed-cache-${i}`);
+    cpSync(warmCache, d, { recursive: true });
+    return d;
+  };
+  const cols = { kaitoCold: [], kaitoPacked: [], byHand: [], skopeoUpload: [], kaitoWarm: [], skopeoWarm: [] };
   for (let i = 0; i < RUNS; i++) {
     cols.kaitoCold.push(timedRss(process.execPath, [kaitoBin, 'dataset', 'push', file, `${reg.host}/bench/kaito-cold-${i}:v1`], { ...env, KAITO_CACHE_DIR: join(dir, `cold-cache-${i}`) }));
+    // validated before (the cache knows the file) but never pushed to this host: packs again and uploads
+    cols.kaitoPacked.push(timedRss(process.execPath, [kaitoBin, 'dataset', 'push', file, `${uploadHost}/bench/kaito-packed-${i}:v1`], { ...env, KAITO_CACHE_DIR: packedCache(i) }));
+    cols.byHand.push(timedRss('sh', [handScript, hand, policy, `docker://${uploadHost}/bench/hand-${i}:v1`], env));
     cols.skopeoUpload.push(timedRss('skopeo', ['--policy', policy, 'copy', '--dest-tls-verify=false', `oci:${join(dir, 'layout')}:latest`, `docker://${uploadHost}/bench/skopeo-up-${i}:v1`], env));
     cols.kaitoWarm.push(timedRss(process.execPath, [kaitoBin, 'dataset', 'push', file, `${reg.host}/bench/kaito-warm-${i}:v1`], { ...env, KAITO_CACHE_DIR: warmCache }));
     cols.skopeoWarm.push(timedRss('skopeo', ['--policy', policy, 'copy', '--dest-tls-verify=false', `oci:${join(dir, 'layout')}:latest`, `docker://${reg.host}/bench/skopeo-warm-${i}:v1`], env));
@@ -92,6 +126,8 @@ try {
     ...r,
     // throughput ratio kaito/skopeo (time skopeo / time kaito): like for like
     ratioCold: +(r.skopeoUpload.medianMs / r.kaitoCold.medianMs).toFixed(2),
+    // the whole job without validation: kaito pack + upload vs tar + gzip -1 + skopeo copy
+    ratioPackUpload: +(r.byHand.medianMs / r.kaitoPacked.medianMs).toFixed(2),
     ratioWarm: +(r.skopeoWarm.medianMs / r.kaitoWarm.medianMs).toFixed(2),
     loadavg: (await import('node:os')).loadavg().map((x) => +x.toFixed(1)),
   };

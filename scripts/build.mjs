@@ -84,6 +84,51 @@ const noUndiciForClientNode = {
 };
 
 /**
+ * client-node's config.js imports the SOCKS proxy agent and client at load time (~6 ms of start-up for every kube
+ * command, issue 16), though only a kubeconfig whose proxy-url is socks5:// uses them. Hand config.js stand-ins that
+ * load the real modules, bundled as usual, on first use.
+ */
+const lazySocksForClientNode = {
+  name: 'lazy-socks-for-client-node',
+  setup(b) {
+    b.onResolve({ filter: /^socks(-proxy-agent)?$/ }, (a) =>
+      /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/.test(a.importer) ? { path: a.path, namespace: 'kaito-lazy-socks', pluginData: { resolveDir: dirname(a.importer) } } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'kaito-lazy-socks' }, (a) => ({
+      contents:
+        a.path === 'socks'
+          ? "export const SocksClient = { createConnection: (...args) => require('socks').SocksClient.createConnection(...args) };"
+          : "export class SocksProxyAgent { constructor(...args) { return new (require('socks-proxy-agent').SocksProxyAgent)(...args); } }",
+      loader: 'js',
+      resolveDir: a.pluginData.resolveDir,
+    }));
+  },
+};
+
+/**
+ * On Node >= 22, `import ... from 'node:http'` in an ES module makes node build the module's namespace from every
+ * export, and three of them (WebSocket, CloseEvent, MessageEvent) are getters that load node's own undici: ~30 ms of
+ * every kube command's start-up on Node 24 (issue 16; `await import('node:http')` 36 ms vs 3.5 ms for
+ * process.getBuiltinModule). Every ESM import of node:http in the bundle gets the module object from
+ * process.getBuiltinModule (Node >= 20.16, which `engines` requires) with the names kaito and its dependencies import;
+ * a name missing here fails the build, not a run. require('http') in CommonJS dependencies is unaffected.
+ */
+const httpWithoutUndici = {
+  name: 'http-without-undici',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?http$/ }, (a) => (a.kind === 'import-statement' || a.kind === 'dynamic-import' ? { path: 'http', namespace: 'kaito-http' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'kaito-http' }, () => ({
+      contents: [
+        "const http = process.getBuiltinModule('node:http');",
+        'export default http;',
+        'export const { METHODS, STATUS_CODES, Agent, ClientRequest, IncomingMessage, OutgoingMessage, Server, ServerResponse, createServer, validateHeaderName, validateHeaderValue, get, request, maxHeaderSize, globalAgent } = http;',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * undici's index loads every dispatcher, the mock and cache layers and WHATWG fetch (~1 MB) when a
  * kubectl-like command only needs Agent, ProxyAgent and request() (issue 16). The bundle gets a small
  * index with those, built from the same modules; fetch (used only by client-node's generated API
@@ -132,7 +177,7 @@ const result = await build({
   legalComments: 'none',
   define: { __KAITO_VERSION__: JSON.stringify(pkg.version) },
   banner: { js: SHIM },
-  plugins: [lazyChildProcessForCommander, slimClientNodeConfig, noUndiciForClientNode, slimUndici],
+  plugins: [lazyChildProcessForCommander, slimClientNodeConfig, noUndiciForClientNode, lazySocksForClientNode, httpWithoutUndici, slimUndici],
   external: ['bufferutil', 'utf-8-validate'],
   logLevel: 'warning',
 });

@@ -1,5 +1,5 @@
-// Output formats are declared per command, in its def.ts (an OUTPUT table the command's run() reads too): help
-// lists them, and a -o the command does not take is refused before the command is loaded (exit 2):
+// Output formats are declared per command folder in src/commands/output-formats.ts (its def.ts and its run() read
+// them): help lists them, and a -o the command does not take is refused before the command is loaded (exit 2):
 //   .addHelpText('after', outputHelp(OUTPUT.list)).hook('preAction', refuseOtherOutput(OUTPUT.list))
 import type { Command } from 'commander';
 import { unknownOutputFormat, type OutputFormat } from '../ui/output-format.js';

@@ -1,16 +1,11 @@
-// Each command declares its -o formats once, in its def.ts (OUTPUT): its help lists them, the command reads
+// Each command declares its -o formats once (src/commands/output-formats.ts, used by its def.ts): its help lists them, the command reads
 // them, and any other -o is refused before the command runs (exit 2, the one-line error, nothing printed).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { baseEnv, kaito } from '../support/cli.js';
-import { OUTPUT as NODEPOOL } from '../../src/commands/nodepool/def.js';
-import { OUTPUT as STATUS } from '../../src/commands/status/def.js';
-import { OUTPUT as DELETE } from '../../src/commands/delete/def.js';
-import { OUTPUT as TUNE } from '../../src/commands/tune/def.js';
-import { OUTPUT as INIT } from '../../src/commands/init/def.js';
-import { OUTPUT as PRESETS } from '../../src/commands/presets/def.js';
+import { OUTPUT_DELETE as DELETE, OUTPUT_INIT as INIT, OUTPUT_NODEPOOL as NODEPOOL, OUTPUT_PRESETS as PRESETS, OUTPUT_STATUS as STATUS, OUTPUT_TUNE as TUNE } from '../../src/commands/output-formats.js';
 
 // no kubeconfig anywhere: a command that got as far as its cluster would fail differently
 const home = mkdtempSync(join(tmpdir(), 'kaito-outfmt-'));

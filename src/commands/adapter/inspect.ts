@@ -7,7 +7,7 @@ import { readAdapter, type AdapterInfo } from '../../registry/adapter.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { parseImageArg, registryClient, type RegistryFlags } from '../shared/registry.js';
 import { parseSize } from './common.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_ADAPTER as OUTPUT } from '../output-formats.js';
 
 interface Opts extends RegistryFlags {
   maxSize?: string;

@@ -11,7 +11,7 @@ import { runRepl } from '../../inference/repl.js';
 import { ChatSession } from '../../inference/session.js';
 import type { ModelInfo } from '../../inference/types.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_CHAT as OUTPUT } from '../output-formats.js';
 
 export interface ChatFlags {
   workspace?: string;

@@ -13,7 +13,7 @@ import { digestRef, formatRef, type ImageRef } from '../../registry/reference.js
 import type { IOStreams } from '../../ui/iostreams.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { parseImageArg, registryClient, type RegistryFlags } from '../shared/registry.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_DATASET as OUTPUT } from '../output-formats.js';
 
 interface Opts extends RegistryFlags {
   format?: DatasetFormat;

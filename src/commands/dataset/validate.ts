@@ -5,7 +5,7 @@ import type { DatasetReport, FormatOption } from '../../core/dataset/types.js';
 import { ExitCode } from '../../errors.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { formatReport } from './report.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_DATASET as OUTPUT } from '../output-formats.js';
 
 interface Opts {
   format?: FormatOption;

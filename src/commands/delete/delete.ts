@@ -11,7 +11,7 @@ import { discoverKaitoApi } from '../../kube/kaito.js';
 import { waitWithProgress } from '../shared/wait-display.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { workspaceNotFound } from '../../kube/workspace.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_DELETE as OUTPUT } from '../output-formats.js';
 
 export async function run(ctx: CommandContext, opts: { wait?: boolean; timeout?: string; withNodepool?: boolean }, args: unknown[]): Promise<number> {
   const name = args[0] as string;

@@ -3,12 +3,8 @@ import type { Harness } from '../../cli/harness.js';
 import { collect } from '../shared/flags.js';
 import { DEFAULT_SPEED } from './plan.js';
 import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
-import type { OutputFormat } from '../../ui/output-format.js';
+import { OUTPUT_DEMO as OUTPUT } from '../output-formats.js';
 
-/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
-export const OUTPUT = {
-  demo: ['json', 'yaml'],
-} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   program

@@ -19,7 +19,7 @@ import { Narrator } from './narrator.js';
 import { askThroughProxy } from './openai-request.js';
 import * as plan from './plan.js';
 import { stepFailed, summaryDocument, summaryTable, type StepRecord } from './summary.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_DEMO as OUTPUT } from '../output-formats.js';
 
 interface Opts {
   speed?: string;

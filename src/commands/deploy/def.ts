@@ -2,12 +2,8 @@ import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
 import { addDeployFlags, addWaitFlags } from '../shared/flags.js';
 import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
-import type { OutputFormat } from '../../ui/output-format.js';
+import { OUTPUT_DEPLOY as OUTPUT } from '../output-formats.js';
 
-/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
-export const OUTPUT = {
-  deploy: ['yaml', 'json', 'name'],
-} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   const cmd = program.command('deploy').description('submit an inference Workspace for a preset, optionally with LoRA adapters');

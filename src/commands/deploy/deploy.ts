@@ -25,7 +25,7 @@ import { discoverKaitoApi, exists } from '../../kube/workspace.js';
 import { parseOutputFormat } from '../../ui/printer.js';
 import { registerSecret } from '../../ui/redact.js';
 import { resolveFromTuning } from './from-tuning.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_DEPLOY as OUTPUT } from '../output-formats.js';
 
 interface Opts extends DeployFlags {
   dryRun?: 'client' | 'server';

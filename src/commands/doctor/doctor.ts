@@ -18,7 +18,7 @@ import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import type { CheckGroup, CheckReport } from './check.js';
 import { azureChecks, type AzureCheckOptions } from './checks-azure.js';
 import { kubeChecks } from './checks-kube.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_DOCTOR as OUTPUT } from '../output-formats.js';
 
 /** Check groups, in order. Add a group here to extend doctor. */
 export function checkGroups(opts: AzureCheckOptions & { images?: boolean; imageTimeout?: string } = {}): CheckGroup<any>[] {

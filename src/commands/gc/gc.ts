@@ -9,7 +9,7 @@ import { discoverKaitoApi } from '../../kube/kaito.js';
 import { KubeApiError } from '../../kube/errors.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { formatUsd } from '../../core/estimate/index.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_GC as OUTPUT } from '../output-formats.js';
 
 const NODECLAIMS = '/apis/karpenter.sh/v1/nodeclaims';
 const NODEPOOLS = '/apis/karpenter.sh/v1/nodepools';

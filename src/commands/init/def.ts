@@ -2,12 +2,8 @@ import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
 import { collect } from '../shared/flags.js';
 import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
-import type { OutputFormat } from '../../ui/output-format.js';
+import { OUTPUT_INIT as OUTPUT } from '../output-formats.js';
 
-/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
-export const OUTPUT = {
-  init: ['yaml', 'json'],
-} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   program

@@ -15,7 +15,7 @@ import { liveSources } from './live-sources.js';
 import { nextSteps } from './next-steps.js';
 import type { InitSources } from './sources.js';
 import { runWizard, type WizardResult } from './wizard.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_INIT as OUTPUT } from '../output-formats.js';
 
 /** The flags of `kaito init` (def.ts): one per answer that is not a global flag, and how to run. */
 export type InitOptions = Pick<InitAnswers, 'preset' | 'method' | 'dataset' | 'datasetImage' | 'datasetPvc' | 'outputImage' | 'pushSecret' | 'outputPvc' | 'instanceType' | 'nodepool' | 'workspace'> & {

@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
 import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
-import type { OutputFormat } from '../../ui/output-format.js';
+import { OUTPUT_LIST as OUTPUT } from '../output-formats.js';
 
-/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
-export const OUTPUT = {
-  list: ['table', 'wide', 'json', 'yaml', 'name'],
-} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   program

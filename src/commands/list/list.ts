@@ -7,7 +7,7 @@ import { resourcePath, type KubeList } from '../../kube/index.js';
 import { conditionCell, summarize, type WorkspaceSummary } from '../../kube/summary.js';
 import { watchCollection } from '../../kube/watch.js';
 import { formatTable, parseOutputFormat, printResult, type Column } from '../../ui/printer.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_LIST as OUTPUT } from '../output-formats.js';
 
 export async function run(ctx: CommandContext, opts: { allNamespaces?: boolean; watch?: boolean }): Promise<number> {
   const format = parseOutputFormat(ctx.globals.output, OUTPUT.list, 'table');

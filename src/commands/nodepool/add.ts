@@ -9,7 +9,7 @@ import { findVmSku, kaitoGpuSkus } from '../../azure/skus.js';
 import { parseOutputFormat, printResult, toJSON, toYAML } from '../../ui/printer.js';
 import { parseIntFlag, parseLabels, parseTaints, poolNameProblem, type PoolRow } from './common.js';
 import { startPhases } from './progress.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_NODEPOOL as OUTPUT } from '../output-formats.js';
 
 interface AddOptions {
   instanceType?: string;

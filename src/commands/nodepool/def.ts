@@ -1,15 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { Harness } from '../../cli/harness.js';
 import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
-import type { OutputFormat } from '../../ui/output-format.js';
+import { OUTPUT_NODEPOOL as OUTPUT } from '../output-formats.js';
 
-/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
-export const OUTPUT = {
-  add: ['table', 'json', 'yaml', 'name'],
-  list: ['table', 'wide', 'json', 'yaml', 'name'],
-  show: ['table', 'json', 'yaml', 'name'],
-  delete: ['table', 'json', 'yaml', 'name'],
-} as const satisfies Record<string, readonly OutputFormat[]>;
 
 const auth = () => new Option('--auth <method>', 'Azure credential').choices(['default', 'cli', 'env', 'workload', 'managed-identity']);
 

@@ -6,7 +6,7 @@ import { workspacesByPool } from '../../azure/workspaces.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { startPhases } from './progress.js';
 import { poolWorkspaces } from './common.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_NODEPOOL as OUTPUT } from '../output-formats.js';
 
 export async function run(ctx: CommandContext, o: { force?: boolean; wait?: boolean; auth?: string }, args: unknown[]): Promise<number> {
   const name = String(args[0]);

@@ -3,7 +3,7 @@ import type { CommandContext } from '../../cli/context.js';
 import { workspacesByPool } from '../../azure/workspaces.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { POOL_COLUMNS, poolWorkspaces, sortPools, type PoolRow } from './common.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_NODEPOOL as OUTPUT } from '../output-formats.js';
 
 export async function run(ctx: CommandContext, o: { auth?: string }): Promise<number> {
   const format = parseOutputFormat(ctx.globals.output, OUTPUT.list, 'table');

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { workspacesByPool } from '../../azure/workspaces.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { poolWorkspaces, type PoolRow } from './common.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_NODEPOOL as OUTPUT } from '../output-formats.js';
 
 export async function run(ctx: CommandContext, o: { auth?: string }, args: unknown[]): Promise<number> {
   const name = String(args[0]);

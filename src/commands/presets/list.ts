@@ -2,7 +2,7 @@
 import type { CommandContext } from '../../cli/context.js';
 import { loadPresets, type Preset } from '../../core/presets.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_PRESETS as OUTPUT } from '../output-formats.js';
 
 export async function run(ctx: CommandContext, opts: { tunable?: boolean }): Promise<void> {
   const format = parseOutputFormat(ctx.globals.output, OUTPUT.list, 'table');

@@ -9,7 +9,7 @@ import { formatTable, parseOutputFormat, printResult } from '../../ui/printer.js
 import { contextLabel } from './list.js';
 import type { VmPrice } from '../shared/estimate.js';
 import { formatUsd } from '../../core/estimate/index.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_PRESETS as OUTPUT } from '../output-formats.js';
 
 export async function run(ctx: CommandContext, opts: { region?: string }, args: unknown[]): Promise<void> {
   const format = parseOutputFormat(ctx.globals.output, OUTPUT.show, 'table');

@@ -6,7 +6,7 @@ import { objectFileName, objectsToJSON, objectsToYAML, type KubeObject } from '.
 import { withYamlLib } from '../../core/yaml-lib.js';
 import { OperationError } from '../../errors.js';
 import { parseOutputFormat } from '../../ui/printer.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_RENDER as OUTPUT } from '../output-formats.js';
 
 export async function emitObjects(ctx: CommandContext, objects: KubeObject[], outputDir: string | undefined): Promise<void> {
   const format = parseOutputFormat(ctx.globals.output, OUTPUT.tune, 'yaml');

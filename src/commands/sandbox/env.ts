@@ -6,7 +6,7 @@ import { OperationError, UsageError } from '../../errors.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { shellQuote } from './start.js';
 import { alive, readState, stateDirOf } from './state.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_SANDBOX as OUTPUT } from '../output-formats.js';
 
 export async function run(ctx: CommandContext, opts: { stateDir?: string }): Promise<number> {
   const dir = stateDirOf(opts.stateDir, ctx.io.env, ctx.io.cwd);

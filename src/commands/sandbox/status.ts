@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { alive, readState, stateDirOf } from './state.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_SANDBOX as OUTPUT } from '../output-formats.js';
 
 function probe(url: string, ca: string | undefined, signal: AbortSignal): Promise<string | undefined> {
   return new Promise((resolve) => {

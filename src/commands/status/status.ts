@@ -15,7 +15,7 @@ import { OperationError } from '../../errors.js';
 import { parseOutputFormat, printResult, toJSON, type OutputFormat } from '../../ui/printer.js';
 import { workspaceNotFound } from '../../kube/workspace.js';
 import { costLines, tuningCost, type StatusCost } from './cost.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_STATUS as OUTPUT } from '../output-formats.js';
 
 export async function run(ctx: CommandContext, opts: { watch?: boolean }, args: unknown[]): Promise<number> {
   const format = parseOutputFormat(ctx.globals.output, OUTPUT.status, 'table');

@@ -3,12 +3,8 @@ import type { Harness } from '../../cli/harness.js';
 import { addTuneFlags, addWaitFlags } from '../shared/flags.js';
 import { MAX_COST_FLAG, REGION_FLAG } from '../shared/estimate-flags.js';
 import { outputHelp, refuseOtherOutput } from '../../cli/output.js';
-import type { OutputFormat } from '../../ui/output-format.js';
+import { OUTPUT_TUNE as OUTPUT } from '../output-formats.js';
 
-/** The -o formats of each command here (help lists them; any other is refused before the command loads). */
-export const OUTPUT = {
-  tune: ['yaml', 'json', 'name'],
-} as const satisfies Record<string, readonly OutputFormat[]>;
 
 export function register(program: Command, h: Harness): void {
   const cmd = program.command('tune').description('submit a LoRA/QLoRA tuning Workspace (idempotent)');

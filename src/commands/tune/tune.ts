@@ -24,7 +24,7 @@ import { afterOptions, afterSuccess } from './after.js';
 import { checkRegionFlag, clusterRegion, enforceMaxCost, needsConfirmation, parseMaxCost, saveTuneEstimate, tuningEstimate } from '../shared/estimate.js';
 import { formatUsd } from '../../core/estimate/index.js';
 import type { DatasetReport } from '../../core/dataset/types.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_TUNE as OUTPUT } from '../output-formats.js';
 
 interface Opts extends TuneFlags {
   dryRun?: 'client' | 'server';

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../../cli/context.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
 import { VERSION } from '../../version.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_VERSION as OUTPUT } from '../output-formats.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
   const format = parseOutputFormat(ctx.globals.output, OUTPUT.version, 'text');

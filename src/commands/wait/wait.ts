@@ -6,7 +6,7 @@ import { workspaceFor } from '../shared/workspace.js';
 import { waitWithProgress } from '../shared/wait-display.js';
 import { parseWaitFor } from '../../kube/wait.js';
 import { parseOutputFormat, printResult } from '../../ui/printer.js';
-import { OUTPUT } from './def.js';
+import { OUTPUT_WAIT as OUTPUT } from '../output-formats.js';
 
 export async function run(ctx: CommandContext, opts: { for?: string; timeout?: string }, args: unknown[]): Promise<number> {
   const format = ctx.globals.output === undefined ? undefined : parseOutputFormat(ctx.globals.output, OUTPUT.wait, 'json');
