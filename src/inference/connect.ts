@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.js';
 import { resourcePath, type KubeClient, type KubeList, type KubeObject } from '../kube/client.js';
 import { ServiceProxyTransport } from './service-proxy.js';
-import { EndpointTransport, normalizeEndpoint, type Transport } from './transport.js';
+import { normalizeEndpoint, type Transport } from './transport.js';
 import { resolveInferenceWorkspace, type InferenceWorkspace } from './workspace.js';
 
 export type Via = 'service-proxy' | 'port-forward';
@@ -41,6 +41,7 @@ export async function connect(ctx: ConnectDeps, o: ConnectOptions): Promise<Conn
       throw new UsageError(`--endpoint: ${(e as Error).message}`, 'pass the inference server base URL, e.g. --endpoint http://127.0.0.1:5000');
     }
     if (o.workspace) ctx.warn('--endpoint given: ignoring the workspace (no Kubernetes access)');
+    const { EndpointTransport } = await import('./endpoint.js');
     return { transport: new EndpointTransport(base, ctx.env) };
   }
   const kube = await ctx.kube();

@@ -3,7 +3,8 @@
 export { ChatClient } from './client.js';
 export { connect, type Connection, type ConnectOptions, type Via } from './connect.js';
 export { startProxy, type ProxyOptions, type RunningProxy } from './proxy-server.js';
-export { EndpointTransport, type Transport } from './transport.js';
+export { EndpointTransport } from './endpoint.js';
+export type { Transport } from './transport.js';
 export { ServiceProxyTransport } from './service-proxy.js';
 export { PortForwardTransport } from './port-forward.js';
 export { chooseModel } from './models.js';

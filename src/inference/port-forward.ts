@@ -6,7 +6,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 // the package's port-forward module (it pulls in generated API clients: this file is loaded only for --via port-forward)
 import { PortForward } from '@kubernetes/client-node/dist/portforward.js';
 import type { KubeConfig } from '../kube/k8s.js';
-import { EndpointTransport, type Transport, type UpstreamRequest, type UpstreamResponse } from './transport.js';
+import { EndpointTransport } from './endpoint.js';
+import type { Transport, UpstreamRequest, UpstreamResponse } from './transport.js';
 
 interface Closable { close(): void; on?(ev: string, fn: () => void): void; readyState?: number }
 

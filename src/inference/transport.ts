@@ -1,11 +1,8 @@
 // How an inference request reaches the workspace's server. Three transports share one interface:
 // a direct base URL (--endpoint, or the local end of a port-forward), and the API server's service
 // proxy. Every one returns the upstream body as a stream so tokens and proxied chunks pass through as
-// they arrive. undici's request() is used rather than fetch(): fewer allocations per chunk, which
-// matters for the proxy's added latency.
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
-import { proxyFor } from '../net/proxy-env.js';
-import { registerSecret } from '../ui/redact.js';
+// they arrive. The direct transport (endpoint.ts) sends with undici; this module holds what every transport shares and
+// loads no HTTP client, so a command going through the service proxy (node:https, kube/client.ts) never loads undici.
 
 export type UpstreamHeaders = Record<string, string | string[] | undefined>;
 
@@ -32,29 +29,6 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-/** A keep-alive pool per transport: the proxy's clients reuse upstream connections. */
-export function newAgent(connect?: Record<string, unknown>): Agent {
-  return new Agent({
-    keepAliveTimeout: 30_000,
-    connections: 128,
-    // generation can pause for a long time between tokens on a busy server; no body timeout
-    bodyTimeout: 0,
-    headersTimeout: 600_000,
-    connect: connect as never,
-  });
-}
-
-export async function undiciRequest(url: string, req: UpstreamRequest, dispatcher: Dispatcher, extraHeaders: Record<string, string> = {}): Promise<UpstreamResponse> {
-  const res = await request(url, {
-    method: req.method as Dispatcher.HttpMethod,
-    headers: { ...extraHeaders, ...req.headers },
-    body: req.body,
-    signal: req.signal,
-    dispatcher,
-  });
-  return { status: res.statusCode, headers: res.headers, body: res.body };
-}
-
 /** The base URL a user gives to --endpoint, without a trailing slash or /v1 (paths carry /v1 themselves). */
 export function normalizeEndpoint(raw: string): string {
   let u: URL;
@@ -65,28 +39,6 @@ export function normalizeEndpoint(raw: string): string {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`not an http(s) URL: ${raw}`);
   return u.toString().replace(/\/+$/, '').replace(/\/v1$/, '');
-}
-
-/** --endpoint URL: talk to an inference server directly. */
-export class EndpointTransport implements Transport {
-  readonly description: string;
-  private readonly agent: Dispatcher;
-  constructor(private readonly base: string, env: NodeJS.ProcessEnv = process.env) {
-    this.description = base;
-    // issue 17 item 3: HTTPS_PROXY / HTTP_PROXY / NO_PROXY for --endpoint
-    const proxy = proxyFor(base, env);
-    if (proxy) {
-      const p = new URL(proxy);
-      if (p.password) registerSecret(decodeURIComponent(p.password));
-    }
-    this.agent = proxy ? new ProxyAgent({ uri: proxy, keepAliveTimeout: 30_000, connections: 128, bodyTimeout: 0, headersTimeout: 600_000 }) : newAgent();
-  }
-  request(req: UpstreamRequest): Promise<UpstreamResponse> {
-    return undiciRequest(this.base + req.path, req, this.agent);
-  }
-  async close(): Promise<void> {
-    await this.agent.close().catch(() => {});
-  }
 }
 
 /** Reads a whole (small) body as text. */

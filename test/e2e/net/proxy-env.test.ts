@@ -1,9 +1,11 @@
 // Issue 17 item 3: HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured like curl and kubectl do, by the Kubernetes
 // client, the dataset downloader and --endpoint inference. A real forward proxy in this process (CONNECT tunnels
 // and absolute-URI requests) records what went through it; every byte still goes to 127.0.0.1.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer as createTcpServer } from 'node:net';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetsDir } from '../../../src/paths.js';
 import { kaito } from '../../support/cli.js';
@@ -56,6 +58,96 @@ async function startProxy(): Promise<Proxy> {
   };
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen, auth, server, close };
 }
+
+/**
+ * A SOCKS5 server (RFC 1928: no authentication, CONNECT to an IPv4 address or a domain name), enough to carry a
+ * kubeconfig's `proxy-url: socks5://...`; records where each tunnel went.
+ */
+async function startSocks5(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
+  const seen: string[] = [];
+  const sockets = new Set<{ destroy(): void }>();
+  const server = createTcpServer((client) => {
+    sockets.add(client);
+    client.on('error', () => {});
+    let buf = Buffer.alloc(0);
+    let stage = 0;
+    const onData = (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      if (stage === 0) {
+        if (buf.length < 2 || buf.length < 2 + buf[1]!) return;
+        buf = buf.subarray(2 + buf[1]!);
+        client.write(Buffer.from([5, 0])); // version 5, no authentication
+        stage = 1;
+      }
+      if (stage === 1) {
+        if (buf.length < 5) return;
+        const atyp = buf[3];
+        const addrLen = atyp === 1 ? 4 : atyp === 3 ? 1 + buf[4]! : 16;
+        if (buf.length < 4 + addrLen + 2) return;
+        const host = atyp === 1 ? [...buf.subarray(4, 8)].join('.') : buf.subarray(5, 5 + buf[4]!).toString();
+        const port = buf.readUInt16BE(4 + addrLen);
+        const rest = buf.subarray(4 + addrLen + 2);
+        client.off('data', onData);
+        seen.push(`${host}:${port}`);
+        const up = connect(port, host === 'localhost' ? '127.0.0.1' : host, () => {
+          sockets.add(up);
+          client.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]));
+          if (rest.length) up.write(rest);
+          up.pipe(client);
+          client.pipe(up);
+        });
+        up.on('error', () => client.destroy());
+        stage = 2;
+      }
+    };
+    client.on('data', onData);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `socks5://127.0.0.1:${(server.address() as { port: number }).port}`,
+    seen,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+describe("a kubeconfig's proxy-url", () => {
+  let sb: TestSandbox;
+  beforeAll(async () => {
+    sb = await startTestSandbox();
+  });
+  const withProxyUrl = (url: string) => {
+    const kc = parse(readFileSync(sb.env.KUBECONFIG!, 'utf8')) as { clusters: Array<{ cluster: Record<string, unknown> }> };
+    for (const c of kc.clusters) c.cluster['proxy-url'] = url;
+    const file = join(sb.home, `kubeconfig-${url.split(':')[0]}`);
+    writeFileSync(file, stringify(kc));
+    return file;
+  };
+
+  it('socks5://: every request to the API server goes through the SOCKS proxy (client-node loads its SOCKS agent on first use)', async () => {
+    const socks = await startSocks5();
+    try {
+      const r = await kaito(['list'], { env: { ...sb.cliEnv, KUBECONFIG: withProxyUrl(socks.url) } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/no workspaces/);
+      expect(socks.seen).toContain(`127.0.0.1:${sb.port}`);
+    } finally {
+      await socks.close();
+    }
+  });
+
+  it('a SOCKS proxy that is not there: one clear line, exit 1', async () => {
+    const socks = await startSocks5();
+    const url = socks.url;
+    await socks.close();
+    const r = await kaito(['list'], { env: { ...sb.cliEnv, KUBECONFIG: withProxyUrl(url) } });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')[0]).toMatch(/^error: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
 
 describe('proxies from the environment', () => {
   let sb: TestSandbox;
