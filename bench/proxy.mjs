@@ -3,7 +3,7 @@
 // reverse proxy, as the cost of one extra hop on this machine), in the same run: 32 concurrent streaming
 // clients, rounds interleaved (direct, kaito, nginx, direct, ...) so machine noise hits all alike.
 // Reports added median latency, added median time to first byte, throughput ratio and the proxies' peak
-// RSS. Usage: npm run build && node bench/proxy.mjs [--rounds N] [--requests N] [--write]
+// RSS. Usage: npm run build && node bench/proxy.mjs [--rounds N] [--requests N] [--clients N (default 32)] [--write]
 // nginx: /usr/sbin/nginx (apt-get install nginx-light), or NGINX=path; --no-nginx leaves it out.
 // The upstream is a small OpenAI-style SSE server in its own process (`node bench/proxy.mjs --upstream`):
 // 32 tokens per answer, 1 ms apart. Everything listens on 127.0.0.1.
@@ -167,7 +167,7 @@ function nginxPeakRssMiB(dir) {
 async function main() {
   const rounds = arg('--rounds', 5);
   const perClient = arg('--requests', 20);
-  const clients = 32;
+  const clients = arg('--clients', 32);
   const self = fileURLToPath(import.meta.url);
   const upstream = await startChild([self, '--upstream'], /^(http\S+)\n/);
   // KAITO_BENCH_PROFILE=DIR: the proxy writes a V8 CPU profile there when it stops
