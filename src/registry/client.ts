@@ -254,7 +254,13 @@ export class RegistryClient {
   private authFailed(status: number): AuthError {
     const who = this.opts.credential ? `the credentials from ${this.opts.credential.source}` : 'anonymous access';
     if (status === 403) return new AuthError(`registry ${this.ref.registry} denied access to ${this.ref.repository} (403) for ${who}`, 'use an identity allowed to push/pull this repository');
-    return new AuthError(`registry ${this.ref.registry} refused ${who} for ${this.ref.repository} (401)`, this.opts.credential ? 'check the user name and password (or run `docker login` again)' : `log in: docker login ${this.ref.registry}, or pass --registry-username USER --registry-password-stdin`);
+    const c = this.opts.credential;
+    const fix = !c
+      ? `log in: docker login ${this.ref.registry}, or pass --registry-username USER --registry-password-stdin`
+      : c.kind === 'refresh-token'
+        ? `its identity token has expired or was revoked: log in again (\`az acr login -n ${this.ref.registry.split('.')[0]}\` for ACR, or \`docker login ${this.ref.registry}\`)`
+        : 'check the user name and password (or run `docker login` again)';
+    return new AuthError(`registry ${this.ref.registry} refused ${who} for ${this.ref.repository} (401)`, fix);
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
