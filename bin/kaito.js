@@ -21,24 +21,6 @@ if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && !isatty(1
     process.exit(0);
   }
 }
-// undici parses HTTP with a WebAssembly build of llhttp, and V8 optimises that module on background threads
-// that process exit then waits for: ~250 ms on Node 20 and ~100 ms on Node 24 after the command has finished
-// (issue 16, measured on `kaito list` and `kaito status`). A short command is better served by the baseline
-// compiler alone; `kaito proxy`, which parses for hours, keeps the optimising one.
-if (!args.includes('proxy')) {
-  const { setFlagsFromString } = await import('node:v8');
-  setFlagsFromString('--liftoff-only');
-}
-// Node >= 22.1 keeps V8's compiled code of the bundle on disk between runs (issue 16: compiling the chunks
-// was the largest part of a kubectl-like command's start-up); NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-if (Number(process.versions.node.split('.')[0]) >= 22) {
-  const { enableCompileCache } = await import('node:module');
-  try {
-    enableCompileCache?.();
-  } catch {
-    // a cache folder that cannot be made only costs speed
-  }
-}
 // `kaito version` / `kaito --version` alone: the same text the command prints, without the command tree
 if (args.length === 1 && (args[0] === 'version' || args[0] === '--version') && !process.env.KAITO_NO_HELP_CACHE) {
   let version;
@@ -55,6 +37,25 @@ if (args.length === 1 && (args[0] === 'version' || args[0] === '--version') && !
       // a closed pipe: nothing to say
     }
     process.exit(0);
+  }
+}
+// undici parses HTTP with a WebAssembly build of llhttp, and V8 optimises that module on background threads
+// that process exit then waits for: ~250 ms on Node 20 and ~100 ms on Node 24 after the command has finished
+// (issue 16, measured when the Kubernetes client still used undici; registry, dataset downloads and --endpoint still
+// do). A short command is better served by the baseline compiler alone; `kaito proxy`, which parses for hours, keeps
+// the optimising one.
+if (!args.includes('proxy')) {
+  const { setFlagsFromString } = await import('node:v8');
+  setFlagsFromString('--liftoff-only');
+}
+// Node >= 22.1 keeps V8's compiled code of the bundle on disk between runs (issue 16: compiling the chunks
+// was the largest part of a kubectl-like command's start-up); NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+if (Number(process.versions.node.split('.')[0]) >= 22) {
+  const { enableCompileCache } = await import('node:module');
+  try {
+    enableCompileCache?.();
+  } catch {
+    // a cache folder that cannot be made only costs speed
   }
 }
 const { run } = await import('../dist/main.js');
