@@ -50,4 +50,3 @@ export class EndpointTransport implements Transport {
     await this.agent.close().catch(() => {});
   }
 }
-

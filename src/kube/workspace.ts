@@ -89,18 +89,11 @@ function unchangedFor(desired: KubeObject, live: KubeObject): boolean {
 
 /**
  * The apply changed nothing of the user's part although the resourceVersion moved: a controller wrote status (or
- * its own bookkeeping) between our read and our apply. Same generation, labels, annotations and everything outside
- * metadata and status.
+ * its own bookkeeping) between our read and our apply. Same generation, and the same labels, annotations and
+ * everything outside metadata and status both ways.
  */
 function sameUserPart(a: KubeObject, b: KubeObject): boolean {
-  const part = (x: KubeObject) => {
-    const { metadata, status: _s, ...body } = x;
-    void _s;
-    return { generation: metadata.generation, labels: metadata.labels ?? {}, annotations: metadata.annotations ?? {}, body };
-  };
-  const pa = part(a);
-  const pb = part(b);
-  return isSubset(pa, pb) && isSubset(pb, pa);
+  return a.metadata.generation === b.metadata.generation && unchangedFor(a, b) && unchangedFor(b, a);
 }
 
 export async function applyWorkspaceObjects(kube: KubeClient, objects: KubeObject[], opts: ApplyOptions = {}): Promise<AppliedObject[]> {
